@@ -1,0 +1,446 @@
+//! [`AwsAuth`]: an aws-auth ConfigMap (a manifest, or just its data) that reads, validates and
+//! edits without losing a byte it did not change.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::arn::{arn_problem, strip_role_path};
+use crate::edit::list::{ListEditor, UpsertResult, Values};
+use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
+use crate::error::Error;
+use crate::manifest::{Located, locate, write_key};
+use crate::model::{DataKey, Mappings};
+use crate::section::{EntryValue, KeyProblem, Layout, Parsed, Section, read_section};
+use crate::validate::{Diagnostic, Severity, check_section};
+use crate::yaml::raw_value::Piece;
+
+/// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
+pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
+
+const MASTERS: &str = "system:masters";
+
+/// An aws-auth ConfigMap, read from a manifest or from its `data`.
+///
+/// Printing it (`Display`) gives back the manifest: byte-for-byte the input when nothing was
+/// edited, and otherwise the input with only the edited entries changed.
+///
+/// ```
+/// use aws_auth_core::AwsAuth;
+/// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapUsers: |\n    # admins\n    - userarn: arn:aws:iam::111122223333:user/ada\n      username: ada\n      groups: [system:masters]\n";
+/// let auth: AwsAuth = text.parse().unwrap();
+/// assert_eq!(auth.mappings().users[0].username.as_deref(), Some("ada"));
+/// assert_eq!(auth.to_string(), text);
+/// ```
+#[derive(Debug, Clone)]
+pub struct AwsAuth {
+    source: Source,
+    sections: Vec<Section>,
+    manifest_diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    Manifest { text: String, name: String, located: Box<Located> },
+    Data(Vec<(String, String)>),
+}
+
+impl AwsAuth {
+    /// Reads a manifest (YAML or JSON; a stream whose aws-auth ConfigMap is one document; or a
+    /// bare `data` map).
+    ///
+    /// # Errors
+    /// The manifest is not YAML, holds no aws-auth ConfigMap, or is larger than
+    /// [`MAX_INPUT_BYTES`]. Problems inside `mapRoles` and friends are not errors here: they are
+    /// diagnostics (see [`AwsAuth::validate`]), and such a key refuses edits.
+    pub fn parse(text: &str) -> Result<AwsAuth, Error> {
+        AwsAuth::parse_named(text, "aws-auth")
+    }
+
+    /// Like [`AwsAuth::parse`] for a ConfigMap with another name.
+    ///
+    /// # Errors
+    /// As [`AwsAuth::parse`].
+    pub fn parse_named(text: &str, name: &str) -> Result<AwsAuth, Error> {
+        if text.len() > MAX_INPUT_BYTES {
+            return Err(Error::TooLarge { size: text.len(), limit: MAX_INPUT_BYTES });
+        }
+        let located = locate(text, name)?;
+        let mut sections = Vec::new();
+        for key in DataKey::ALL {
+            if let Some(site) = located.key(key.as_str()) {
+                let section_text = site.value.as_str().map(str::to_string);
+                match section_text {
+                    Some(t) => sections.push(read_section(key, t)),
+                    None => sections.push(Section {
+                        key,
+                        text: String::new(),
+                        parsed: Err(KeyProblem::Type {
+                            line: site.value.line,
+                            column: site.value.col + 1,
+                            message: format!("{key} must be a string value in the manifest"),
+                        }),
+                    }),
+                }
+            }
+        }
+        let manifest_diagnostics = located.diagnostics.clone();
+        let source = Source::Manifest { text: text.to_string(), name: name.to_string(), located: Box::new(located) };
+        Ok(AwsAuth { source, sections, manifest_diagnostics })
+    }
+
+    /// Reads the `data` of a ConfigMap as the API server returns it (key → string).
+    pub fn from_data<I, K, V>(data: I) -> AwsAuth
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let data: Vec<(String, String)> = data.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let sections = DataKey::ALL
+            .iter()
+            .filter_map(|&key| data.iter().find(|(k, _)| k == key.as_str()).map(|(_, v)| read_section(key, v.clone())))
+            .collect();
+        let manifest_diagnostics = data
+            .iter()
+            .filter(|(k, _)| DataKey::from_name(k).is_none())
+            .filter_map(|(k, _)| {
+                let real = DataKey::ALL.into_iter().find(|d| d.as_str().eq_ignore_ascii_case(k))?;
+                Some(crate::validate::diagnostic(
+                    crate::validate::Code::KeyCase,
+                    None,
+                    None,
+                    None,
+                    format!("data key {k:?} is ignored by the authenticator; the key is {real}"),
+                ))
+            })
+            .collect();
+        AwsAuth { source: Source::Data(data), sections, manifest_diagnostics }
+    }
+
+    /// The data as key → string, in order: every key of the ConfigMap for data read with
+    /// [`AwsAuth::from_data`], the three aws-auth keys for a manifest.
+    pub fn data(&self) -> Vec<(String, String)> {
+        match &self.source {
+            Source::Data(d) => d.clone(),
+            Source::Manifest { .. } => self.sections.iter().map(|s| (s.key.as_str().to_string(), s.text.clone())).collect(),
+        }
+    }
+
+    /// The text of one key, if present.
+    pub fn key_text(&self, key: DataKey) -> Option<&str> {
+        self.section(key).map(|s| s.text.as_str())
+    }
+
+    fn section(&self, key: DataKey) -> Option<&Section> {
+        self.sections.iter().find(|s| s.key == key)
+    }
+
+    /// Every entry of the three keys, as written, in order. Keys that do not parse contribute
+    /// nothing; [`AwsAuth::validate`] reports them.
+    pub fn mappings(&self) -> Mappings {
+        let mut m = Mappings::default();
+        for s in &self.sections {
+            let Ok(parsed) = &s.parsed else { continue };
+            for e in &parsed.entries {
+                match &e.value {
+                    EntryValue::Role(r) => m.roles.push(r.clone()),
+                    EntryValue::User(u) => m.users.push(u.clone()),
+                    EntryValue::Account(a) => m.accounts.push(a.clone()),
+                }
+            }
+        }
+        m
+    }
+
+    /// All diagnostics: manifest problems first, then each key's in key order.
+    pub fn validate(&self) -> Vec<Diagnostic> {
+        let mut out = self.manifest_diagnostics.clone();
+        for s in &self.sections {
+            check_section(s, &mut out);
+        }
+        out
+    }
+
+    /// Applies edits in order, all or nothing, and reports what each did.
+    ///
+    /// # Errors
+    /// A key the edits need does not parse; an argument is invalid; a remove matched nothing
+    /// (without `force`); the result would lock administrators out (without `allow_lockout`) or
+    /// would add an error. On error nothing changes.
+    pub fn apply(&mut self, edits: &[Edit], options: &Options) -> Result<Vec<Change>, Error> {
+        let empty = Section { key: DataKey::MapRoles, text: String::new(), parsed: Ok(Parsed { layout: Layout::Empty, entries: Vec::new() }) };
+        let mut editors: HashMap<DataKey, ListEditor<'_>> = HashMap::new();
+        let mut changes = Vec::new();
+        for edit in edits {
+            for key in keys_of(edit) {
+                if editors.contains_key(&key) {
+                    continue;
+                }
+                let section = self.section(key).unwrap_or(&empty);
+                let parsed = match &section.parsed {
+                    Ok(p) => p,
+                    Err(problem) => return Err(not_editable(key, problem)),
+                };
+                let prefer_flow = self.prefers_flow(key);
+                editors.insert(key, ListEditor::new(key, &section.text, parsed, prefer_flow));
+            }
+            apply_one(edit, options, &mut editors, &mut changes)?;
+        }
+        if !editors.values().any(ListEditor::is_changed) {
+            return Ok(changes);
+        }
+        self.check_lockout(&editors, options)?;
+        let mut updates: Vec<(DataKey, Vec<Piece>)> =
+            editors.iter().filter(|(_, e)| e.is_changed()).map(|(k, e)| (*k, e.pieces())).collect();
+        updates.sort_by_key(|(k, _)| *k);
+        drop(editors);
+        let next = self.with_updates(&updates)?;
+        let added = new_errors(&self.validate(), &next.validate());
+        if !added.is_empty() {
+            return Err(Error::WouldBreak(added));
+        }
+        *self = next;
+        Ok(changes)
+    }
+
+    /// Whether new entries in an empty key should be JSON: when a sibling key is.
+    fn prefers_flow(&self, key: DataKey) -> bool {
+        let flow = |k: DataKey| {
+            self.section(k).is_some_and(|s| matches!(&s.parsed, Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
+        };
+        match key {
+            DataKey::MapAccounts => false,
+            _ => flow(DataKey::MapRoles) || flow(DataKey::MapUsers),
+        }
+    }
+
+    fn check_lockout(&self, editors: &HashMap<DataKey, ListEditor<'_>>, options: &Options) -> Result<(), Error> {
+        if options.allow_lockout {
+            return Ok(());
+        }
+        let grants = |values: &[Values]| values.iter().filter(|v| v.groups.as_ref().is_some_and(|g| g.iter().any(|x| x == MASTERS))).count();
+        let mut before = 0;
+        let mut after = 0;
+        for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            let current: Vec<Values> = self
+                .section(key)
+                .and_then(|s| s.parsed.as_ref().ok())
+                .map(|p| p.entries.iter().map(|e| Values { arn: String::new(), username: None, groups: e.groups().map(<[String]>::to_vec) }).collect())
+                .unwrap_or_default();
+            before += grants(&current);
+            after += match editors.get(&key) {
+                Some(editor) => grants(&editor.final_values()),
+                None => grants(&current),
+            };
+        }
+        if before > 0 && after == 0 {
+            return Err(Error::Lockout(format!("{before} entr{} in mapRoles/mapUsers grant system:masters today", if before == 1 { "y" } else { "ies" })));
+        }
+        Ok(())
+    }
+
+    fn with_updates(&self, updates: &[(DataKey, Vec<Piece>)]) -> Result<AwsAuth, Error> {
+        match &self.source {
+            Source::Data(data) => {
+                let mut data = data.clone();
+                for (key, pieces) in updates {
+                    let old = self.key_text(*key).unwrap_or_default();
+                    let new = materialise(old, pieces);
+                    match data.iter_mut().find(|(k, _)| k == key.as_str()) {
+                        Some((_, v)) => *v = new,
+                        None => data.push((key.as_str().to_string(), new)),
+                    }
+                }
+                Ok(AwsAuth::from_data(data))
+            }
+            Source::Manifest { text, name, located } => {
+                let mut text = text.clone();
+                let mut located = (**located).clone();
+                for (i, (key, pieces)) in updates.iter().enumerate() {
+                    let old = self.key_text(*key).unwrap_or_default();
+                    let new = materialise(old, pieces);
+                    text = write_key(&text, &located, *key, old, pieces, &new);
+                    if i + 1 < updates.len() {
+                        located = locate(&text, name)?;
+                    }
+                }
+                AwsAuth::parse_named(&text, name)
+            }
+        }
+    }
+
+    /// Upserts a role mapping. See [`Edit::UpsertRole`].
+    ///
+    /// # Errors
+    /// As [`AwsAuth::apply`].
+    pub fn upsert_role(&mut self, upsert: Upsert) -> Result<Change, Error> {
+        self.apply_single(Edit::UpsertRole(upsert))
+    }
+
+    /// Upserts a user mapping. See [`Edit::UpsertUser`].
+    ///
+    /// # Errors
+    /// As [`AwsAuth::apply`].
+    pub fn upsert_user(&mut self, upsert: Upsert) -> Result<Change, Error> {
+        self.apply_single(Edit::UpsertUser(upsert))
+    }
+
+    fn apply_single(&mut self, edit: Edit) -> Result<Change, Error> {
+        let mut changes = self.apply(std::slice::from_ref(&edit), &Options::default())?;
+        changes.pop().ok_or_else(|| Error::InvalidArgument("the edit reported nothing".into()))
+    }
+}
+
+fn keys_of(edit: &Edit) -> Vec<DataKey> {
+    match edit {
+        Edit::RemoveByUsername { .. } => vec![DataKey::MapRoles, DataKey::MapUsers],
+        other => vec![other.key()],
+    }
+}
+
+fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
+    let reason = match problem {
+        KeyProblem::Syntax(e) => format!("it is not valid YAML at line {}, column {}: {}", e.line, e.column, e.message),
+        KeyProblem::Type { line, column, message } => format!("{message} (line {line}, column {column})"),
+        KeyProblem::MultipleDocuments => "it holds more than one YAML document".to_string(),
+    };
+    Error::KeyNotEditable { key, reason }
+}
+
+fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, ListEditor<'_>>, changes: &mut Vec<Change>) -> Result<(), Error> {
+    let key = edit.key();
+    match edit {
+        Edit::UpsertRole(u) | Edit::UpsertUser(u) => {
+            let kind = if key == DataKey::MapRoles { "role" } else { "user" };
+            let (arn, note) = match strip_role_path(u.arn.trim()).filter(|_| key == DataKey::MapRoles) {
+                Some(stripped) => {
+                    let note = format!("{} has a path, which the authenticator never matches; stored as {stripped}", u.arn);
+                    (stripped, Some(note))
+                }
+                None => (u.arn.trim().to_string(), None),
+            };
+            if let Some(problem) = arn_problem(&arn, kind) {
+                return Err(Error::InvalidArgument(format!("invalid {kind} ARN: {problem}")));
+            }
+            let editor = editor(editors, key)?;
+            if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
+                return Err(Error::OpaqueEntry { key, index });
+            }
+            let username = u.username.as_deref().filter(|s| !s.is_empty());
+            let result = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            let action = match result {
+                UpsertResult::Added => Action::Added,
+                UpsertResult::Updated => Action::Updated,
+                UpsertResult::Unchanged => Action::Unchanged,
+            };
+            changes.push(Change { action, key, subject: arn, note });
+        }
+        Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
+            let Remove { arn, username, groups } = r;
+            if arn.trim().is_empty() {
+                return Err(Error::InvalidArgument("an ARN is required".into()));
+            }
+            let editor = editor(editors, key)?;
+            if let Some(index) = editor.opaque_match(&editor.identity(arn.trim())) {
+                return Err(Error::OpaqueEntry { key, index });
+            }
+            let removed = editor.remove(arn.trim(), username.as_deref(), groups.as_deref());
+            report_removed(key, removed, arn, options, changes)?;
+        }
+        Edit::RemoveByUsername { username } => {
+            if username.is_empty() {
+                return Err(Error::InvalidArgument("remove by username needs a non-empty username".into()));
+            }
+            let mut any = false;
+            for k in [DataKey::MapRoles, DataKey::MapUsers] {
+                let removed = editor(editors, k)?.remove_by_username(username);
+                any |= !removed.is_empty();
+                changes.extend(removed.into_iter().map(|subject| Change { action: Action::Removed, key: k, subject, note: None }));
+            }
+            if !any && !options.force {
+                return Err(Error::NothingMatched(format!("username {username:?}")));
+            }
+        }
+        Edit::AddAccount { account } => {
+            let account = account.trim();
+            if !crate::arn::is_account_id(account) {
+                return Err(Error::InvalidArgument(format!("invalid account ID {account:?}: an AWS account ID is 12 digits")));
+            }
+            let result = editor(editors, key)?.upsert(account, None, &[], false, false);
+            let action = if result == UpsertResult::Added { Action::Added } else { Action::Unchanged };
+            changes.push(Change { action, key, subject: account.to_string(), note: None });
+        }
+        Edit::RemoveAccount { account } => {
+            let removed = editor(editors, key)?.remove(account.trim(), None, None);
+            report_removed(key, removed, account, options, changes)?;
+        }
+    }
+    Ok(())
+}
+
+fn editor<'e, 'a>(editors: &'e mut HashMap<DataKey, ListEditor<'a>>, key: DataKey) -> Result<&'e mut ListEditor<'a>, Error> {
+    editors.get_mut(&key).ok_or_else(|| Error::InvalidArgument(format!("{key} is not loaded")))
+}
+
+fn report_removed(key: DataKey, removed: Vec<String>, what: &str, options: &Options, changes: &mut Vec<Change>) -> Result<(), Error> {
+    if removed.is_empty() && !options.force {
+        return Err(Error::NothingMatched(format!("{what} in {key}")));
+    }
+    changes.extend(removed.into_iter().map(|subject| Change { action: Action::Removed, key, subject, note: None }));
+    Ok(())
+}
+
+/// The text the pieces describe.
+pub(crate) fn materialise(old: &str, pieces: &[Piece]) -> String {
+    let mut out = String::with_capacity(old.len() + 256);
+    for p in pieces {
+        match p {
+            Piece::Keep(r) => out.push_str(&old[r.clone()]),
+            Piece::Write(s) => out.push_str(s),
+        }
+    }
+    out
+}
+
+/// Errors in `after` beyond those in `before`, counted per code and key.
+fn new_errors(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut budget: HashMap<(crate::validate::Code, Option<String>), usize> = HashMap::new();
+    for d in before.iter().filter(|d| d.severity == Severity::Error) {
+        *budget.entry((d.code, d.key.clone())).or_default() += 1;
+    }
+    let mut added = Vec::new();
+    for d in after.iter().filter(|d| d.severity == Severity::Error) {
+        match budget.get_mut(&(d.code, d.key.clone())) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => added.push(d.clone()),
+        }
+    }
+    added
+}
+
+impl FromStr for AwsAuth {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AwsAuth::parse(s)
+    }
+}
+
+impl fmt::Display for AwsAuth {
+    /// The manifest text; for data read with [`AwsAuth::from_data`], a ConfigMap manifest
+    /// holding that data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Source::Manifest { text, .. } => f.write_str(text),
+            Source::Data(data) => {
+                f.write_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n")?;
+                for (k, v) in data {
+                    let key = crate::yaml::scalar::render(k, crate::yaml::scalar::Context::Block, Default::default());
+                    writeln!(f, "  {key}: {}", crate::yaml::raw_value::render_value(v, false, 4))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

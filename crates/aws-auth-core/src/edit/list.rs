@@ -1,0 +1,497 @@
+//! Edits of one list (`mapRoles`, `mapUsers` or `mapAccounts`), kept as decisions per entry
+//! until the end, then written out as pieces: untouched entries and gaps are copied, changed
+//! fields are rewritten in place, new entries are rendered in the neighbours' style.
+//!
+//! Every operation is a hash lookup on the entry identity, so a batch of edits costs the size
+//! of the list plus the number of edits, not their product.
+
+use std::collections::HashMap;
+
+use crate::arn::{role_identity, strip_role_path, user_identity};
+use crate::model::DataKey;
+use crate::section::{Entry, Known, Layout, Parsed, line_end};
+use crate::yaml::raw_value::Piece;
+use crate::yaml::tree::{Node, NodeKind};
+
+use super::style::{BlockStyle, FieldValue, FlowStyle, ListStyle, dash_column};
+
+/// The values of an entry that edits decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Values {
+    pub arn: String,
+    pub username: Option<String>,
+    /// `None`: no `groups` key.
+    pub groups: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Keep,
+    Removed,
+    Changed(Values),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Old(usize),
+    New(usize),
+}
+
+/// Pending edits of one list.
+pub(crate) struct ListEditor<'a> {
+    key: DataKey,
+    text: &'a str,
+    parsed: &'a Parsed,
+    prefer_flow: bool,
+    states: Vec<State>,
+    added: Vec<Option<Values>>,
+    by_identity: HashMap<String, Vec<Slot>>,
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UpsertResult {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+impl<'a> ListEditor<'a> {
+    pub fn new(key: DataKey, text: &'a str, parsed: &'a Parsed, prefer_flow: bool) -> Self {
+        let mut by_identity: HashMap<String, Vec<Slot>> = HashMap::new();
+        for (i, e) in parsed.entries.iter().enumerate() {
+            if let Some(id) = entry_identity(key, e) {
+                by_identity.entry(id).or_default().push(Slot::Old(i));
+            }
+        }
+        let states = vec![State::Keep; parsed.entries.len()];
+        ListEditor { key, text, parsed, prefer_flow, states, added: Vec::new(), by_identity }
+    }
+
+    pub fn identity(&self, arn: &str) -> String {
+        match self.key {
+            DataKey::MapRoles => role_identity(arn),
+            DataKey::MapUsers => user_identity(arn),
+            DataKey::MapAccounts => arn.to_string(),
+        }
+    }
+
+    fn current(&self, slot: Slot) -> Option<Values> {
+        match slot {
+            Slot::New(j) => self.added[j].clone(),
+            Slot::Old(i) => match &self.states[i] {
+                State::Removed => None,
+                State::Changed(v) => Some(v.clone()),
+                State::Keep => Some(values_of(&self.parsed.entries[i])),
+            },
+        }
+    }
+
+    fn set(&mut self, slot: Slot, values: Option<Values>) {
+        match (slot, values) {
+            (Slot::New(j), v) => self.added[j] = v,
+            (Slot::Old(i), None) => self.states[i] = State::Removed,
+            (Slot::Old(i), Some(v)) => {
+                self.states[i] =
+                    if v == values_of(&self.parsed.entries[i]) { State::Keep } else { State::Changed(v) }
+            }
+        }
+    }
+
+    fn slots(&self, identity: &str) -> Vec<Slot> {
+        self.by_identity.get(identity).map_or_else(Vec::new, |s| {
+            s.iter().copied().filter(|&slot| self.current(slot).is_some()).collect()
+        })
+    }
+
+    /// Whether an existing entry with this identity uses YAML the editor does not rewrite.
+    pub fn opaque_match(&self, identity: &str) -> Option<usize> {
+        self.slots(identity).into_iter().find_map(|s| match s {
+            Slot::Old(i) if self.parsed.entries[i].is_opaque() => Some(i),
+            _ => None,
+        })
+    }
+
+    pub fn upsert(&mut self, arn: &str, username: Option<&str>, groups: &[String], append: bool, update_username: bool) -> UpsertResult {
+        let identity = self.identity(arn);
+        let slots = self.slots(&identity);
+        if slots.is_empty() {
+            let values = Values {
+                arn: arn.to_string(),
+                username: username.map(str::to_string),
+                groups: (!groups.is_empty()).then(|| dedup(groups)),
+            };
+            self.added.push(Some(values));
+            self.by_identity.entry(identity).or_default().push(Slot::New(self.added.len() - 1));
+            return UpsertResult::Added;
+        }
+        let mut changed = false;
+        for slot in slots {
+            let Some(cur) = self.current(slot) else { continue };
+            let mut next = cur.clone();
+            let have = cur.groups.clone().unwrap_or_default();
+            let want = if append { union(&have, groups) } else { dedup(groups) };
+            next.groups = (!want.is_empty()).then_some(want);
+            if cur.groups.as_ref().is_some_and(Vec::is_empty) && next.groups.is_none() {
+                next.groups = cur.groups.clone();
+            }
+            if update_username && let Some(u) = username {
+                next.username = Some(u.to_string());
+            }
+            // A mapped role with a path never matches; the caller's path-free ARN fixes it.
+            if self.key == DataKey::MapRoles && strip_role_path(&cur.arn).is_some() && cur.arn != arn {
+                next.arn = arn.to_string();
+            }
+            if next != cur {
+                changed = true;
+                self.set(slot, Some(next));
+            }
+        }
+        if changed { UpsertResult::Updated } else { UpsertResult::Unchanged }
+    }
+
+    /// Removes every entry with this identity whose username and groups match where given.
+    /// Returns the ARNs of the removed entries as written.
+    pub fn remove(&mut self, arn: &str, username: Option<&str>, groups: Option<&[String]>) -> Vec<String> {
+        let identity = self.identity(arn);
+        let mut removed = Vec::new();
+        for slot in self.slots(&identity) {
+            let Some(cur) = self.current(slot) else { continue };
+            if username.is_some_and(|u| cur.username.as_deref() != Some(u)) {
+                continue;
+            }
+            if let Some(g) = groups {
+                if !same_set(cur.groups.as_deref().unwrap_or_default(), g) {
+                    continue;
+                }
+            }
+            removed.push(cur.arn.clone());
+            self.set(slot, None);
+        }
+        removed
+    }
+
+    /// Removes every entry whose username is exactly `username`; returns their ARNs.
+    pub fn remove_by_username(&mut self, username: &str) -> Vec<String> {
+        let slots: Vec<Slot> = (0..self.parsed.entries.len())
+            .map(Slot::Old)
+            .chain((0..self.added.len()).map(Slot::New))
+            .collect();
+        let mut removed = Vec::new();
+        for slot in slots {
+            if let Some(cur) = self.current(slot) {
+                if cur.username.as_deref() == Some(username) {
+                    removed.push(cur.arn.clone());
+                    self.set(slot, None);
+                }
+            }
+        }
+        removed
+    }
+
+    /// Whether any entry will be written differently.
+    pub fn is_changed(&self) -> bool {
+        self.added.iter().any(Option::is_some) || self.states.iter().any(|s| !matches!(s, State::Keep))
+    }
+
+    /// The values every live entry will have, in order (for the lockout rule).
+    pub fn final_values(&self) -> Vec<Values> {
+        (0..self.states.len())
+            .map(Slot::Old)
+            .chain((0..self.added.len()).map(Slot::New))
+            .filter_map(|s| self.current(s))
+            .collect()
+    }
+
+    /// The new text of the list as pieces of the old one and new writing.
+    pub fn pieces(&self) -> Vec<Piece> {
+        let style = ListStyle::of(self.text, self.parsed, self.prefer_flow);
+        let added: Vec<&Values> = self.added.iter().flatten().collect();
+        match (&self.parsed.layout, style) {
+            (Layout::Flow(seq), ListStyle::Flow(flow)) => self.flow_pieces(seq, &flow, &added),
+            (Layout::Flow(seq), ListStyle::Block(block)) => {
+                // An empty `[]` in a block value: the first entries replace it.
+                let block = BlockStyle { dash_col: seq.col, key_col: seq.col + 2, ..block };
+                let rendered: String = added.iter().map(|v| self.render_block(&block, v)).collect();
+                vec![
+                    Piece::Keep(0..seq.start),
+                    Piece::Write(rendered.trim_end_matches('\n').to_string()),
+                    Piece::Keep(seq.end..self.text.len()),
+                ]
+            }
+            (Layout::Empty, ListStyle::Flow(flow)) => {
+                let items: Vec<String> = added.iter().map(|v| self.render_flow(&flow, v)).collect();
+                self.replace_empty(format!("[{}]", items.join(&flow.separator)))
+            }
+            (_, ListStyle::Block(block)) => self.block_pieces(&block, &added),
+            // A block list always yields a block style.
+            (Layout::Block(_), ListStyle::Flow(_)) => vec![Piece::Keep(0..self.text.len())],
+        }
+    }
+
+    fn block_pieces(&self, style: &BlockStyle, added: &[&Values]) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut cursor = 0;
+        for (i, entry) in self.parsed.entries.iter().enumerate() {
+            pieces.push(Piece::Keep(cursor..entry.span.start));
+            match &self.states[i] {
+                State::Keep => pieces.push(Piece::Keep(entry.span.clone())),
+                State::Removed => {}
+                State::Changed(v) => pieces.extend(self.rewrite_entry(entry, v)),
+            }
+            cursor = entry.span.end;
+        }
+        if !added.is_empty() {
+            let rendered: String = added.iter().map(|v| self.render_block(style, v)).collect();
+            if self.parsed.entries.is_empty() {
+                return self.replace_empty(rendered);
+            }
+            if self.text[..cursor].ends_with('\n') {
+                pieces.push(Piece::Write(rendered));
+            } else {
+                pieces.push(Piece::Write(format!("\n{}", rendered.trim_end_matches('\n'))));
+            }
+        }
+        pieces.push(Piece::Keep(cursor..self.text.len()));
+        pieces
+    }
+
+    /// Writes `rendered` into a list that has no entries: in place of a `~`/`null`, or at the end.
+    fn replace_empty(&self, rendered: String) -> Vec<Piece> {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let word = line.trim();
+            if !word.is_empty() && !word.starts_with('#') {
+                let start = offset + (line.len() - line.trim_start().len());
+                let end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
+                let rendered = rendered.trim_end_matches('\n').to_string();
+                return vec![Piece::Keep(0..start), Piece::Write(rendered), Piece::Keep(end..self.text.len())];
+            }
+            offset += line.len();
+        }
+        let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { "\n" };
+        vec![Piece::Keep(0..self.text.len()), Piece::Write(format!("{sep}{rendered}"))]
+    }
+
+    fn flow_pieces(&self, seq: &Node, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
+        let entries = &self.parsed.entries;
+        let first_start = entries.first().map_or(seq.start + 1, |e| e.span.start);
+        let last_end = entries.last().map_or(seq.start + 1, |e| e.span.end);
+        let mut pieces = vec![Piece::Keep(0..first_start)];
+        let mut previous: Option<usize> = None;
+        let mut any = false;
+        for (i, entry) in entries.iter().enumerate() {
+            let item: Vec<Piece> = match &self.states[i] {
+                State::Removed => continue,
+                State::Keep => vec![Piece::Keep(entry.span.clone())],
+                State::Changed(v) => self.rewrite_entry(entry, v),
+            };
+            if any {
+                match previous {
+                    Some(p) if p + 1 == i => pieces.push(Piece::Keep(entries[p].span.end..entry.span.start)),
+                    _ => pieces.push(Piece::Write(style.separator.clone())),
+                }
+            }
+            pieces.extend(item);
+            previous = Some(i);
+            any = true;
+        }
+        for v in added {
+            if any {
+                pieces.push(Piece::Write(style.separator.clone()));
+            }
+            pieces.push(Piece::Write(self.render_flow(style, v)));
+            any = true;
+        }
+        pieces.push(Piece::Keep(last_end..self.text.len()));
+        pieces
+    }
+
+    fn render_block(&self, style: &BlockStyle, v: &Values) -> String {
+        if self.key == DataKey::MapAccounts {
+            return format!("{}- {}\n", " ".repeat(style.dash_col), crate::yaml::scalar::double_quoted(&v.arn));
+        }
+        style.entry(&self.fields_of(v))
+    }
+
+    fn render_flow(&self, style: &FlowStyle, v: &Values) -> String {
+        if self.key == DataKey::MapAccounts {
+            return crate::yaml::scalar::double_quoted(&v.arn);
+        }
+        style.entry(&self.fields_of(v))
+    }
+
+    fn fields_of<'v>(&self, v: &'v Values) -> Vec<(Known, &'static str, FieldValue<'v>)> {
+        let arn_name = if self.key == DataKey::MapRoles { "rolearn" } else { "userarn" };
+        let mut fields = vec![(Known::Arn, arn_name, FieldValue::Str(&v.arn))];
+        if let Some(u) = &v.username {
+            fields.push((Known::Username, "username", FieldValue::Str(u)));
+        }
+        if let Some(g) = &v.groups {
+            fields.push((Known::Groups, "groups", FieldValue::List(g)));
+        }
+        fields
+    }
+
+    /// An existing entry with changed values: only the changed fields' bytes are rewritten.
+    fn rewrite_entry(&self, entry: &Entry, v: &Values) -> Vec<Piece> {
+        let old = values_of(entry);
+        let text = self.text;
+        let flow = entry.node.is_flow();
+        let block = BlockStyle::of_entry(text, entry);
+        let flow_style = match &self.parsed.layout {
+            Layout::Flow(seq) => FlowStyle::of_entry(text, seq, entry),
+            _ => FlowStyle::of_entry(text, &entry.node, entry),
+        };
+        let scalar = |s: &str| if flow { flow_style.scalar(s) } else { block.scalar(s) };
+        let mut splices: Vec<(usize, usize, String)> = Vec::new();
+
+        if v.arn != old.arn {
+            if let Some(f) = entry.field(Known::Arn) {
+                splices.push((f.value.start, f.value.end, scalar(&v.arn)));
+            }
+        }
+        if v.username != old.username {
+            match (entry.field(Known::Username), &v.username) {
+                (Some(f), Some(u)) => splices.push(value_splice(text, f.key.end, &f.value, &scalar(u))),
+                (None, Some(u)) => {
+                    let after = entry.field(Known::Arn).map_or(&entry.fields[0].value, |f| &f.value);
+                    if flow {
+                        let pair = flow_style.pair("username", FieldValue::Str(u));
+                        splices.push((after.end, after.end, format!("{}{pair}", flow_style.pair_separator())));
+                    } else {
+                        let line = format!("{}{}: {}", " ".repeat(block.key_col), block.key("username"), scalar(u));
+                        splices.push(insert_line(text, after.end, &line));
+                    }
+                }
+                (Some(f), None) => splices.push(remove_field(text, entry, f.key.start, &f.value, flow)),
+                (None, None) => {}
+            }
+        }
+        if v.groups != old.groups {
+            match (entry.field(Known::Groups), &v.groups) {
+                (Some(f), Some(g)) => {
+                    let rendered = if flow {
+                        flow_style.list(g)
+                    } else if let NodeKind::Seq { flow: false, .. } = f.value.kind {
+                        let pad = " ".repeat(dash_column(text, f.value.start));
+                        let items: Vec<String> = g.iter().map(|x| format!("- {}", block.scalar(x))).collect();
+                        items.join(&format!("\n{pad}"))
+                    } else if f.value.is_flow() {
+                        block.flow_list(g)
+                    } else {
+                        // `groups:` with nothing (or a null) after it: the items follow the colon.
+                        let colon = f.key.end + text[f.key.end..].find(':').unwrap_or(0);
+                        splices.push((colon + 1, f.value.end.max(colon + 1), block.groups_value(g)));
+                        String::new()
+                    };
+                    if !rendered.is_empty() {
+                        splices.push((f.value.start, f.value.end, rendered));
+                    }
+                }
+                (None, Some(g)) => {
+                    let last = entry.fields.last().map_or(&entry.node, |f| &f.value);
+                    if flow {
+                        let pair = flow_style.pair("groups", FieldValue::List(g));
+                        splices.push((last.end, last.end, format!("{}{pair}", flow_style.pair_separator())));
+                    } else {
+                        let line = format!("{}{}:{}", " ".repeat(block.key_col), block.key("groups"), block.groups_value(g));
+                        splices.push(insert_line(text, last.end, &line));
+                    }
+                }
+                (Some(f), None) => splices.push(remove_field(text, entry, f.key.start, &f.value, flow)),
+                (None, None) => {}
+            }
+        }
+        splices.sort_by_key(|s| (s.0, s.1));
+        let mut pieces = Vec::with_capacity(splices.len() * 2 + 1);
+        let mut cursor = entry.span.start;
+        for (start, end, with) in splices {
+            pieces.push(Piece::Keep(cursor..start.max(cursor)));
+            pieces.push(Piece::Write(with));
+            cursor = end.max(cursor);
+        }
+        pieces.push(Piece::Keep(cursor..entry.span.end));
+        pieces
+    }
+}
+
+/// Replace a field's scalar value; an empty `key:` gets ` value` after its colon.
+fn value_splice(text: &str, key_end: usize, value: &Node, with: &str) -> (usize, usize, String) {
+    if value.is_empty_plain() {
+        let colon = key_end + text[key_end..].find(':').unwrap_or(0);
+        return (colon + 1, colon + 1, format!(" {with}"));
+    }
+    (value.start, value.end, with.to_string())
+}
+
+/// A new line after the line holding `after_end`.
+fn insert_line(text: &str, after_end: usize, line: &str) -> (usize, usize, String) {
+    let at = line_end(text, after_end);
+    if text[..at].ends_with('\n') {
+        (at, at, format!("{line}\n"))
+    } else {
+        (at, at, format!("\n{line}"))
+    }
+}
+
+/// Deletes a field: its whole lines in a block entry, or the pair and one comma in a flow one.
+fn remove_field(text: &str, entry: &Entry, key_start: usize, value: &Node, flow: bool) -> (usize, usize, String) {
+    let index = entry.fields.iter().position(|f| f.key.start == key_start).unwrap_or(0);
+    let next_key = entry.fields.get(index + 1).map(|f| f.key.start);
+    if flow {
+        return match (index, next_key) {
+            (0, Some(next)) => (key_start, next, String::new()),
+            _ => {
+                let prev_end = if index == 0 { key_start } else { entry.fields[index - 1].value.end };
+                (prev_end, value.end, String::new())
+            }
+        };
+    }
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let on_dash_line = text[line_start..key_start].contains('-');
+    match (on_dash_line, next_key) {
+        // The first field shares the `- ` line: the next field moves up to take its place.
+        (true, Some(next)) => (key_start, next, String::new()),
+        (true, None) => (key_start, value.end.max(key_start), String::new()),
+        (false, _) => (line_start, line_end(text, value.end.max(key_start + 1)), String::new()),
+    }
+}
+
+fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
+    Some(match key {
+        DataKey::MapRoles => role_identity(e.arn()?),
+        DataKey::MapUsers => user_identity(e.arn()?),
+        DataKey::MapAccounts => match &e.value {
+            crate::section::EntryValue::Account(a) => a.clone(),
+            _ => return None,
+        },
+    })
+}
+
+fn values_of(e: &Entry) -> Values {
+    let arn = match &e.value {
+        crate::section::EntryValue::Account(a) => a.clone(),
+        _ => e.arn().unwrap_or_default().to_string(),
+    };
+    Values { arn, username: e.username().map(str::to_string), groups: e.groups().map(<[String]>::to_vec) }
+}
+
+fn dedup(groups: &[String]) -> Vec<String> {
+    union(&[], groups)
+}
+
+/// `have` then the items of `add` not already there, in order, without duplicates.
+fn union(have: &[String], add: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(have.len() + add.len());
+    for g in have.iter().chain(add) {
+        if !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    out
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
+}

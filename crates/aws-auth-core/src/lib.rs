@@ -1,0 +1,59 @@
+//! Lossless, validated edits of the Amazon EKS `aws-auth` ConfigMap.
+//!
+//! The ConfigMap `kube-system/aws-auth` maps IAM roles and users to Kubernetes users and
+//! groups. One bad write to it locks every node and every person out of a cluster, so this
+//! crate reads it exactly as aws-iam-authenticator does, refuses edits that would break it, and
+//! writes back only the bytes an edit changes: comments, order, indentation and the JSON style
+//! of AWS CDK survive.
+//!
+//! - [`AwsAuth`]: the document. Parse a manifest ([`AwsAuth::parse`]) or a ConfigMap's `data`
+//!   ([`AwsAuth::from_data`]), read it ([`AwsAuth::mappings`]), check it
+//!   ([`AwsAuth::validate`]), edit it ([`AwsAuth::apply`]), print it (`Display`).
+//! - [`Edit`], [`Options`], [`Change`]: operations as values, and what each did.
+//! - [`Diagnostic`]: a finding with a stable [`Code`], a [`Severity`] and where it is.
+//!
+//! The crate does no I/O and has no async: it builds for `wasm32-unknown-unknown`.
+//!
+//! # Example
+//! ```
+//! use aws_auth_core::{AwsAuth, Edit, Options, Upsert};
+//!
+//! let manifest = r#"apiVersion: v1
+//! kind: ConfigMap
+//! metadata:
+//!   name: aws-auth
+//!   namespace: kube-system
+//! data:
+//!   mapRoles: |
+//!     # the node group
+//!     - rolearn: arn:aws:iam::111122223333:role/nodes
+//!       username: system:node:{{EC2PrivateDNSName}}
+//!       groups:
+//!         - system:bootstrappers
+//!         - system:nodes
+//! "#;
+//! let mut auth = AwsAuth::parse(manifest)?;
+//! let ops = Upsert::new("arn:aws:iam::111122223333:role/ops", "ops", ["system:masters"]);
+//! let changes = auth.apply(&[Edit::UpsertRole(ops)], &Options::default())?;
+//! assert_eq!(changes[0].to_string(), "added arn:aws:iam::111122223333:role/ops to aws-auth");
+//! assert!(auth.to_string().starts_with(manifest));
+//! # Ok::<(), aws_auth_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod arn;
+mod document;
+mod edit;
+mod error;
+mod manifest;
+mod model;
+mod section;
+mod validate;
+mod yaml;
+
+pub use arn::{Arn, PARTITIONS, strip_role_path};
+pub use document::{AwsAuth, MAX_INPUT_BYTES};
+pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
+pub use error::Error;
+pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
+pub use validate::{Code, Diagnostic, Severity, TEMPLATES};

@@ -1,0 +1,237 @@
+//! The manifest around the data: which document is the aws-auth ConfigMap, where its `data`
+//! keys are, and how a key's new text is written back into the raw manifest.
+
+use crate::error::Error;
+use crate::model::DataKey;
+use crate::validate::{Code, Diagnostic, diagnostic};
+use crate::yaml::raw_value::{Piece, RawValue, render_value};
+use crate::yaml::scalar::double_quoted;
+use crate::yaml::tree::{Node, NodeKind, parse_stream};
+
+/// Where the data keys are in the manifest text.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    /// The manifest is JSON (its root is a `{...}`): new values are written as JSON strings.
+    pub json: bool,
+    pub site: DataSite,
+    /// Problems with the manifest itself (duplicate keys, non-string values).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum DataSite {
+    /// The `data` mapping (or a bare data map) and its pairs.
+    Map { node: Node, pairs: Vec<KeySite> },
+    /// `data:` with nothing after it; new keys go after `at`, indented by `indent`.
+    Null { value: Node, indent: usize },
+    /// No `data` at all: new keys go into the root mapping.
+    Missing { root: Node },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct KeySite {
+    pub name: String,
+    pub key: Node,
+    pub value: Node,
+}
+
+impl Located {
+    /// The site of an exact key name (the last one, as a YAML reader keeps it).
+    pub fn key(&self, name: &str) -> Option<&KeySite> {
+        match &self.site {
+            DataSite::Map { pairs, .. } => pairs.iter().rev().find(|p| p.name == name),
+            _ => None,
+        }
+    }
+}
+
+/// Finds the ConfigMap called `name` (or a bare data map) in a YAML or JSON stream.
+///
+/// # Errors
+/// Syntax errors, no such ConfigMap, `data` that is not a mapping.
+pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
+    let docs = parse_stream(text).map_err(|e| Error::ManifestSyntax { line: e.line, column: e.column, message: e.message })?;
+    let mut other_names = Vec::new();
+    let mut fragment = None;
+    for doc in docs.iter() {
+        let Some(root) = &doc.root else { continue };
+        let NodeKind::Map { pairs, flow } = &root.kind else { continue };
+        let get = |k: &str| pairs.iter().rev().find(|(key, _)| key.as_str() == Some(k)).map(|(_, v)| v);
+        let kind = get("kind").and_then(Node::as_str);
+        match kind {
+            Some("ConfigMap") => {
+                let cm_name = get("metadata").and_then(|m| match &m.kind {
+                    NodeKind::Map { pairs, .. } => pairs.iter().rev().find(|(k, _)| k.as_str() == Some("name")).map(|(_, v)| v),
+                    _ => None,
+                });
+                let cm_name = cm_name.and_then(Node::as_str).unwrap_or_default();
+                if cm_name != name {
+                    other_names.push(format!("ConfigMap {cm_name:?}"));
+                    continue;
+                }
+                let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
+                return site_of(root, data, *flow, text);
+            }
+            Some(other) => other_names.push(other.to_string()),
+            None => {
+                let has_data = get("data").is_some();
+                let bare = pairs.iter().any(|(k, _)| {
+                    k.as_str().is_some_and(|n| DataKey::ALL.iter().any(|d| d.as_str().eq_ignore_ascii_case(n)))
+                });
+                if fragment.is_none() && (has_data || bare) {
+                    fragment = Some((root, has_data, *flow));
+                }
+            }
+        }
+    }
+    if let Some((root, has_data, flow)) = fragment {
+        let data = match &root.kind {
+            NodeKind::Map { pairs, .. } if has_data => pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data")),
+            _ => None,
+        };
+        return match data {
+            Some(data) => site_of(root, Some(data), flow, text),
+            // A bare data map: the root is the data.
+            None => site_of_map(root, flow, text),
+        };
+    }
+    let found = if other_names.is_empty() {
+        String::new()
+    } else {
+        format!(" (found {})", other_names.join(", "))
+    };
+    Err(Error::NotFound { name: name.to_string(), found })
+}
+
+fn site_of(root: &Node, data: Option<&(Node, Node)>, flow: bool, text: &str) -> Result<Located, Error> {
+    match data {
+        None => Ok(Located { json: flow, site: DataSite::Missing { root: root.clone() }, diagnostics: Vec::new() }),
+        Some((key, value)) => match &value.kind {
+            NodeKind::Map { .. } => site_of_map(value, flow, text),
+            NodeKind::Scalar { .. } if value.is_empty_plain() || value.as_str() == Some("~") || value.as_str() == Some("null") => {
+                let indent = key.col + 2;
+                Ok(Located { json: flow, site: DataSite::Null { value: value.clone(), indent }, diagnostics: Vec::new() })
+            }
+            _ => Err(Error::Manifest { what: format!("data at line {} is not a mapping of strings", value.line) }),
+        },
+    }
+}
+
+fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
+    let NodeKind::Map { pairs, .. } = &map.kind else {
+        return Err(Error::Manifest { what: "data is not a mapping".into() });
+    };
+    let mut diagnostics = Vec::new();
+    let mut sites = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        let name = k.as_str().unwrap_or_default().to_string();
+        if sites.iter().any(|s: &KeySite| s.name == name) {
+            diagnostics.push(diagnostic(
+                Code::DuplicateDataKey,
+                DataKey::from_name(&name),
+                None,
+                Some((k.line, k.col + 1)),
+                format!("data key {name:?} appears more than once (line {}); readers disagree on which one counts", k.line),
+            ));
+        }
+        if DataKey::from_name(&name).is_none() {
+            if let Some(real) = DataKey::ALL.iter().find(|d| d.as_str().eq_ignore_ascii_case(&name)) {
+                diagnostics.push(diagnostic(
+                    Code::KeyCase,
+                    None,
+                    None,
+                    Some((k.line, k.col + 1)),
+                    format!("data key {name:?} is ignored by the authenticator; the key is {real}"),
+                ));
+            }
+        }
+        if !matches!(v.kind, NodeKind::Scalar { .. }) {
+            diagnostics.push(diagnostic(
+                Code::NotAString,
+                DataKey::from_name(&name),
+                None,
+                Some((v.line, v.col + 1)),
+                format!("data key {name:?} holds a YAML structure, not a string; write it as a block (`{name}: |`)"),
+            ));
+        }
+        sites.push(KeySite { name, key: k.clone(), value: v.clone() });
+    }
+    Ok(Located { json, site: DataSite::Map { node: map.clone(), pairs: sites }, diagnostics })
+}
+
+/// Writes `pieces` (the new text of `key`) into the manifest, touching only the changed bytes
+/// where the value's style allows, otherwise rewriting that one value.
+pub(crate) fn write_key(text: &str, located: &Located, key: DataKey, old: &str, pieces: &[Piece], new: &str) -> String {
+    if let Some(site) = located.key(key.as_str()) {
+        if let Some(out) = RawValue::map(text, site.key.end, &site.value).and_then(|raw| raw.splice(text, old, pieces)) {
+            return out;
+        }
+        let start = value_start(text, site);
+        let rendered = render_value(new, located.json || site.value.line == site.key.line && is_quoted(&site.value), site.key.col + 2);
+        return format!("{}{}{}", &text[..start], rendered, &text[site.value.end..]);
+    }
+    insert_key(text, located, key, new)
+}
+
+fn is_quoted(v: &Node) -> bool {
+    matches!(v.scalar_style(), Some(crate::yaml::tree::ScalarStyle::DoubleQuoted | crate::yaml::tree::ScalarStyle::SingleQuoted))
+}
+
+/// Where a value's raw text starts: at its `|`/`>` header for block scalars.
+fn value_start(text: &str, site: &KeySite) -> usize {
+    let after_key = site.key.end;
+    let colon = after_key + text[after_key..].find(':').unwrap_or(0);
+    let rest = &text[colon + 1..site.value.start.max(colon + 1)];
+    let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (colon + 1 + skip).min(site.value.start.max(colon + 1))
+}
+
+fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String {
+    let name = key.as_str();
+    match &located.site {
+        DataSite::Map { node, pairs } if node.is_flow() => {
+            let value = double_quoted(new);
+            let (at, sep) = match pairs.last() {
+                Some(last) => {
+                    let sep = match pairs.len() {
+                        n if n >= 2 => text[pairs[n - 2].value.end..pairs[n - 1].key.start].to_string(),
+                        _ => ", ".to_string(),
+                    };
+                    (last.value.end, sep)
+                }
+                None => (node.start + 1, String::new()),
+            };
+            format!("{}{sep}{}: {value}{}", &text[..at], double_quoted(name), &text[at..])
+        }
+        DataSite::Map { node, pairs } => {
+            let col = pairs.first().map_or(node.col, |p| p.key.col);
+            let at = pairs.last().map_or(node.end, |p| crate::section::line_end(text, p.value.end));
+            let line = format!("{}{name}: {}\n", " ".repeat(col), render_value(new, false, col + 2));
+            splice_line(text, at, &line)
+        }
+        DataSite::Null { value, indent } => {
+            let line = format!("\n{}{name}: {}", " ".repeat(*indent), render_value(new, false, indent + 2));
+            let at = value.start.min(value.end);
+            format!("{}{line}{}", &text[..at], &text[value.end.max(at)..])
+        }
+        DataSite::Missing { root } if root.is_flow() => {
+            let at = root.end.saturating_sub(1);
+            let before = text[..at].trim_end();
+            let entry = format!(",\n  \"data\": {{{}: {}}}\n", double_quoted(name), double_quoted(new));
+            format!("{before}{entry}{}", &text[at..])
+        }
+        DataSite::Missing { root } => {
+            let at = crate::section::line_end(text, root.end);
+            let line = format!("data:\n  {name}: {}\n", render_value(new, false, 4));
+            splice_line(text, at, &line)
+        }
+    }
+}
+
+fn splice_line(text: &str, at: usize, line: &str) -> String {
+    if text[..at].ends_with('\n') || at == 0 {
+        format!("{}{line}{}", &text[..at], &text[at..])
+    } else {
+        format!("{}\n{}{}", &text[..at], line.trim_end_matches('\n'), &text[at..])
+    }
+}

@@ -1,0 +1,303 @@
+//! Diagnostics: what the authenticator will drop (errors) and what will not do what its author
+//! meant (warnings), each with a stable code and a location.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::arn::{arn_problem, is_account_id, role_identity, strip_role_path, user_identity, Arn, PARTITIONS};
+use crate::model::DataKey;
+use crate::section::{Entry, EntryValue, KeyProblem, Section};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The authenticator drops the key or the entry: someone loses access.
+    Error,
+    /// Read, but probably not what was meant.
+    Warning,
+}
+
+/// One finding, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code, e.g. `syntax`, `wrong-type`, `arn-path`; see [`Code`].
+    pub code: Code,
+    /// What is wrong, lowercase, naming the value.
+    pub message: String,
+    /// The data key (`mapRoles`, ...), or `None` for the manifest itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// 0-based entry index in the key's list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
+    /// 1-based line inside the key's text (the manifest's for manifest diagnostics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{severity}[{}]", self.code.as_str())?;
+        if let Some(key) = &self.key {
+            write!(f, " {key}")?;
+            if let Some(i) = self.entry {
+                write!(f, "[{i}]")?;
+            }
+        }
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, " (line {l}, column {c})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The stable diagnostic codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Code {
+    /// Error: the key's text is not YAML; the authenticator drops every mapping in it.
+    Syntax,
+    /// Error: a value has the wrong type (a YAML 1.1 boolean or number where a string belongs,
+    /// a mapping instead of a list); the authenticator drops the whole key.
+    WrongType,
+    /// Error: an account ID written without quotes is a number; the whole key is dropped.
+    UnquotedAccountId,
+    /// Error: more than one YAML document in one key.
+    MultipleDocuments,
+    /// Error: an entry without `rolearn`/`sso` (roles) or `userarn` (users) is dropped.
+    MissingArn,
+    /// Error: a role entry with both `rolearn` and `sso` is dropped.
+    ArnAndSso,
+    /// Error: an `sso` entry without a valid permission set name, account ID or partition.
+    InvalidSso,
+    /// Error: a data value that is not a string (the API server rejects the ConfigMap).
+    NotAString,
+    /// Error: the same data key twice.
+    DuplicateDataKey,
+    /// Warning: a role ARN with a path never matches (the authenticator strips paths from callers).
+    ArnPath,
+    /// Warning: an ARN that is not `arn:<partition>:iam::<12 digits>:role|user/<name>`.
+    MalformedArn,
+    /// Warning: an STS assumed-role ARN; map the role.
+    AssumedRoleArn,
+    /// Warning: an earlier entry with the same identity is dead (the last one wins).
+    DuplicateIdentity,
+    /// Warning: `{{...}}` that the authenticator does not expand.
+    UnknownTemplate,
+    /// Warning: a data key that differs from a real one only by case is ignored.
+    KeyCase,
+    /// Warning: an entry without a username.
+    EmptyUsername,
+    /// Warning: a field the authenticator ignores (often a typo such as `role_arn`).
+    UnknownField,
+    /// Warning: a `mapAccounts` item that is not a 12-digit account ID.
+    InvalidAccountId,
+}
+
+impl Code {
+    /// The code as printed: `wrong-type`, `arn-path`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::WrongType => "wrong-type",
+            Code::UnquotedAccountId => "unquoted-account-id",
+            Code::MultipleDocuments => "multiple-documents",
+            Code::MissingArn => "missing-arn",
+            Code::ArnAndSso => "arn-and-sso",
+            Code::InvalidSso => "invalid-sso",
+            Code::NotAString => "not-a-string",
+            Code::DuplicateDataKey => "duplicate-data-key",
+            Code::ArnPath => "arn-path",
+            Code::MalformedArn => "malformed-arn",
+            Code::AssumedRoleArn => "assumed-role-arn",
+            Code::DuplicateIdentity => "duplicate-identity",
+            Code::UnknownTemplate => "unknown-template",
+            Code::KeyCase => "key-case",
+            Code::EmptyUsername => "empty-username",
+            Code::UnknownField => "unknown-field",
+            Code::InvalidAccountId => "invalid-account-id",
+        }
+    }
+
+    /// The severity that goes with the code.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::Syntax
+            | Code::WrongType
+            | Code::UnquotedAccountId
+            | Code::MultipleDocuments
+            | Code::MissingArn
+            | Code::ArnAndSso
+            | Code::InvalidSso
+            | Code::NotAString
+            | Code::DuplicateDataKey => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// The templates the authenticator expands in `username` and `groups`.
+pub const TEMPLATES: [&str; 5] = ["EC2PrivateDNSName", "AccountID", "SessionName", "SessionNameRaw", "AccessKeyID"];
+
+pub(crate) fn diagnostic(code: Code, key: Option<DataKey>, entry: Option<usize>, at: Option<(usize, usize)>, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: code.severity(),
+        code,
+        message,
+        key: key.map(|k| k.as_str().to_string()),
+        entry,
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+    }
+}
+
+/// Diagnostics of one key.
+pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
+    let key = section.key;
+    let parsed = match &section.parsed {
+        Ok(p) => p,
+        Err(problem) => {
+            out.push(key_problem(key, problem));
+            return;
+        }
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut dead: Vec<(usize, usize)> = Vec::new();
+    for (i, entry) in parsed.entries.iter().enumerate() {
+        let at = Some((entry.node.line, entry.node.col + 1));
+        let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
+        match &entry.value {
+            EntryValue::Account(a) => {
+                if !is_account_id(a) {
+                    out.push(d(Code::InvalidAccountId, format!("{a:?} is not a 12-digit account ID")));
+                }
+                continue;
+            }
+            EntryValue::Role(r) => {
+                match (&r.rolearn, &r.sso) {
+                    (None, None) => out.push(d(Code::MissingArn, "entry has neither rolearn nor sso; it is dropped".into())),
+                    (Some(_), Some(_)) => out.push(d(Code::ArnAndSso, "entry has both rolearn and sso; it is dropped".into())),
+                    (Some(arn), None) => check_arn(arn, "role", &d, out),
+                    (None, Some(sso)) => {
+                        let partition = sso.partition.as_deref().unwrap_or("aws");
+                        if sso.permission_set_name.is_empty() {
+                            out.push(d(Code::InvalidSso, "sso has no permissionSetName; the entry is dropped".into()));
+                        } else if !is_account_id(&sso.account_id) {
+                            out.push(d(Code::InvalidSso, format!("sso accountID {:?} is not 12 digits; the entry is dropped", sso.account_id)));
+                        } else if !PARTITIONS.contains(&partition) {
+                            out.push(d(Code::InvalidSso, format!("sso partition {partition:?} is not a known partition; the entry is dropped")));
+                        }
+                    }
+                }
+            }
+            EntryValue::User(u) => match &u.userarn {
+                None => out.push(d(Code::MissingArn, "entry has no userarn; it is dropped".into())),
+                Some(arn) => check_arn(arn, "user", &d, out),
+            },
+        }
+        match entry.username() {
+            None | Some("") => out.push(d(Code::EmptyUsername, "entry has no username".into())),
+            Some(u) => check_templates(u, &d, out),
+        }
+        for g in entry.groups().unwrap_or_default() {
+            check_templates(g, &d, out);
+        }
+        for f in &entry.fields {
+            if f.name == crate::section::Known::Other {
+                let name = f.key.as_str().unwrap_or_default();
+                out.push(d(Code::UnknownField, format!("field {name:?} is ignored by the authenticator")));
+            }
+        }
+        if let Some(id) = identity(key, entry) {
+            if let Some(prev) = seen.insert(id, i) {
+                dead.push((prev, i));
+            }
+        }
+    }
+    for (prev, later) in dead {
+        let e = &parsed.entries[prev];
+        let arn = e.arn().unwrap_or_default();
+        out.push(diagnostic(
+            Code::DuplicateIdentity,
+            Some(key),
+            Some(prev),
+            Some((e.node.line, e.node.col + 1)),
+            format!("entry {prev} ({arn}) is dead: entry {later} has the same identity and wins"),
+        ));
+    }
+}
+
+fn identity(key: DataKey, e: &Entry) -> Option<String> {
+    match key {
+        DataKey::MapRoles => e.arn().map(role_identity),
+        DataKey::MapUsers => e.arn().map(user_identity),
+        DataKey::MapAccounts => None,
+    }
+}
+
+fn check_arn(arn: &str, kind: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Vec<Diagnostic>) {
+    if kind == "role" && strip_role_path(arn).is_some() {
+        let stripped = strip_role_path(arn).unwrap_or_default();
+        out.push(d(Code::ArnPath, format!("{arn} has a path and never matches; map {stripped}")));
+        return;
+    }
+    if let Some(problem) = arn_problem(arn, kind) {
+        let code = match Arn::parse(arn) {
+            Some(a) if a.service == "sts" => Code::AssumedRoleArn,
+            _ => Code::MalformedArn,
+        };
+        out.push(d(code, problem));
+    }
+}
+
+fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Vec<Diagnostic>) {
+    let mut rest = s;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        let name = &after[..close];
+        if !TEMPLATES.contains(&name) {
+            out.push(d(Code::UnknownTemplate, format!("{{{{{name}}}}} in {s:?} is not expanded by the authenticator")));
+        }
+        rest = &after[close + 2..];
+    }
+}
+
+fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
+    match problem {
+        KeyProblem::Syntax(e) => diagnostic(
+            Code::Syntax,
+            Some(key),
+            None,
+            Some((e.line, e.column)),
+            format!("{key} is not valid YAML ({}); the authenticator drops every mapping in it", e.message),
+        ),
+        KeyProblem::Type { line, column, message } => {
+            let code = if key == DataKey::MapAccounts && message.starts_with("account number") {
+                Code::UnquotedAccountId
+            } else {
+                Code::WrongType
+            };
+            diagnostic(code, Some(key), None, Some((*line, *column)), format!("{message}; the authenticator drops every mapping in {key}"))
+        }
+        KeyProblem::MultipleDocuments => diagnostic(
+            Code::MultipleDocuments,
+            Some(key),
+            None,
+            None,
+            format!("{key} holds more than one YAML document; the authenticator drops it"),
+        ),
+    }
+}

@@ -1,0 +1,396 @@
+//! The bridge between a data value as written in the manifest (a block literal, a quoted string)
+//! and its decoded text, so that an edit of the decoded text rewrites only the raw bytes it
+//! touches.
+//!
+//! Decoding records, for each position of the decoded text, where it came from; encoding writes
+//! new text in the same style. When a value cannot be mapped exactly (folded blocks, multi-line
+//! plain scalars, text a style cannot hold), the caller rewrites the whole value instead.
+
+use super::scalar::double_quoted;
+use super::tree::{Node, ScalarStyle};
+
+/// A span of the new decoded text: either copied from the old one, or written fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Keep(std::ops::Range<usize>),
+    Write(String),
+}
+
+/// Where a data value sits in the manifest and how its decoded text maps onto raw bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct RawValue {
+    style: RawStyle,
+    /// Raw offset of decoded position 0 and of the decoded end.
+    start: usize,
+    end: usize,
+    map: PositionMap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawStyle {
+    Literal { indent: usize },
+    DoubleQuoted,
+    SingleQuoted,
+}
+
+#[derive(Debug, Clone)]
+enum PositionMap {
+    /// Block literal: one row per decoded line: (decoded line start, raw line start, raw content start).
+    Lines(Vec<(usize, usize, usize)>),
+    /// Quoted: linear runs starting at (decoded, raw).
+    Runs(Vec<(usize, usize)>),
+}
+
+impl RawValue {
+    /// Maps a value node. `None` when the value's raw form cannot be mapped exactly.
+    pub fn map(text: &str, header_from: usize, node: &Node) -> Option<RawValue> {
+        let decoded = node.as_str()?;
+        let raw = match node.scalar_style()? {
+            ScalarStyle::Literal => map_literal(text, header_from, node)?,
+            ScalarStyle::DoubleQuoted => map_quoted(text, node, true)?,
+            ScalarStyle::SingleQuoted => map_quoted(text, node, false)?,
+            ScalarStyle::Plain | ScalarStyle::Folded => return None,
+        };
+        (raw.0 == decoded).then_some(raw.1)
+    }
+
+    fn raw_offset(&self, pos: usize) -> usize {
+        match &self.map {
+            PositionMap::Lines(rows) => {
+                let i = rows.partition_point(|r| r.0 <= pos).saturating_sub(1);
+                let (line, raw_line, raw_content) = rows[i];
+                if pos == line { raw_line } else { raw_content + (pos - line) }
+            }
+            PositionMap::Runs(runs) => {
+                let i = runs.partition_point(|r| r.0 <= pos).saturating_sub(1);
+                let (d, r) = runs[i];
+                r + (pos - d)
+            }
+        }
+    }
+
+    /// Writes `pieces` (the new decoded text) back into `text`, changing only the raw bytes of the
+    /// pieces that are new. `None` when a new piece cannot be written in this value's style.
+    pub fn splice(&self, text: &str, old_decoded: &str, pieces: &[Piece]) -> Option<String> {
+        let mut out = String::with_capacity(text.len() + 64);
+        out.push_str(&text[..self.start]);
+        // Whether the next decoded character starts a line, for the literal's indentation.
+        let mut at_line_start = true;
+        for piece in pieces {
+            match piece {
+                Piece::Keep(r) => {
+                    if r.is_empty() {
+                        continue;
+                    }
+                    out.push_str(&text[self.raw_offset(r.start)..self.raw_offset(r.end)]);
+                    at_line_start = old_decoded[..r.end].ends_with('\n');
+                }
+                Piece::Write(s) => {
+                    if s.is_empty() {
+                        continue;
+                    }
+                    self.encode(s, at_line_start, &mut out)?;
+                    at_line_start = s.ends_with('\n');
+                }
+            }
+        }
+        out.push_str(&text[self.end..]);
+        Some(out)
+    }
+
+    fn encode(&self, s: &str, mut at_line_start: bool, out: &mut String) -> Option<()> {
+        match self.style {
+            RawStyle::Literal { indent } => {
+                for c in s.chars() {
+                    if c == '\n' {
+                        out.push('\n');
+                        at_line_start = true;
+                        continue;
+                    }
+                    if c != '\t' && c.is_control() {
+                        return None;
+                    }
+                    if at_line_start {
+                        out.extend(std::iter::repeat_n(' ', indent));
+                        at_line_start = false;
+                    }
+                    out.push(c);
+                }
+            }
+            RawStyle::DoubleQuoted => {
+                let q = double_quoted(s);
+                out.push_str(&q[1..q.len() - 1]);
+            }
+            RawStyle::SingleQuoted => {
+                if s.chars().any(|c| c == '\n' || c.is_control()) {
+                    return None;
+                }
+                out.push_str(&s.replace('\'', "''"));
+            }
+        }
+        Some(())
+    }
+}
+
+/// Decodes a block literal from its raw lines, recording each line's position.
+fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, RawValue)> {
+    let bytes = text.as_bytes();
+    let header = header_from + text.get(header_from..node.start)?.find('|')?;
+    let header_end = header + text[header..].find('\n')?;
+    let indicators = text[header + 1..header_end].split('#').next()?.trim();
+    let chomp = if indicators.contains('-') {
+        '-'
+    } else if indicators.contains('+') {
+        '+'
+    } else {
+        ' '
+    };
+    let explicit = indicators.chars().find(|c| c.is_ascii_digit()).and_then(|c| c.to_digit(10));
+    let content_start = header_end + 1;
+    let content_end = node.end.max(content_start);
+    let region = &text[content_start..content_end];
+    let indent = match explicit {
+        Some(d) => d as usize + line_indent(text, header),
+        None => region.lines().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len()),
+    };
+    // Every raw line of the region: (raw start, raw content start, content, ends with break).
+    let mut lines = Vec::new();
+    let mut pos = content_start;
+    while pos < content_end {
+        let nl = text[pos..content_end].find('\n').map(|i| pos + i);
+        let line_end = nl.unwrap_or(content_end);
+        let line = &text[pos..line_end];
+        let is_blank = line.len() <= indent && line.bytes().all(|b| b == b' ');
+        if !is_blank && !line.as_bytes().iter().take(indent).all(|&b| b == b' ') {
+            return None;
+        }
+        let content_at = if is_blank { line_end } else { pos + indent };
+        lines.push((pos, content_at, &text[content_at..line_end], nl.is_some()));
+        pos = nl.map_or(content_end, |n| n + 1);
+    }
+    let last_content = lines.iter().rposition(|l| !l.2.is_empty());
+    let keep_lines = match (chomp, last_content) {
+        ('+', _) => lines.len(),
+        (_, Some(i)) => i + 1,
+        (_, None) => 0,
+    };
+    let mut decoded = String::with_capacity(region.len());
+    let mut rows = Vec::with_capacity(keep_lines + 1);
+    for (i, (raw_line, raw_content, content, has_break)) in lines.iter().take(keep_lines).enumerate() {
+        rows.push((decoded.len(), *raw_line, *raw_content));
+        decoded.push_str(content);
+        let is_last = i + 1 == keep_lines;
+        if *has_break && !(is_last && chomp == '-') {
+            decoded.push('\n');
+        }
+    }
+    // The decoded end: after the last kept line break, or after the last character (strip).
+    let end = match lines.get(keep_lines.wrapping_sub(1)) {
+        Some((_, raw_content, content, has_break)) => {
+            let after = raw_content + content.len();
+            if *has_break && chomp != '-' { after + 1 } else { after }
+        }
+        None => content_start.min(bytes.len()),
+    };
+    if decoded.ends_with('\n') || decoded.is_empty() {
+        rows.push((decoded.len(), end, end));
+    }
+    let start = rows.first().map_or(end, |r| r.1);
+    let value = RawValue { style: RawStyle::Literal { indent }, start, end, map: PositionMap::Lines(rows) };
+    Some((decoded, value))
+}
+
+fn line_indent(text: &str, at: usize) -> usize {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..].len() - text[line_start..].trim_start_matches(' ').len()
+}
+
+/// Decodes a single- or double-quoted scalar, recording a run after every escape or fold.
+fn map_quoted(text: &str, node: &Node, double: bool) -> Option<(String, RawValue)> {
+    let raw = text.get(node.start + 1..node.end.checked_sub(1)?)?;
+    let base = node.start + 1;
+    let mut decoded = String::with_capacity(raw.len());
+    let mut runs = vec![(0, base)];
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if double && c == b'\\' {
+            let (s, used) = unescape(&raw[i + 1..])?;
+            decoded.push_str(&s);
+            i += 1 + used;
+            runs.push((decoded.len(), base + i));
+        } else if !double && c == b'\'' && b.get(i + 1) == Some(&b'\'') {
+            decoded.push('\'');
+            i += 2;
+            runs.push((decoded.len(), base + i));
+        } else if c == b'\n' || c == b' ' || c == b'\t' {
+            // Whitespace runs that contain a line break fold; others are literal.
+            let ws_end = i + raw[i..].bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+            let ws = &raw[i..ws_end];
+            let breaks = ws.matches('\n').count();
+            if breaks == 0 || ws_end == b.len() && breaks == 0 {
+                decoded.push_str(ws);
+            } else {
+                if breaks == 1 {
+                    decoded.push(' ');
+                } else {
+                    decoded.extend(std::iter::repeat_n('\n', breaks - 1));
+                }
+                runs.push((decoded.len(), base + ws_end));
+            }
+            i = ws_end;
+        } else {
+            let ch = raw[i..].chars().next()?;
+            decoded.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    let style = if double { RawStyle::DoubleQuoted } else { RawStyle::SingleQuoted };
+    let value = RawValue { style, start: base, end: base + raw.len(), map: PositionMap::Runs(runs) };
+    Some((decoded, value))
+}
+
+/// One escape after the backslash: the decoded text and the raw bytes used.
+fn unescape(s: &str) -> Option<(String, usize)> {
+    let c = s.chars().next()?;
+    let simple = match c {
+        '0' => Some('\0'),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        't' | '\t' => Some('\t'),
+        'n' => Some('\n'),
+        'v' => Some('\u{b}'),
+        'f' => Some('\u{c}'),
+        'r' => Some('\r'),
+        'e' => Some('\u{1b}'),
+        ' ' => Some(' '),
+        '"' => Some('"'),
+        '/' => Some('/'),
+        '\\' => Some('\\'),
+        'N' => Some('\u{85}'),
+        '_' => Some('\u{a0}'),
+        'L' => Some('\u{2028}'),
+        'P' => Some('\u{2029}'),
+        _ => None,
+    };
+    if let Some(ch) = simple {
+        return Some((ch.to_string(), c.len_utf8()));
+    }
+    let hex_len = match c {
+        'x' => 2,
+        'u' => 4,
+        'U' => 8,
+        '\n' => {
+            // An escaped line break joins the lines and drops the next line's indentation.
+            let skip = 1 + s[1..].bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+            return Some((String::new(), skip));
+        }
+        _ => return None,
+    };
+    let hex = s.get(1..1 + hex_len)?;
+    let code = u32::from_str_radix(hex, 16).ok()?;
+    let ch = char::from_u32(code)?;
+    Some((ch.to_string(), 1 + hex_len))
+}
+
+/// A whole data value written fresh: a block literal in YAML, a JSON string in JSON.
+pub(crate) fn render_value(decoded: &str, json: bool, indent: usize) -> String {
+    let first_line_indented = decoded.starts_with([' ', '\t']);
+    let has_control = decoded.chars().any(|c| c != '\n' && c != '\t' && c.is_control());
+    if json || decoded.is_empty() || first_line_indented || has_control || !decoded.contains('\n') {
+        return double_quoted(decoded);
+    }
+    let trailing = decoded.len() - decoded.trim_end_matches('\n').len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let mut out = format!("|{chomp}");
+    for line in decoded.trim_end_matches('\n').split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(line);
+        }
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::tree::{NodeKind, parse_stream};
+
+    fn value_of(text: &str) -> (Node, usize) {
+        let root = parse_stream(text).unwrap().remove(0).root.unwrap();
+        let NodeKind::Map { mut pairs, .. } = root.kind else { panic!() };
+        let (k, v) = pairs.remove(0);
+        (v, k.end)
+    }
+
+    fn roundtrip(text: &str, edit: impl Fn(&str) -> Vec<Piece>) -> String {
+        let (node, key_end) = value_of(text);
+        let raw = RawValue::map(text, key_end, &node).expect("mappable");
+        let decoded = node.as_str().unwrap();
+        raw.splice(text, decoded, &edit(decoded)).expect("encodable")
+    }
+
+    #[test]
+    fn untouched_literal_round_trips_byte_for_byte() {
+        let text = "k: |\n    - a\n\n    - b   \n  \n    # c\nz: 1\n";
+        assert_eq!(roundtrip(text, |d| vec![Piece::Keep(0..d.len())]), text);
+    }
+
+    #[test]
+    fn literal_insertion_is_indented_and_local() {
+        let text = "k: |\n  - a\n  - b\nz: 1\n";
+        let out = roundtrip(text, |d| {
+            let at = d.find("- b").unwrap();
+            vec![Piece::Keep(0..at), Piece::Write("- new\n".into()), Piece::Keep(at..d.len())]
+        });
+        assert_eq!(out, "k: |\n  - a\n  - new\n  - b\nz: 1\n");
+    }
+
+    #[test]
+    fn strip_chomped_literal_appends_before_the_final_break() {
+        let text = "k: |-\n  - a\nz: 1\n";
+        let out = roundtrip(text, |d| vec![Piece::Keep(0..d.len()), Piece::Write("\n- b".into())]);
+        assert_eq!(out, "k: |-\n  - a\n  - b\nz: 1\n");
+    }
+
+    #[test]
+    fn double_quoted_json_keeps_its_escapes() {
+        let text = "{\"k\": \"[{\\\"a\\\": \\\"x\\u0041\\\"}]\", \"z\": 1}";
+        let out = roundtrip(text, |d| {
+            let at = d.len() - 1;
+            vec![Piece::Keep(0..at), Piece::Write(",{\"b\":\"y\"}".into()), Piece::Keep(at..d.len())]
+        });
+        assert_eq!(out, "{\"k\": \"[{\\\"a\\\": \\\"x\\u0041\\\"},{\\\"b\\\":\\\"y\\\"}]\", \"z\": 1}");
+    }
+
+    #[test]
+    fn single_quoted_doubles_its_quotes() {
+        let text = "k: '[{\"a\":\"it''s\"}]'\n";
+        let out = roundtrip(text, |d| {
+            let at = d.len() - 1;
+            vec![Piece::Keep(0..at), Piece::Write(",{\"b\":\"o'k\"}".into()), Piece::Keep(at..d.len())]
+        });
+        assert_eq!(out, "k: '[{\"a\":\"it''s\"},{\"b\":\"o''k\"}]'\n");
+    }
+
+    #[test]
+    fn rendered_values_parse_back() {
+        for decoded in ["- a\n  b: 1\n", "- a", "[]", "x\n\n", " lead\n"] {
+            for json in [false, true] {
+                let text = format!("k: {}\n", render_value(decoded, json, 2));
+                let (node, _) = value_of(&text);
+                assert_eq!(node.as_str(), Some(decoded), "{text}");
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! A span-annotated YAML tree built from `saphyr-parser` events.
+//!
+//! The editor never re-serialises what it did not change, so instead of a value tree it needs
+//! to know where every node sits in the source: byte ranges, line and column. This module turns
+//! the parser's event stream into exactly that and nothing more.
+
+use saphyr_parser::{Event, Parser, ScalarStyle as ParserStyle, Span};
+
+/// How a scalar was written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// One node of the tree: its byte range in the source and what it holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    /// Byte offset of the first character of the node (for block scalars: the first content line).
+    pub start: usize,
+    /// Byte offset just past the last character of the node's content.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 0-based column (in characters) of `start`.
+    pub col: usize,
+    /// Whether an explicit tag (`!!str`, `!foo`) was written on the node.
+    pub tagged: bool,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum NodeKind {
+    Scalar { value: String, style: ScalarStyle },
+    Seq { items: Vec<Node>, flow: bool },
+    Map { pairs: Vec<(Node, Node)>, flow: bool },
+    /// `*anchor`: we never resolve aliases; an entry that uses one is read but never rewritten.
+    Alias,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn scalar_style(&self) -> Option<ScalarStyle> {
+        match &self.kind {
+            NodeKind::Scalar { style, .. } => Some(*style),
+            _ => None,
+        }
+    }
+
+    pub fn is_flow(&self) -> bool {
+        match &self.kind {
+            NodeKind::Seq { flow, .. } | NodeKind::Map { flow, .. } => *flow,
+            _ => false,
+        }
+    }
+
+    /// A plain empty scalar: what `key:` with nothing after it parses to.
+    pub fn is_empty_plain(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if value.is_empty())
+    }
+}
+
+/// One document of a stream.
+#[derive(Debug, Clone)]
+pub(crate) struct Document {
+    pub root: Option<Node>,
+}
+
+/// Where and why the text is not YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Converts the parser's character indices to byte offsets.
+struct Offsets<'a> {
+    text: &'a str,
+    /// Byte offset of every character, present only when the text is not pure ASCII.
+    table: Option<Vec<usize>>,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            let mut t: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            t.push(text.len());
+            t
+        });
+        Offsets { text, table }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.text.len()),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+}
+
+/// Parses a whole stream into documents.
+///
+/// # Errors
+/// The first syntax error, with its 1-based line and column.
+pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
+    let offsets = Offsets::new(text);
+    let mut builder = Builder { offsets: &offsets, stack: Vec::new(), docs: Vec::new(), current: None };
+    let mut parser = Parser::new_from_str(text);
+    for item in &mut parser {
+        let (event, span) = item.map_err(|e| SyntaxError {
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+            message: e.info().to_string(),
+        })?;
+        if builder.push(event, span) {
+            break;
+        }
+    }
+    Ok(builder.docs)
+}
+
+enum Open {
+    Seq { start: usize, line: usize, col: usize, tagged: bool, flow: bool, items: Vec<Node> },
+    Map { start: usize, line: usize, col: usize, tagged: bool, flow: bool, pairs: Vec<(Node, Node)>, key: Option<Node> },
+}
+
+struct Builder<'a, 'b> {
+    offsets: &'a Offsets<'b>,
+    stack: Vec<Open>,
+    docs: Vec<Document>,
+    current: Option<Node>,
+}
+
+impl Builder<'_, '_> {
+    /// Feeds one event; returns true at the end of the stream.
+    fn push(&mut self, event: Event<'_>, span: Span) -> bool {
+        let start = self.offsets.byte(span.start.index());
+        let end = self.offsets.byte(span.end.index());
+        let (line, col) = (span.start.line(), span.start.col());
+        match event {
+            Event::StreamEnd => return true,
+            Event::StreamStart | Event::Nothing => {}
+            Event::DocumentStart(_) => self.current = None,
+            Event::DocumentEnd => {
+                let root = self.current.take();
+                self.docs.push(Document { root });
+            }
+            Event::Alias(_) => {
+                self.attach(Node { start, end, line, col, tagged: false, kind: NodeKind::Alias });
+            }
+            Event::Scalar(value, style, _, tag) => {
+                let style = match style {
+                    ParserStyle::Plain => ScalarStyle::Plain,
+                    ParserStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    ParserStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    ParserStyle::Literal => ScalarStyle::Literal,
+                    ParserStyle::Folded => ScalarStyle::Folded,
+                };
+                let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    // The parser's span runs up to the next token; the scalar ends with its last line.
+                    trim_block_end(self.offsets.text, start, end)
+                } else {
+                    end
+                };
+                let kind = NodeKind::Scalar { value: value.into_owned(), style };
+                self.attach(Node { start, end, line, col, tagged: tag.is_some(), kind });
+            }
+            Event::SequenceStart(_, tag) => {
+                let flow = self.offsets.text.as_bytes().get(start) == Some(&b'[');
+                self.stack.push(Open::Seq { start, line, col, tagged: tag.is_some(), flow, items: Vec::new() });
+            }
+            Event::MappingStart(_, tag) => {
+                let flow = self.offsets.text.as_bytes().get(start) == Some(&b'{');
+                let pairs = Vec::new();
+                self.stack.push(Open::Map { start, line, col, tagged: tag.is_some(), flow, pairs, key: None });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(open) = self.stack.pop() {
+                    let node = close(open, end, self.offsets.text);
+                    self.attach(node);
+                }
+            }
+        }
+        false
+    }
+
+    fn attach(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.current = Some(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map { pairs, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => pairs.push((k, node)),
+            },
+        }
+    }
+}
+
+fn close(open: Open, end_event_end: usize, text: &str) -> Node {
+    match open {
+        Open::Seq { start, line, col, tagged, flow, items } => {
+            let end = if flow { end_event_end } else { items.last().map_or(start, |n| n.end) };
+            // The parser puts a block sequence's start either at its first `-` or at the first
+            // item's content; always use the `-`.
+            let (start, col) = match items.first() {
+                Some(first) if !flow => {
+                    let dash = text[..=first.start.min(text.len().saturating_sub(1))].rfind('-').unwrap_or(start);
+                    let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
+                    (dash, text[line_start..dash].chars().count())
+                }
+                _ => (start, col),
+            };
+            Node { start, end, line, col, tagged, kind: NodeKind::Seq { items, flow } }
+        }
+        Open::Map { start, line, col, tagged, flow, pairs, .. } => {
+            let end = if flow { end_event_end } else { pairs.last().map_or(start, |(_, v)| v.end) };
+            Node { start, end, line, col, tagged, kind: NodeKind::Map { pairs, flow } }
+        }
+    }
+}
+
+/// Moves a block scalar's end back from the next token to just after its last line break.
+fn trim_block_end(text: &str, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut e = end.min(bytes.len());
+    while e > start && bytes[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e > start && bytes[e - 1] == b'\n' { e } else { end.min(bytes.len()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse_stream(text).unwrap().remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn block_mapping_spans_cover_key_and_value_text() {
+        let text = "a: one\nb:\n  - x\n  - y\n";
+        let NodeKind::Map { pairs, flow } = root(text).kind else { panic!() };
+        assert!(!flow);
+        assert_eq!(&text[pairs[0].1.start..pairs[0].1.end], "one");
+        let seq = &pairs[1].1;
+        assert_eq!(&text[seq.start..seq.end], "- x\n  - y");
+    }
+
+    #[test]
+    fn flow_collections_span_their_brackets() {
+        let text = r#"[{"a":"b","c":["d"]}, {"e": 1}]"#;
+        let node = root(text);
+        assert!(node.is_flow());
+        assert_eq!((node.start, node.end), (0, text.len()));
+        let NodeKind::Seq { items, .. } = node.kind else { panic!() };
+        assert_eq!(&text[items[1].start..items[1].end], r#"{"e": 1}"#);
+    }
+
+    #[test]
+    fn literal_block_ends_after_its_last_line() {
+        let text = "k: |\n  one\n  two\nnext: 1\n";
+        let NodeKind::Map { pairs, .. } = root(text).kind else { panic!() };
+        let v = &pairs[0].1;
+        assert_eq!(v.as_str(), Some("one\ntwo\n"));
+        assert_eq!(&text[v.start..v.end], "one\n  two\n");
+    }
+
+    #[test]
+    fn non_ascii_text_gets_byte_offsets() {
+        let text = "a: héllo\nb: x\n";
+        let NodeKind::Map { pairs, .. } = root(text).kind else { panic!() };
+        assert_eq!(&text[pairs[1].1.start..pairs[1].1.end], "x");
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse_stream("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.line >= 1, "{err:?}");
+    }
+}
