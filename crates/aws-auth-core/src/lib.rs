@@ -25,8 +25,7 @@
 //!   namespace: kube-system
 //! data:
 //!   mapRoles: |
-//!     # the node group
-//!     - rolearn: arn:aws:iam::111122223333:role/nodes
+//!     - rolearn: arn:aws:iam::111122223333:role/nodes # the node group
 //!       username: system:node:{{EC2PrivateDNSName}}
 //!       groups:
 //!         - system:bootstrappers
