@@ -42,10 +42,10 @@ type ssoOut struct {
 }
 
 type entryOut struct {
-	Index    int      `json:"index"`              // position in the decoded list
-	RoleARN  *string  `json:"rolearn,omitempty"`  // mapRoles only
-	UserARN  *string  `json:"userarn,omitempty"`  // mapUsers only
-	SSO      *ssoOut  `json:"sso"`                // mapRoles only (always null for users)
+	Index    int      `json:"index"`             // position in the decoded list
+	RoleARN  *string  `json:"rolearn,omitempty"` // mapRoles only
+	UserARN  *string  `json:"userarn,omitempty"` // mapUsers only
+	SSO      *ssoOut  `json:"sso"`               // mapRoles only (always null for users)
 	Username string   `json:"username"`
 	Groups   []string `json:"groups"`
 	UserID   string   `json:"userid"`
@@ -59,15 +59,15 @@ type droppedOut struct {
 }
 
 type mappingsOut struct {
-	Present     bool          `json:"present"`
-	Skipped     bool          `json:"skipped"`     // blank, "", '', `` : ignored without error
-	Error       *string       `json:"error"`       // ParseMap's error for this key alone
-	YAMLError   *string       `json:"yamlError"`   // utilyaml.ToJSON failed: nothing of this key is kept
-	DecodeError *string       `json:"decodeError"` // json.Unmarshal failed: fields/entries that did not fit are zero, the rest kept
-	Kept        []entryOut    `json:"kept"`
-	Dropped     []droppedOut  `json:"dropped"`
-	JSON        *string       `json:"json,omitempty"` // --debug: the JSON text json.Unmarshal saw
-	Internal    *string       `json:"internalError,omitempty"`
+	Present     bool         `json:"present"`
+	Skipped     bool         `json:"skipped"`     // blank, "", '', `` : ignored without error
+	Error       *string      `json:"error"`       // ParseMap's error for this key alone
+	YAMLError   *string      `json:"yamlError"`   // utilyaml.ToJSON failed: nothing of this key is kept
+	DecodeError *string      `json:"decodeError"` // json.Unmarshal failed: fields/entries that did not fit are zero, the rest kept
+	Kept        []entryOut   `json:"kept"`
+	Dropped     []droppedOut `json:"dropped"`
+	JSON        *string      `json:"json,omitempty"` // --debug: the JSON text json.Unmarshal saw
+	Internal    *string      `json:"internalError,omitempty"`
 }
 
 type accountsOut struct {
