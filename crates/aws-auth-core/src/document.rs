@@ -182,7 +182,7 @@ impl AwsAuth {
                     Ok(p) => p,
                     Err(problem) => return Err(not_editable(key, problem)),
                 };
-                let prefer_flow = self.prefers_flow(key);
+                let prefer_flow = self.prefers_flow();
                 editors.insert(key, ListEditor::new(key, &section.text, parsed, prefer_flow));
             }
             apply_one(edit, options, &mut editors, &mut changes)?;
@@ -205,14 +205,11 @@ impl AwsAuth {
     }
 
     /// Whether new entries in an empty key should be JSON: when a sibling key is.
-    fn prefers_flow(&self, key: DataKey) -> bool {
+    fn prefers_flow(&self) -> bool {
         let flow = |k: DataKey| {
             self.section(k).is_some_and(|s| matches!(&s.parsed, Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
-        match key {
-            DataKey::MapAccounts => false,
-            _ => flow(DataKey::MapRoles) || flow(DataKey::MapUsers),
-        }
+        flow(DataKey::MapRoles) || flow(DataKey::MapUsers)
     }
 
     fn check_lockout(&self, editors: &HashMap<DataKey, ListEditor<'_>>, options: &Options) -> Result<(), Error> {

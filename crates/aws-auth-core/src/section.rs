@@ -43,7 +43,7 @@ pub(crate) enum Layout {
     /// Blank, comments only, or `null`: no list at all.
     Empty,
     /// `- rolearn: ...` lines.
-    Block(Node),
+    Block,
     /// `[{...}, {...}]`, JSON as AWS CDK writes it, or YAML flow.
     Flow(Node),
 }
@@ -154,7 +154,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         let (value, fields) = read_entry(key, item)?;
         entries.push(Entry { node: item.clone(), span, value, fields });
     }
-    let layout = if *flow { Layout::Flow(root) } else { Layout::Block(root) };
+    let layout = if *flow { Layout::Flow(root) } else { Layout::Block };
     Ok(Parsed { layout, entries })
 }
 

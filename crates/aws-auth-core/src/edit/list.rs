@@ -225,7 +225,7 @@ impl<'a> ListEditor<'a> {
             }
             (_, ListStyle::Block(block)) => self.block_pieces(&block, &added),
             // A block list always yields a block style.
-            (Layout::Block(_), ListStyle::Flow(_)) => vec![Piece::Keep(0..self.text.len())],
+            (Layout::Block, ListStyle::Flow(_)) => vec![Piece::Keep(0..self.text.len())],
         }
     }
 

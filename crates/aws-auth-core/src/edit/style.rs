@@ -60,7 +60,7 @@ impl ListStyle {
     pub fn of(text: &str, parsed: &Parsed, prefer_flow: bool) -> ListStyle {
         let neighbour = parsed.entries.iter().rev().find(|e| matches!(e.node.kind, NodeKind::Map { .. }));
         match (&parsed.layout, neighbour) {
-            (Layout::Block(_), Some(e)) => ListStyle::Block(BlockStyle::of_entry(text, e)),
+            (Layout::Block, Some(e)) => ListStyle::Block(BlockStyle::of_entry(text, e)),
             (Layout::Flow(seq), Some(e)) => ListStyle::Flow(FlowStyle::of_entry(text, seq, e)),
             (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => ListStyle::Flow(FlowStyle::json()),
             _ => ListStyle::Block(BlockStyle::default()),
