@@ -7,6 +7,7 @@
 //
 //	authcheck [--debug] [--caller ARN]... < data.json      one JSON object in, one out
 //	authcheck --batch [--debug] [--caller ARN]... < lines   NDJSON in, NDJSON out
+//	authcheck --batch --labelled < cases.ndjson              lines {"label": s, "data": {...}}
 //
 // Input: a JSON object whose values are strings (the ConfigMap `data`).
 // Output: see README.md / FINDINGS.md in this directory.
@@ -92,6 +93,7 @@ type result struct {
 	MapAccounts accountsOut `json:"mapAccounts"`
 	Ignored     []string    `json:"ignoredKeys"` // data keys ParseMap does not read
 	Callers     []callerOut `json:"callers,omitempty"`
+	Label       *string     `json:"label,omitempty"` // --labelled: echoed from the input line
 	InputError  *string     `json:"inputError,omitempty"`
 }
 
@@ -354,6 +356,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func main() {
 	batch := flag.Bool("batch", false, "read newline-delimited JSON data maps, write one result line each")
 	debug := flag.Bool("debug", false, "include the intermediate JSON text per key")
+	labelled := flag.Bool("labelled", false, `with --batch: input lines are {"label": "...", "data": {...}}; the label is echoed`)
 	var callers multiFlag
 	flag.Var(&callers, "caller", "caller identity ARN to match against the live mappings (repeatable)")
 	flag.Parse()
@@ -386,7 +389,23 @@ func main() {
 		if len(line) == 0 {
 			continue
 		}
-		_ = enc.Encode(run(line, *debug, callers))
+		if *labelled {
+			var lc struct {
+				Label string          `json:"label"`
+				Data  json.RawMessage `json:"data"`
+			}
+			if err := json.Unmarshal(line, &lc); err != nil {
+				res := run([]byte("{}"), false, nil)
+				res.InputError = strp("labelled line: " + err.Error())
+				_ = enc.Encode(res)
+			} else {
+				res := run(lc.Data, *debug, callers)
+				res.Label = &lc.Label
+				_ = enc.Encode(res)
+			}
+		} else {
+			_ = enc.Encode(run(line, *debug, callers))
+		}
 		w.Flush()
 	}
 	if err := sc.Err(); err != nil {
