@@ -32,7 +32,7 @@ if [ ! -x "$bin" ]; then
     tmp=$(mktemp "$dir/.authcheck.XXXXXX")
     trap 'rm -f "$tmp"' EXIT INT TERM
     echo "build.sh: building authcheck ($goversion) into $dir (first time only, may take minutes)" >&2
-    (cd "$here" && GOFLAGS=-mod=readonly CGO_ENABLED=0 nice go build -trimpath -o "$tmp" .) >&2
+    (cd "$here" && GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 nice go build -trimpath -o "$tmp" .) >&2
     chmod +x "$tmp"
     mv -f "$tmp" "$bin"
     trap - EXIT INT TERM
