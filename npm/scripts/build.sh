@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the `aws-auth` npm package into npm/dist/, offline:
+#   1. wasm-pack (--mode no-install: uses the wasm-bindgen-cli on PATH, which must be the
+#      exact version of Cargo.lock; .ci/install-wasm-tools.sh installs it) with the
+#      workspace's size profile `wasm`;
+#   2. wasm-opt -Oz (binaryen from Debian or npm);
+#   3. tsc for the TypeScript layer.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+crate="$here/../crates/aws-auth-wasm"
+cd "$here"
+
+need() { command -v "$1" >/dev/null || { echo "build.sh: $1 not found (run .ci/install-wasm-tools.sh)" >&2; exit 1; }; }
+need wasm-pack
+need wasm-bindgen
+need wasm-opt
+
+rm -rf pkg dist src/wasm
+wasm-pack build "$crate" --mode no-install --target nodejs --profile wasm \
+  --out-dir "$here/pkg" --out-name aws_auth_wasm --no-pack 2>&1 | grep -v '^\[INFO\]: Checking for the Wasm target' || true
+test -f pkg/aws_auth_wasm_bg.wasm || { echo "build.sh: wasm-pack produced no .wasm" >&2; exit 1; }
+
+# Rust >= 1.82 emits bulk-memory, sign-ext, nontrapping float-to-int and others by default;
+# enable what the module uses so older wasm-opt releases (Debian's binaryen 108) validate it.
+WASM_OPT_FLAGS=${WASM_OPT_FLAGS:-"-Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers"}
+# shellcheck disable=SC2086
+wasm-opt $WASM_OPT_FLAGS pkg/aws_auth_wasm_bg.wasm -o pkg/aws_auth_wasm_bg.opt.wasm
+mv pkg/aws_auth_wasm_bg.opt.wasm pkg/aws_auth_wasm_bg.wasm
+
+mkdir -p src/wasm dist/wasm
+cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts src/wasm/
+cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts pkg/aws_auth_wasm_bg.wasm dist/wasm/
+node_modules/.bin/tsc -p tsconfig.json
+cp src/index.mjs src/index.d.mts dist/
+
+raw=$(wc -c < dist/wasm/aws_auth_wasm_bg.wasm)
+gz=$(gzip -9 -c dist/wasm/aws_auth_wasm_bg.wasm | wc -c)
+echo "build.sh: dist/wasm/aws_auth_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9"

@@ -1,0 +1,374 @@
+/**
+ * `aws-auth`: lossless, validated edits of the Amazon EKS `kube-system/aws-auth` ConfigMap.
+ *
+ * The editing is done by the Rust core (`aws-auth-core`) compiled to WebAssembly; this module
+ * is the typed JavaScript face of it. Everything in and out is plain data.
+ *
+ * ```ts
+ * import { AwsAuth } from "aws-auth";
+ * const auth = AwsAuth.parse(manifestText);
+ * auth.upsertRole({ rolearn: "arn:aws:iam::111122223333:role/nodes",
+ *                   username: "system:node:{{EC2PrivateDNSName}}",
+ *                   groups: ["system:bootstrappers", "system:nodes"] });
+ * process.stdout.write(auth.toString()); // only the new entry differs from the input
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+import * as wasm from "./wasm/aws_auth_wasm.js";
+
+/** A data key of the ConfigMap that aws-iam-authenticator reads. */
+export type DataKey = "mapRoles" | "mapUsers" | "mapAccounts";
+
+/** An IAM Identity Center permission set in `mapRoles` (`sso:` instead of `rolearn:`). */
+export interface SsoSpec {
+  permissionSetName: string;
+  accountID: string;
+  /** `aws` when absent. */
+  partition?: string;
+}
+
+/** One `mapRoles` entry, as written in the ConfigMap. */
+export interface RoleMapping {
+  /** The IAM role ARN; absent for an `sso` entry. */
+  rolearn?: string;
+  /** An IAM Identity Center permission set; absent for a `rolearn` entry. */
+  sso?: SsoSpec;
+  /** The Kubernetes username, possibly with templates such as `{{EC2PrivateDNSName}}`. */
+  username?: string;
+  /** The Kubernetes groups; absent when the entry has no `groups` key. */
+  groups?: string[];
+  userid?: string;
+  /** Fields the authenticator ignores are kept, as JSON values. */
+  [extra: string]: unknown;
+}
+
+/** One `mapUsers` entry, as written in the ConfigMap. */
+export interface UserMapping {
+  /** The IAM user ARN. */
+  userarn?: string;
+  username?: string;
+  /** The Kubernetes groups; absent when the entry has no `groups` key. */
+  groups?: string[];
+  userid?: string;
+  /** Fields the authenticator ignores are kept, as JSON values. */
+  [extra: string]: unknown;
+}
+
+/** A finding of {@link AwsAuth.validate}, or behind an {@link AwsAuthError}. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable code, e.g. `syntax`, `wrong-type`, `arn-path`. */
+  code: string;
+  /** What is wrong, naming the value. */
+  message: string;
+  /** The data key, absent for the manifest itself. */
+  key?: string;
+  /** 0-based entry index in the key's list. */
+  entry?: number;
+  /** 1-based line inside the key's text (the manifest's for manifest diagnostics). */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+}
+
+/** A role to insert or update (its identity is `rolearn`). */
+export interface RoleInput {
+  /** The role ARN; a path (`role/path/name`) is stored without it, as the authenticator needs. */
+  rolearn: string;
+  /** The Kubernetes username; omitted or empty leaves an existing entry's username alone. */
+  username?: string;
+  /** The Kubernetes groups; omitted or empty means no `groups` key. */
+  groups?: string[];
+}
+
+/** A user to insert or update (its identity is `userarn`). */
+export interface UserInput {
+  userarn: string;
+  username?: string;
+  groups?: string[];
+}
+
+/** Which role entries to remove: all with this ARN, narrowed by `username` and `groups`. */
+export interface RoleSelector {
+  rolearn: string;
+  /** Only entries with exactly this username. */
+  username?: string;
+  /** Only entries whose groups equal these, as a set. */
+  groups?: string[];
+}
+
+/** Which user entries to remove. */
+export interface UserSelector {
+  userarn: string;
+  username?: string;
+  groups?: string[];
+}
+
+/** Options of {@link AwsAuth.upsertRole} and {@link AwsAuth.upsertUser}. */
+export interface UpsertOptions {
+  /** Add the groups to an existing entry's groups instead of replacing them (default false). */
+  append?: boolean;
+  /** Replace an existing entry's username (default true). */
+  updateUsername?: boolean;
+}
+
+/** Options of the remove calls. */
+export interface RemoveOptions {
+  /** A remove that matches nothing returns `unchanged` instead of throwing `nothing-matched`. */
+  force?: boolean;
+  /** Allow removing the last `system:masters` grant (otherwise it throws `lockout`). */
+  allowLockout?: boolean;
+}
+
+/** What happened to one entry (or account). */
+export interface Change {
+  action: "added" | "updated" | "unchanged" | "removed";
+  key: DataKey;
+  /** The ARN as written in the entry, or the account ID. */
+  subject: string;
+  /** Something worth knowing, such as a path removed from a role ARN. */
+  note?: string;
+}
+
+/**
+ * What a mutating call did.
+ *
+ * - `added`: a new entry (`count` 1);
+ * - `updated`: existing entries with that identity changed (`count` of them);
+ * - `unchanged`: nothing to do (`count` 0), e.g. the entry was already so, or a forced remove
+ *   matched nothing;
+ * - `removed`: `count` entries removed (one `changes` item each).
+ */
+export interface EditResult {
+  action: "added" | "updated" | "unchanged" | "removed";
+  /** How many entries were added, updated or removed (0 when unchanged). */
+  count: number;
+  /** The ARNs (or account IDs) concerned, in document order, without repeats. */
+  subjects: string[];
+  /** The first note of the changes, if any (e.g. a path removed from a role ARN). */
+  note?: string;
+  /** The core's report, one item per entry touched. */
+  changes: Change[];
+}
+
+/** A plain Kubernetes ConfigMap object, for `eks.KubernetesManifest` or Pulumi. */
+export interface ConfigMapManifest {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: { name: string; namespace: string };
+  /** `mapRoles`, `mapUsers`, `mapAccounts` as the strings the ConfigMap holds. */
+  data: Record<string, string>;
+}
+
+/**
+ * A failed parse or edit. Nothing was changed.
+ *
+ * `code` is stable: `manifest-syntax`, `not-found`, `manifest-shape`, `too-large`,
+ * `key-not-editable`, `invalid-argument`, `nothing-matched`, `lockout`, `would-break`,
+ * `opaque-entry`, or `internal` (a bug: please report it).
+ */
+export class AwsAuthError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: string;
+  /** The findings behind the error (for `would-break`), otherwise empty. */
+  readonly diagnostics: Diagnostic[];
+
+  constructor(code: string, message: string, diagnostics: Diagnostic[] = []) {
+    super(message);
+    this.name = "AwsAuthError";
+    this.code = code;
+    this.diagnostics = diagnostics;
+  }
+}
+
+interface WasmError {
+  code: string;
+  message: string;
+  diagnostics?: Diagnostic[];
+}
+
+function isWasmError(value: unknown): value is WasmError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as WasmError).code === "string" &&
+    typeof (value as WasmError).message === "string"
+  );
+}
+
+/** Runs a call into the wasm module; every failure comes out as an {@link AwsAuthError}. */
+function call<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof AwsAuthError) throw err;
+    if (isWasmError(err)) throw new AwsAuthError(err.code, err.message, err.diagnostics ?? []);
+    const message = err instanceof Error ? err.message : String(err);
+    throw new AwsAuthError("internal", `aws-auth internal error: ${message}`);
+  }
+}
+
+function requireString(value: unknown, what: string): string {
+  if (typeof value !== "string") {
+    throw new AwsAuthError("invalid-argument", `${what} must be a string, got ${value === null ? "null" : typeof value}`);
+  }
+  return value;
+}
+
+function requireObject(value: unknown, what: string): object {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AwsAuthError("invalid-argument", `${what} must be an object`);
+  }
+  return value;
+}
+
+function summarise(changes: Change[]): EditResult {
+  const subjects = [...new Set(changes.map((c) => c.subject))];
+  const note = changes.find((c) => c.note !== undefined)?.note;
+  const touched = changes.filter((c) => c.action !== "unchanged");
+  let action: EditResult["action"] = "unchanged";
+  if (touched.some((c) => c.action === "removed")) action = "removed";
+  else if (touched.some((c) => c.action === "added")) action = "added";
+  else if (touched.length > 0) action = "updated";
+  const result: EditResult = { action, count: touched.length, subjects, changes };
+  if (note !== undefined) result.note = note;
+  return result;
+}
+
+/**
+ * An aws-auth ConfigMap manifest, edited in place.
+ *
+ * Every edit is checked: an edit that would lock out the cluster administrators, break an
+ * entry for aws-iam-authenticator, or touch a key that does not parse throws an
+ * {@link AwsAuthError} and changes nothing. Printing ({@link AwsAuth.toString}) gives back the
+ * input byte-for-byte except for the entries edited: comments, order, indentation and the JSON
+ * style written by AWS CDK survive.
+ */
+export class AwsAuth {
+  readonly #inner: wasm.AwsAuth;
+
+  private constructor(inner: wasm.AwsAuth) {
+    this.#inner = inner;
+  }
+
+  /**
+   * Reads a manifest: a YAML or JSON ConfigMap (also inside a multi-document stream or a
+   * `kubectl get -o yaml` dump), or a bare `data` map.
+   *
+   * @throws {AwsAuthError} `manifest-syntax` (not YAML), `not-found` (no aws-auth ConfigMap),
+   *   `manifest-shape`, `too-large` (over 3 MiB).
+   */
+  static parse(text: string): AwsAuth {
+    requireString(text, "the manifest");
+    return new AwsAuth(call(() => wasm.AwsAuth.parse(text)));
+  }
+
+  /**
+   * Inserts a `mapRoles` entry, or updates every entry with this `rolearn`.
+   * @returns `added`, `updated` or `unchanged`.
+   */
+  upsertRole(role: RoleInput, options: UpsertOptions = {}): EditResult {
+    requireObject(role, "the role");
+    return summarise(call(() => this.#inner.upsertRole(role, options) as Change[]));
+  }
+
+  /**
+   * Inserts a `mapUsers` entry, or updates every entry with this `userarn`.
+   * @returns `added`, `updated` or `unchanged`.
+   */
+  upsertUser(user: UserInput, options: UpsertOptions = {}): EditResult {
+    requireObject(user, "the user");
+    return summarise(call(() => this.#inner.upsertUser(user, options) as Change[]));
+  }
+
+  /**
+   * Removes the `mapRoles` entries with this `rolearn` (narrowed by `username`/`groups`).
+   * @throws {AwsAuthError} `nothing-matched` (unless `force`), `lockout` (unless `allowLockout`).
+   */
+  removeRole(role: RoleSelector, options: RemoveOptions = {}): EditResult {
+    requireObject(role, "the role");
+    return summarise(call(() => this.#inner.removeRole(role, options) as Change[]));
+  }
+
+  /**
+   * Removes the `mapUsers` entries with this `userarn` (narrowed by `username`/`groups`).
+   * @throws {AwsAuthError} `nothing-matched` (unless `force`), `lockout` (unless `allowLockout`).
+   */
+  removeUser(user: UserSelector, options: RemoveOptions = {}): EditResult {
+    requireObject(user, "the user");
+    return summarise(call(() => this.#inner.removeUser(user, options) as Change[]));
+  }
+
+  /**
+   * Removes every role and user entry whose username is exactly `username`.
+   * @throws {AwsAuthError} `nothing-matched` (unless `force`), `lockout`, `invalid-argument`.
+   */
+  removeByUsername(username: string, options: RemoveOptions = {}): EditResult {
+    requireString(username, "the username");
+    return summarise(call(() => this.#inner.removeByUsername(username, options) as Change[]));
+  }
+
+  /** Adds a 12-digit account ID to `mapAccounts`. @returns `added` or `unchanged`. */
+  addAccount(account: string): EditResult {
+    requireString(account, "the account ID");
+    return summarise(call(() => this.#inner.addAccount(account) as Change[]));
+  }
+
+  /** Removes an account ID from `mapAccounts`. */
+  removeAccount(account: string, options: RemoveOptions = {}): EditResult {
+    requireString(account, "the account ID");
+    return summarise(call(() => this.#inner.removeAccount(account, options) as Change[]));
+  }
+
+  /** The `mapRoles` entries, in order (a fresh copy on each read). */
+  get roles(): RoleMapping[] {
+    return call(() => this.#inner.roles as RoleMapping[]);
+  }
+
+  /** The `mapUsers` entries, in order (a fresh copy on each read). */
+  get users(): UserMapping[] {
+    return call(() => this.#inner.users as UserMapping[]);
+  }
+
+  /** The `mapAccounts` items, in order. */
+  get accounts(): string[] {
+    return call(() => this.#inner.accounts as string[]);
+  }
+
+  /** Everything aws-iam-authenticator would reject or misread, errors and warnings. */
+  validate(): Diagnostic[] {
+    return call(() => this.#inner.validate() as Diagnostic[]);
+  }
+
+  /** The ConfigMap's data (`mapRoles`, `mapUsers`, `mapAccounts` where present), in order. */
+  data(): Record<string, string> {
+    const pairs = call(() => this.#inner.data() as [string, string][]);
+    return Object.fromEntries(pairs);
+  }
+
+  /** The manifest text: the input with only the edited entries changed. */
+  toString(): string {
+    return call(() => this.#inner.toString());
+  }
+
+  /**
+   * The ConfigMap as a plain object, for `eks.KubernetesManifest` (AWS CDK) or a Pulumi
+   * `ConfigMap`/`ConfigMapPatch`. `metadata` keeps the manifest's name and namespace
+   * (`kube-system` when the manifest gives none); `data` holds the edited strings. Comments
+   * inside the data strings are kept; those outside them cannot be.
+   */
+  toManifest(): ConfigMapManifest {
+    const name = call(() => this.#inner.name);
+    const namespace = call(() => this.#inner.namespace) ?? "kube-system";
+    return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data: this.data() };
+  }
+
+  /** Frees the WebAssembly memory now instead of at garbage collection. */
+  free(): void {
+    this.#inner.free();
+  }
+}
+
+export default AwsAuth;
