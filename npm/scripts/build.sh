@@ -13,18 +13,21 @@ cd "$here"
 need() { command -v "$1" >/dev/null || { echo "build.sh: $1 not found (run .ci/install-wasm-tools.sh)" >&2; exit 1; }; }
 need wasm-pack
 need wasm-bindgen
-need wasm-opt
+# wasm-opt: the npm `binaryen` devDependency (pinned in package-lock.json; Debian's binaryen
+# 108 mis-optimises the externref table that wasm-bindgen 0.2.130 emits), else one on PATH.
+WASM_OPT="$here/node_modules/.bin/wasm-opt"
+[ -x "$WASM_OPT" ] || { need wasm-opt; WASM_OPT=wasm-opt; }
 
 rm -rf pkg dist src/wasm
 wasm-pack build "$crate" --mode no-install --target nodejs --profile wasm \
   --out-dir "$here/pkg" --out-name aws_auth_wasm --no-pack 2>&1 | grep -v '^\[INFO\]: Checking for the Wasm target' || true
 test -f pkg/aws_auth_wasm_bg.wasm || { echo "build.sh: wasm-pack produced no .wasm" >&2; exit 1; }
 
-# Rust >= 1.82 emits bulk-memory, sign-ext, nontrapping float-to-int and others by default;
-# enable what the module uses so older wasm-opt releases (Debian's binaryen 108) validate it.
+# Rust >= 1.82 emits bulk-memory, sign-ext, nontrapping float-to-int, reference types and
+# multivalue by default: wasm-opt must be told so (--all-features would allow more than Node 18 has).
 WASM_OPT_FLAGS=${WASM_OPT_FLAGS:-"-Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers"}
 # shellcheck disable=SC2086
-wasm-opt $WASM_OPT_FLAGS pkg/aws_auth_wasm_bg.wasm -o pkg/aws_auth_wasm_bg.opt.wasm
+"$WASM_OPT" $WASM_OPT_FLAGS pkg/aws_auth_wasm_bg.wasm -o pkg/aws_auth_wasm_bg.opt.wasm
 mv pkg/aws_auth_wasm_bg.opt.wasm pkg/aws_auth_wasm_bg.wasm
 
 mkdir -p src/wasm dist/wasm
