@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# What CI runs for the npm package: build the wasm + TypeScript, `npm pack`, install the
+# tarball into an empty temporary project, run the node:test suites (ESM and CommonJS) and
+# the strict type checks there, then the examples against the same tarball.
+# Needs: the Rust wasm32 target, wasm-bindgen-cli (Cargo.lock's version) and wasm-pack
+# (.ci/install-wasm-tools.sh), Node >= 18 with npm. npm packages come from package-lock.json.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$here"
+
+npm ci --no-audit --no-fund --loglevel=error
+node_modules/.bin/tsc -p tsconfig.json --noEmit
+bash scripts/build.sh
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/aws-auth-npm.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+tarball="$(npm pack --silent --pack-destination "$work" | tail -1)"
+tarball="$work/$tarball"
+echo "test.sh: packed $(basename "$tarball"): $(tar -tzf "$tarball" | tr '\n' ' ')"
+
+app="$work/app"
+mkdir -p "$app"
+cp -r test "$app/test"
+(cd "$app" && echo '{"name":"aws-auth-consumer","private":true}' > package.json \
+  && npm install --no-audit --no-fund --loglevel=error --offline "$tarball")
+ln -s "$here/node_modules/@types" "$app/node_modules/@types"
+
+(cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
+(cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)
+echo "test.sh: tsc --strict --noEmit on test/types.ts: ok"
+
+export AWS_AUTH_TARBALL="$tarball"
+for example in offline cdk pulumi; do
+  if [ -x "$root/examples/$example/test.sh" ]; then
+    echo "test.sh: examples/$example"
+    bash "$root/examples/$example/test.sh"
+  fi
+done
