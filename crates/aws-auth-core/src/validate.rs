@@ -69,10 +69,12 @@ impl std::fmt::Display for Diagnostic {
 pub enum Code {
     /// Error: the key's text is not YAML; the authenticator drops every mapping in it.
     Syntax,
-    /// Error: a value has the wrong type (a YAML 1.1 boolean or number where a string belongs,
-    /// a mapping instead of a list); the authenticator drops the whole key.
+    /// Error: a value has a type that makes the authenticator drop the entry (a `rolearn` that
+    /// YAML 1.1 reads as a number, an entry that is not a mapping) or the whole key (a list
+    /// that is a mapping, `.inf`, a null mapping key).
     WrongType,
-    /// Error: an account ID written without quotes is a number; the whole key is dropped.
+    /// Warning: an account ID written without quotes (read as a number by YAML 1.1 tools, though
+    /// the authenticator itself keeps its text).
     UnquotedAccountId,
     /// Error: more than one YAML document in one key.
     MultipleDocuments,
@@ -104,6 +106,9 @@ pub enum Code {
     UnknownField,
     /// Warning: a `mapAccounts` item that is not a 12-digit account ID.
     InvalidAccountId,
+    /// Warning: a value of the wrong type (a YAML 1.1 boolean or number in `username`, a
+    /// string for `groups`) that the authenticator replaces with an empty value.
+    IgnoredValue,
 }
 
 impl Code {
@@ -128,6 +133,7 @@ impl Code {
             Code::EmptyUsername => "empty-username",
             Code::UnknownField => "unknown-field",
             Code::InvalidAccountId => "invalid-account-id",
+            Code::IgnoredValue => "ignored-value",
         }
     }
 
@@ -136,7 +142,6 @@ impl Code {
         match self {
             Code::Syntax
             | Code::WrongType
-            | Code::UnquotedAccountId
             | Code::MultipleDocuments
             | Code::MissingArn
             | Code::ArnAndSso
@@ -178,6 +183,10 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
     for (i, entry) in parsed.entries.iter().enumerate() {
         let at = Some((entry.node.line, entry.node.col + 1));
         let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
+        for is in &entry.issues {
+            out.push(diagnostic(is.code, Some(key), Some(i), Some((is.line, is.column)), is.message.clone()));
+        }
+        let dropped = entry.issues.iter().any(|is| is.code.severity() == Severity::Error);
         match &entry.value {
             EntryValue::Account(a) => {
                 if !is_account_id(a) {
@@ -187,9 +196,11 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
             }
             EntryValue::Role(r) => {
                 match (&r.rolearn, &r.sso) {
+                    (None, None) if dropped => {}
                     (None, None) => out.push(d(Code::MissingArn, "entry has neither rolearn nor sso; it is dropped".into())),
                     (Some(_), Some(_)) => out.push(d(Code::ArnAndSso, "entry has both rolearn and sso; it is dropped".into())),
                     (Some(arn), None) => check_arn(arn, "role", &d, out),
+                    (None, Some(_)) if dropped => {}
                     (None, Some(sso)) => {
                         let partition = sso.partition.as_deref().unwrap_or("aws");
                         if sso.permission_set_name.is_empty() {
@@ -203,6 +214,7 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 }
             }
             EntryValue::User(u) => match &u.userarn {
+                None if dropped => {}
                 None => out.push(d(Code::MissingArn, "entry has no userarn; it is dropped".into())),
                 Some(arn) => check_arn(arn, "user", &d, out),
             },
@@ -285,12 +297,7 @@ fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
             format!("{key} is not valid YAML ({}); the authenticator drops every mapping in it", e.message),
         ),
         KeyProblem::Type { line, column, message } => {
-            let code = if key == DataKey::MapAccounts && message.starts_with("account number") {
-                Code::UnquotedAccountId
-            } else {
-                Code::WrongType
-            };
-            diagnostic(code, Some(key), None, Some((*line, *column)), format!("{message}; the authenticator drops every mapping in {key}"))
+            diagnostic(Code::WrongType, Some(key), None, Some((*line, *column)), format!("{message}; the authenticator drops every mapping in {key}"))
         }
         KeyProblem::MultipleDocuments => diagnostic(
             Code::MultipleDocuments,
