@@ -27,7 +27,11 @@ pub(crate) struct Section {
 pub(crate) enum KeyProblem {
     Syntax(SyntaxError),
     /// Parsed, but the JSON decode fails: the message says which value, at which line/column.
-    Type { line: usize, column: usize, message: String },
+    Type {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// More than one YAML document in the value.
     MultipleDocuments,
 }
@@ -138,7 +142,9 @@ impl Entry {
                     NodeKind::Alias => true,
                     NodeKind::Scalar { .. } => false,
                     NodeKind::Seq { items, .. } => items.iter().any(opaque),
-                    NodeKind::Map { pairs, .. } => pairs.iter().any(|(k, v)| opaque(k) || opaque(v)),
+                    NodeKind::Map { pairs, .. } => {
+                        pairs.iter().any(|(k, v)| opaque(k) || opaque(v))
+                    }
                 }
         }
         opaque(&self.node)
@@ -154,7 +160,10 @@ pub(crate) fn read_section(key: DataKey, text: String) -> Section {
 fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     if matches!(text.trim(), "" | "\"\"" | "''" | "``") {
         // The authenticator skips these values without reading them.
-        return Ok(Parsed { layout: Layout::Empty, entries: Vec::new() });
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
     }
     reject_unreadable(text)?;
     let mut docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
@@ -162,21 +171,58 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         return Err(KeyProblem::MultipleDocuments);
     }
     let root = docs.pop().and_then(|d| d.root);
-    let Some(root) = root else { return Ok(Parsed { layout: Layout::Empty, entries: Vec::new() }) };
+    let Some(root) = root else {
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
+    };
     if matches!(resolve_node(&root), Some(Value::Null)) {
-        return Ok(Parsed { layout: Layout::Empty, entries: Vec::new() });
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
     }
     let NodeKind::Seq { items, flow } = &root.kind else {
-        return Err(type_error(&root, format!("{key} must be a list, found {}", describe(&root))));
+        return Err(type_error(
+            &root,
+            format!("{key} must be a list, found {}", describe(&root)),
+        ));
     };
     check_json_safe(&root)?;
     let mut entries = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let span = if *flow { item.start..item.end } else { block_item_span(text, item, items.get(i + 1)) };
+        let span = if *flow {
+            item.start..item.end
+        } else {
+            block_item_span(text, item, items.get(i + 1))
+        };
         let (value, fields, issues) = read_entry(key, item);
-        entries.push(Entry { node: item.clone(), span, value, fields, issues });
+        entries.push(Entry {
+            node: item.clone(),
+            span,
+            value,
+            fields,
+            issues,
+        });
     }
-    let layout = if *flow { Layout::Flow(root) } else { Layout::Block };
+    // The last entry of a text without a final line break owns the break before it, so that
+    // removing an entry appended after it gives back the original bytes.
+    if let Some(last) = entries.last_mut() {
+        let at_eof = last.span.end == text.len() && !text.ends_with('\n');
+        if !*flow && at_eof && last.span.start > 0 && text.as_bytes()[last.span.start - 1] == b'\n'
+        {
+            last.span.start -= 1;
+        }
+    }
+    if let [.., previous, last] = entries.as_mut_slice() {
+        previous.span.end = previous.span.end.min(last.span.start);
+    }
+    let layout = if *flow {
+        Layout::Flow(root)
+    } else {
+        Layout::Block
+    };
     Ok(Parsed { layout, entries })
 }
 
@@ -207,29 +253,56 @@ fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>)
         return match &item.kind {
             // go-yaml decodes straight into a string: every scalar keeps its literal text.
             NodeKind::Scalar { value, style } => {
-                let literal = if *style == ScalarStyle::Plain && resolve_plain(value) == Resolved::Null {
-                    String::new()
-                } else {
-                    value.clone()
-                };
-                if *style == ScalarStyle::Plain && matches!(resolve_plain(value), Resolved::Int | Resolved::Float) {
-                    issues.push(issue(Code::UnquotedAccountId, item, format!("account {value} is not quoted; YAML 1.1 tools read it as a number")));
+                let literal =
+                    if *style == ScalarStyle::Plain && resolve_plain(value) == Resolved::Null {
+                        String::new()
+                    } else {
+                        value.clone()
+                    };
+                if *style == ScalarStyle::Plain
+                    && matches!(resolve_plain(value), Resolved::Int | Resolved::Float)
+                {
+                    issues.push(issue(
+                        Code::UnquotedAccountId,
+                        item,
+                        format!(
+                            "account {value} is not quoted; YAML 1.1 tools read it as a number"
+                        ),
+                    ));
                 }
                 (EntryValue::Account(literal), Vec::new(), issues)
             }
             _ => {
-                issues.push(issue(Code::WrongType, item, format!("account must be a string, found {}; it is dropped", describe(item))));
+                issues.push(issue(
+                    Code::WrongType,
+                    item,
+                    format!(
+                        "account must be a string, found {}; it is dropped",
+                        describe(item)
+                    ),
+                ));
                 (EntryValue::Account(String::new()), Vec::new(), issues)
             }
         };
     }
     let empty = |issues| {
-        let value = if key == DataKey::MapRoles { EntryValue::Role(RoleMapping::default()) } else { EntryValue::User(UserMapping::default()) };
+        let value = if key == DataKey::MapRoles {
+            EntryValue::Role(RoleMapping::default())
+        } else {
+            EntryValue::User(UserMapping::default())
+        };
         (value, Vec::new(), issues)
     };
     let NodeKind::Map { pairs, .. } = &item.kind else {
         if !matches!(resolve_node(item), Some(Value::Null)) {
-            issues.push(issue(Code::WrongType, item, format!("{key} entry must be a mapping, found {}; it is dropped", describe(item))));
+            issues.push(issue(
+                Code::WrongType,
+                item,
+                format!(
+                    "{key} entry must be a mapping, found {}; it is dropped",
+                    describe(item)
+                ),
+            ));
         }
         return empty(issues);
     };
@@ -237,23 +310,46 @@ fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>)
         .iter()
         .map(|(k, v)| {
             let key_text = scalar_text(k);
-            Field { name: known_field(key, &key_text), key_text, key: k.clone(), value: v.clone() }
+            Field {
+                name: known_field(key, &key_text),
+                key_text,
+                key: k.clone(),
+                value: v.clone(),
+            }
         })
         .collect();
     let mut role = RoleMapping::default();
     let mut user = UserMapping::default();
     if let Some(f) = winner(&fields, Known::Arn) {
-        let arn = string_field(&f.value, &f.key_text, &mut issues, Code::WrongType, "the entry is dropped");
+        let arn = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::WrongType,
+            "the entry is dropped",
+        );
         role.rolearn.clone_from(&arn);
         user.userarn = arn;
     }
     if let Some(f) = winner(&fields, Known::Username) {
-        let u = string_field(&f.value, &f.key_text, &mut issues, Code::IgnoredValue, "the authenticator uses an empty username");
+        let u = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::IgnoredValue,
+            "the authenticator uses an empty username",
+        );
         role.username.clone_from(&u);
         user.username = u;
     }
     if let Some(f) = winner(&fields, Known::Userid) {
-        let u = string_field(&f.value, &f.key_text, &mut issues, Code::IgnoredValue, "the authenticator ignores it");
+        let u = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::IgnoredValue,
+            "the authenticator ignores it",
+        );
         role.userid.clone_from(&u);
         user.userid = u;
     }
@@ -270,7 +366,11 @@ fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>)
         role.extra.insert(f.key_text.clone(), value.clone());
         user.extra.insert(f.key_text.clone(), value);
     }
-    let value = if key == DataKey::MapRoles { EntryValue::Role(role) } else { EntryValue::User(user) };
+    let value = if key == DataKey::MapRoles {
+        EntryValue::Role(role)
+    } else {
+        EntryValue::User(user)
+    };
     (value, fields, issues)
 }
 
@@ -279,12 +379,22 @@ fn winner(fields: &[Field], name: Known) -> Option<&Field> {
         .iter()
         .enumerate()
         .filter(|(_, f)| f.name == name)
-        .max_by(|(i, a), (j, b)| a.key_text.as_bytes().cmp(b.key_text.as_bytes()).then(i.cmp(j)))
+        .max_by(|(i, a), (j, b)| {
+            a.key_text
+                .as_bytes()
+                .cmp(b.key_text.as_bytes())
+                .then(i.cmp(j))
+        })
         .map(|(_, f)| f)
 }
 
 fn issue(code: Code, n: &Node, message: String) -> Issue {
-    Issue { code, line: n.line, column: n.col + 1, message }
+    Issue {
+        code,
+        line: n.line,
+        column: n.col + 1,
+        message,
+    }
 }
 
 /// `encoding/json` name matching: exact or case-insensitive (ASCII fold) match to the tag.
@@ -300,12 +410,25 @@ fn known_field(key: DataKey, name: &str) -> Known {
     }
 }
 
-fn string_field(v: &Node, name: &str, issues: &mut Vec<Issue>, code: Code, consequence: &str) -> Option<String> {
+fn string_field(
+    v: &Node,
+    name: &str,
+    issues: &mut Vec<Issue>,
+    code: Code,
+    consequence: &str,
+) -> Option<String> {
     match resolve_node(v) {
         Some(Value::String(s)) => Some(s),
         Some(Value::Null) | None => None,
         _ => {
-            issues.push(issue(code, v, format!("{name} must be a string, found {}; {consequence}", describe(v))));
+            issues.push(issue(
+                code,
+                v,
+                format!(
+                    "{name} must be a string, found {}; {consequence}",
+                    describe(v)
+                ),
+            ));
             None
         }
     }
@@ -338,7 +461,14 @@ fn groups_field(v: &Node, name: &str, issues: &mut Vec<Issue>) -> Option<Vec<Str
 fn sso_field(v: &Node, issues: &mut Vec<Issue>) -> Option<SsoSpec> {
     let NodeKind::Map { pairs, .. } = &v.kind else {
         if !matches!(resolve_node(v), Some(Value::Null)) {
-            issues.push(issue(Code::InvalidSso, v, format!("sso must be a mapping, found {}; the entry is dropped", describe(v))));
+            issues.push(issue(
+                Code::InvalidSso,
+                v,
+                format!(
+                    "sso must be a mapping, found {}; the entry is dropped",
+                    describe(v)
+                ),
+            ));
             return Some(SsoSpec::default());
         }
         return None;
@@ -348,9 +478,18 @@ fn sso_field(v: &Node, issues: &mut Vec<Issue>) -> Option<SsoSpec> {
         let name = scalar_text(k);
         let consequence = "the entry is dropped";
         match name.to_ascii_lowercase().as_str() {
-            "permissionsetname" => sso.permission_set_name = string_field(val, &name, issues, Code::InvalidSso, consequence).unwrap_or_default(),
-            "accountid" => sso.account_id = string_field(val, &name, issues, Code::InvalidSso, consequence).unwrap_or_default(),
-            "partition" => sso.partition = string_field(val, &name, issues, Code::InvalidSso, consequence),
+            "permissionsetname" => {
+                sso.permission_set_name =
+                    string_field(val, &name, issues, Code::InvalidSso, consequence)
+                        .unwrap_or_default()
+            }
+            "accountid" => {
+                sso.account_id = string_field(val, &name, issues, Code::InvalidSso, consequence)
+                    .unwrap_or_default()
+            }
+            "partition" => {
+                sso.partition = string_field(val, &name, issues, Code::InvalidSso, consequence)
+            }
             _ => {}
         }
     }
@@ -373,11 +512,19 @@ fn reject_unreadable(text: &str) -> Result<(), KeyProblem> {
         let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t', '-']).len()];
         if let Some(col) = indent.find('\t') {
             let message = "found a tab character that violates indentation".to_string();
-            return Err(KeyProblem::Syntax(SyntaxError { line: i + 1, column: col + 1, message }));
+            return Err(KeyProblem::Syntax(SyntaxError {
+                line: i + 1,
+                column: col + 1,
+                message,
+            }));
         }
         if let Some((col, c)) = line.char_indices().find(|&(_, c)| !allowed_char(c)) {
             let message = format!("control character U+{:04X} is not allowed", c as u32);
-            return Err(KeyProblem::Syntax(SyntaxError { line: i + 1, column: col + 1, message }));
+            return Err(KeyProblem::Syntax(SyntaxError {
+                line: i + 1,
+                column: col + 1,
+                message,
+            }));
         }
     }
     Ok(())
@@ -391,18 +538,42 @@ fn allowed_char(c: char) -> bool {
 /// null or complex mapping keys.
 fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
     match &n.kind {
-        NodeKind::Scalar { value, style: ScalarStyle::Plain } if !n.tagged => {
-            let special = matches!(value.as_str(), ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN");
+        NodeKind::Scalar {
+            value,
+            style: ScalarStyle::Plain,
+        } if !n.tagged => {
+            let special = matches!(
+                value.as_str(),
+                ".inf"
+                    | ".Inf"
+                    | ".INF"
+                    | "+.inf"
+                    | "+.Inf"
+                    | "+.INF"
+                    | "-.inf"
+                    | "-.Inf"
+                    | "-.INF"
+                    | ".nan"
+                    | ".NaN"
+                    | ".NAN"
+            );
             if special {
-                return Err(type_error(n, format!("{value} cannot be converted to JSON")));
+                return Err(type_error(
+                    n,
+                    format!("{value} cannot be converted to JSON"),
+                ));
             }
             Ok(())
         }
         NodeKind::Seq { items, .. } => items.iter().try_for_each(check_json_safe),
         NodeKind::Map { pairs, .. } => pairs.iter().try_for_each(|(k, v)| {
-            let null_key = matches!(resolve_node(k), Some(Value::Null)) && k.scalar_style() == Some(ScalarStyle::Plain);
+            let null_key = matches!(resolve_node(k), Some(Value::Null))
+                && k.scalar_style() == Some(ScalarStyle::Plain);
             if null_key || !matches!(k.kind, NodeKind::Scalar { .. }) {
-                return Err(type_error(k, "a mapping key must be a non-null scalar".to_string()));
+                return Err(type_error(
+                    k,
+                    "a mapping key must be a non-null scalar".to_string(),
+                ));
             }
             check_json_safe(v)
         }),
@@ -411,13 +582,20 @@ fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
 }
 
 fn type_error(n: &Node, message: String) -> KeyProblem {
-    KeyProblem::Type { line: n.line, column: n.col + 1, message }
+    KeyProblem::Type {
+        line: n.line,
+        column: n.col + 1,
+        message,
+    }
 }
 
 /// A short description of what a node holds, for messages: `boolean yes`, `number 0123`.
 fn describe(n: &Node) -> String {
     match &n.kind {
-        NodeKind::Scalar { value, style: ScalarStyle::Plain } => match resolve_plain(value) {
+        NodeKind::Scalar {
+            value,
+            style: ScalarStyle::Plain,
+        } => match resolve_plain(value) {
             Resolved::Bool => format!("boolean {value} (quote it)"),
             Resolved::Int | Resolved::Float => format!("number {value} (quote it)"),
             Resolved::Null => "null".to_string(),
@@ -445,16 +623,32 @@ fn to_json(n: &Node) -> Option<Value> {
                 Resolved::Null => Value::Null,
                 Resolved::Bool => Value::Bool(matches!(
                     value.as_str(),
-                    "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON"
+                    "y" | "Y"
+                        | "yes"
+                        | "Yes"
+                        | "YES"
+                        | "true"
+                        | "True"
+                        | "TRUE"
+                        | "on"
+                        | "On"
+                        | "ON"
                 )),
                 Resolved::Int | Resolved::Float => {
                     // The exact number does not matter to a string field: any number fails it.
                     Value::Number(serde_json::Number::from(0))
                 }
-                Resolved::Timestamp | Resolved::Merge | Resolved::Str => Value::String(value.clone()),
+                Resolved::Timestamp | Resolved::Merge | Resolved::Str => {
+                    Value::String(value.clone())
+                }
             }
         }
-        NodeKind::Seq { items, .. } => Value::Array(items.iter().map(|i| to_json(i).unwrap_or(Value::Null)).collect()),
+        NodeKind::Seq { items, .. } => Value::Array(
+            items
+                .iter()
+                .map(|i| to_json(i).unwrap_or(Value::Null))
+                .collect(),
+        ),
         NodeKind::Map { pairs, .. } => {
             let mut m = Map::new();
             for (k, v) in pairs {
@@ -478,14 +672,22 @@ mod tests {
     fn block_entries_own_whole_lines() {
         let text = "# head\n- rolearn: a\n  groups:\n  - x\n\n# between\n- rolearn: b\n";
         let p = parsed(DataKey::MapRoles, text);
-        assert_eq!(&text[p.entries[0].span.clone()], "- rolearn: a\n  groups:\n  - x\n");
+        assert_eq!(
+            &text[p.entries[0].span.clone()],
+            "- rolearn: a\n  groups:\n  - x\n"
+        );
         assert_eq!(&text[p.entries[1].span.clone()], "- rolearn: b\n");
     }
 
     #[test]
     fn field_names_match_case_insensitively() {
-        let p = parsed(DataKey::MapRoles, "- roleARN: a\n  UserName: u\n  GROUPS: [g]\n  role_arn: x\n");
-        let EntryValue::Role(r) = &p.entries[0].value else { panic!() };
+        let p = parsed(
+            DataKey::MapRoles,
+            "- roleARN: a\n  UserName: u\n  GROUPS: [g]\n  role_arn: x\n",
+        );
+        let EntryValue::Role(r) = &p.entries[0].value else {
+            panic!()
+        };
         assert_eq!(r.rolearn.as_deref(), Some("a"));
         assert_eq!(r.username.as_deref(), Some("u"));
         assert_eq!(r.groups.as_deref(), Some(&["g".to_string()][..]));
@@ -494,16 +696,28 @@ mod tests {
 
     #[test]
     fn yaml11_booleans_and_numbers_empty_the_value_not_the_key() {
-        let p = parsed(DataKey::MapRoles, "- rolearn: a\n  username: yes\n  groups: [on, g]\n- rolearn: 0123\n");
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: a\n  username: yes\n  groups: [on, g]\n- rolearn: 0123\n",
+        );
         assert_eq!(p.entries[0].username(), None);
         assert_eq!(p.entries[0].groups().unwrap(), ["", "g"]);
         assert_eq!(p.entries[0].issues.len(), 2);
-        assert!(p.entries[1].issues.iter().any(|i| i.code == Code::WrongType), "a numeric rolearn drops the entry");
+        assert!(
+            p.entries[1]
+                .issues
+                .iter()
+                .any(|i| i.code == Code::WrongType),
+            "a numeric rolearn drops the entry"
+        );
     }
 
     #[test]
     fn accounts_keep_their_literal_text() {
-        let p = parsed(DataKey::MapAccounts, "- 111122223333\n- \"444455556666\"\n- 0123\n");
+        let p = parsed(
+            DataKey::MapAccounts,
+            "- 111122223333\n- \"444455556666\"\n- 0123\n",
+        );
         let accounts: Vec<_> = p.entries.iter().map(|e| e.value.clone()).collect();
         assert_eq!(accounts[0], EntryValue::Account("111122223333".into()));
         assert_eq!(accounts[2], EntryValue::Account("0123".into()));
@@ -513,25 +727,49 @@ mod tests {
 
     #[test]
     fn byte_order_last_spelling_wins() {
-        let p = parsed(DataKey::MapRoles, "- rolearn: lower\n  ROLEARN: upper\n  RoleArn: mixed\n");
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: lower\n  ROLEARN: upper\n  RoleArn: mixed\n",
+        );
         assert_eq!(p.entries[0].arn(), Some("lower"));
-        let p = parsed(DataKey::MapRoles, "- rolearn: a\n  username: first\n  username: second\n");
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: a\n  username: first\n  username: second\n",
+        );
         assert_eq!(p.entries[0].username(), Some("second"));
     }
 
     #[test]
     fn what_go_yaml_rejects_drops_the_key() {
-        for text in ["- rolearn: a\n\t# tab-indented comment\n", "- rolearn: a\n  groups: [.inf]\n", "- ~: x\n  rolearn: a\n", "- rolearn: a\u{0}\n"] {
-            assert!(read_section(DataKey::MapRoles, text.to_string()).parsed.is_err(), "{text:?}");
+        for text in [
+            "- rolearn: a\n\t# tab-indented comment\n",
+            "- rolearn: a\n  groups: [.inf]\n",
+            "- ~: x\n  rolearn: a\n",
+            "- rolearn: a\u{0}\n",
+        ] {
+            assert!(
+                read_section(DataKey::MapRoles, text.to_string())
+                    .parsed
+                    .is_err(),
+                "{text:?}"
+            );
         }
         for text in ["\"\"", "''", "``", "  "] {
-            assert!(read_section(DataKey::MapRoles, text.to_string()).parsed.is_ok(), "{text:?} is skipped");
+            assert!(
+                read_section(DataKey::MapRoles, text.to_string())
+                    .parsed
+                    .is_ok(),
+                "{text:?} is skipped"
+            );
         }
     }
 
     #[test]
     fn quoted_tricky_scalars_are_strings() {
-        let p = parsed(DataKey::MapUsers, "- userarn: a\n  username: \"yes\"\n  groups: ['0123', \"~\"]\n");
+        let p = parsed(
+            DataKey::MapUsers,
+            "- userarn: a\n  username: \"yes\"\n  groups: ['0123', \"~\"]\n",
+        );
         assert_eq!(p.entries[0].username(), Some("yes"));
         assert_eq!(p.entries[0].groups().unwrap(), ["0123", "~"]);
     }
@@ -539,7 +777,10 @@ mod tests {
     #[test]
     fn blank_and_null_values_are_empty() {
         for text in ["", "\n", "# only a comment\n", "~\n", "null"] {
-            assert!(matches!(parsed(DataKey::MapRoles, text).layout, Layout::Empty), "{text:?}");
+            assert!(
+                matches!(parsed(DataKey::MapRoles, text).layout, Layout::Empty),
+                "{text:?}"
+            );
         }
         assert!(parsed(DataKey::MapRoles, "[]").entries.is_empty());
     }
