@@ -202,19 +202,18 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
                 format!("data key {name:?} appears more than once (line {}); readers disagree on which one counts", k.line),
             ));
         }
-        if DataKey::from_name(&name).is_none() {
-            if let Some(real) = DataKey::ALL
+        if DataKey::from_name(&name).is_none()
+            && let Some(real) = DataKey::ALL
                 .iter()
                 .find(|d| d.as_str().eq_ignore_ascii_case(&name))
-            {
-                diagnostics.push(diagnostic(
-                    Code::KeyCase,
-                    None,
-                    None,
-                    Some((k.line, k.col + 1)),
-                    format!("data key {name:?} is ignored by the authenticator; the key is {real}"),
-                ));
-            }
+        {
+            diagnostics.push(diagnostic(
+                Code::KeyCase,
+                None,
+                None,
+                Some((k.line, k.col + 1)),
+                format!("data key {name:?} is ignored by the authenticator; the key is {real}"),
+            ));
         }
         if !matches!(v.kind, NodeKind::Scalar { .. }) {
             diagnostics.push(diagnostic(

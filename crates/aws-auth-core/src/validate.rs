@@ -277,10 +277,10 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(id) = identity(key, entry) {
-            if let Some(prev) = seen.insert(id, i) {
-                dead.push((prev, i));
-            }
+        if let Some(id) = identity(key, entry)
+            && let Some(prev) = seen.insert(id, i)
+        {
+            dead.push((prev, i));
         }
     }
     for (prev, later) in dead {

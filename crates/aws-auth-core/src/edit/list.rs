@@ -204,10 +204,10 @@ impl<'a> ListEditor<'a> {
             if username.is_some_and(|u| cur.username.as_deref() != Some(u)) {
                 continue;
             }
-            if let Some(g) = groups {
-                if !same_set(cur.groups.as_deref().unwrap_or_default(), g) {
-                    continue;
-                }
+            if let Some(g) = groups
+                && !same_set(cur.groups.as_deref().unwrap_or_default(), g)
+            {
+                continue;
             }
             removed.push(cur.arn.clone());
             self.set(slot, None);
@@ -223,11 +223,11 @@ impl<'a> ListEditor<'a> {
             .collect();
         let mut removed = Vec::new();
         for slot in slots {
-            if let Some(cur) = self.current(slot) {
-                if cur.username.as_deref() == Some(username) {
-                    removed.push(cur.arn.clone());
-                    self.set(slot, None);
-                }
+            if let Some(cur) = self.current(slot)
+                && cur.username.as_deref() == Some(username)
+            {
+                removed.push(cur.arn.clone());
+                self.set(slot, None);
             }
         }
         removed
@@ -425,10 +425,10 @@ impl<'a> ListEditor<'a> {
         };
         let mut splices: Vec<(usize, usize, String)> = Vec::new();
 
-        if v.arn != old.arn {
-            if let Some(f) = entry.field(Known::Arn) {
-                splices.push((f.value.start, f.value.end, scalar(&v.arn)));
-            }
+        if v.arn != old.arn
+            && let Some(f) = entry.field(Known::Arn)
+        {
+            splices.push((f.value.start, f.value.end, scalar(&v.arn)));
         }
         if v.username != old.username {
             match (entry.field(Known::Username), &v.username) {

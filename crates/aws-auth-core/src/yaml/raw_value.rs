@@ -270,7 +270,7 @@ fn map_quoted(text: &str, node: &Node, double: bool) -> Option<(String, RawValue
                 .count();
             let ws = &raw[i..ws_end];
             let breaks = ws.matches('\n').count();
-            if breaks == 0 || ws_end == b.len() && breaks == 0 {
+            if breaks == 0 {
                 decoded.push_str(ws);
             } else {
                 if breaks == 1 {

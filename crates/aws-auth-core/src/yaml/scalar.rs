@@ -31,10 +31,8 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
     }
     let first = s.as_bytes()[0];
     match first {
-        b'.' => {
-            if is_go_float(s) {
-                return Resolved::Float;
-            }
+        b'.' if is_go_float(s) => {
+            return Resolved::Float;
         }
         b'0'..=b'9' | b'+' | b'-' => {
             if is_timestamp(s) {
@@ -50,10 +48,10 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
             if let Some(bits) = plain
                 .strip_prefix("0b")
                 .or_else(|| plain.strip_prefix("-0b"))
+                && !bits.is_empty()
+                && bits.bytes().all(|b| b == b'0' || b == b'1')
             {
-                if !bits.is_empty() && bits.bytes().all(|b| b == b'0' || b == b'1') {
-                    return Resolved::Int;
-                }
+                return Resolved::Int;
             }
         }
         _ => {}
