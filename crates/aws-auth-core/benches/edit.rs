@@ -41,7 +41,7 @@ fn suffix(i: usize) -> String {
 /// The role ARN of entry `i` (unique per `i`).
 fn role_arn(i: usize) -> String {
     let account = ACCOUNTS[i % ACCOUNTS.len()];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!(
             "arn:aws:iam::{account}:role/eks-nodegroup-{i:05}-NodeInstanceRole-{}",
             suffix(i)
@@ -56,7 +56,7 @@ fn role_arn(i: usize) -> String {
 
 /// Username and two groups of entry `i`: node roles and team roles alternate.
 fn role_values(i: usize) -> (String, [String; 2]) {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         (
             "system:node:{{EC2PrivateDNSName}}".into(),
             ["system:bootstrappers".into(), "system:nodes".into()],
