@@ -5,8 +5,16 @@
 //! path (`role/team/R`) never matches anyone.
 
 /// The partitions the authenticator accepts.
-pub const PARTITIONS: [&str; 8] =
-    ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+pub const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 /// An ARN split into the parts that matter here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,13 +55,22 @@ impl<'a> Arn<'a> {
             Some((path, name)) => (path, name),
             None => ("", rest),
         };
-        Some(Arn { partition, service, account, resource_type, path, name })
+        Some(Arn {
+            partition,
+            service,
+            account,
+            resource_type,
+            path,
+            name,
+        })
     }
 }
 
 /// The identity of a role entry: lowercase, any path removed.
 pub(crate) fn role_identity(arn: &str) -> String {
-    strip_role_path(arn).unwrap_or_else(|| arn.to_string()).to_lowercase()
+    strip_role_path(arn)
+        .unwrap_or_else(|| arn.to_string())
+        .to_lowercase()
 }
 
 /// The identity of a user entry: lowercase.
@@ -84,7 +101,9 @@ pub fn strip_role_path(arn: &str) -> Option<String> {
 /// name the problem; the caller adds where.
 pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     let Some(parsed) = Arn::parse(arn) else {
-        return Some(format!("{arn:?} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"));
+        return Some(format!(
+            "{arn:?} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"
+        ));
     };
     if parsed.service == "sts" && parsed.resource_type == "assumed-role" {
         return Some(format!(
@@ -95,16 +114,25 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
         ));
     }
     if !PARTITIONS.contains(&parsed.partition) {
-        return Some(format!("{arn:?} has unknown partition {:?}", parsed.partition));
+        return Some(format!(
+            "{arn:?} has unknown partition {:?}",
+            parsed.partition
+        ));
     }
     if parsed.service != "iam" {
         return Some(format!("{arn:?} is an {} ARN, not iam", parsed.service));
     }
     if parsed.account.len() != 12 || !parsed.account.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("{arn:?} has account {:?}, which is not 12 digits", parsed.account));
+        return Some(format!(
+            "{arn:?} has account {:?}, which is not 12 digits",
+            parsed.account
+        ));
     }
     if parsed.resource_type != expected_type {
-        return Some(format!("{arn:?} is a {} ARN where a {expected_type} ARN belongs", parsed.resource_type));
+        return Some(format!(
+            "{arn:?} is a {} ARN where a {expected_type} ARN belongs",
+            parsed.resource_type
+        ));
     }
     if parsed.name.is_empty() {
         return Some(format!("{arn:?} has no {expected_type} name"));
@@ -125,20 +153,42 @@ mod tests {
     fn role_identity_ignores_case_and_path() {
         assert_eq!(
             role_identity("arn:aws:iam::111122223333:role/Team/Admin"),
-            role_identity("ARN:AWS:IAM::111122223333:ROLE/admin").replace("arn:aws:iam", "arn:aws:iam")
-                .to_lowercase()
+            role_identity("arn:aws:iam::111122223333:ROLE/admin")
         );
-        assert_eq!(role_identity("arn:aws:iam::111122223333:role/a/b/C"), "arn:aws:iam::111122223333:role/c");
+        assert_eq!(
+            role_identity("arn:aws:iam::111122223333:role/a/b/C"),
+            "arn:aws:iam::111122223333:role/c"
+        );
     }
 
     #[test]
     fn problems_name_what_is_wrong() {
         let ok = "arn:aws:iam::111122223333:role/x";
         assert_eq!(arn_problem(ok, "role"), None);
-        assert!(arn_problem("arn:aws:iam::1111:role/x", "role").unwrap().contains("12 digits"));
-        assert!(arn_problem("arn:aws:iam::111122223333:user/x", "role").unwrap().contains("user ARN"));
-        assert!(arn_problem("arn:aws:sts::111122223333:assumed-role/R/s", "role").unwrap().contains("role/R"));
-        assert!(arn_problem("arn:aws-xx:iam::111122223333:role/x", "role").unwrap().contains("partition"));
-        assert!(arn_problem("${NODE_ROLE}", "role").unwrap().contains("not an ARN"));
+        assert!(
+            arn_problem("arn:aws:iam::1111:role/x", "role")
+                .unwrap()
+                .contains("12 digits")
+        );
+        assert!(
+            arn_problem("arn:aws:iam::111122223333:user/x", "role")
+                .unwrap()
+                .contains("user ARN")
+        );
+        assert!(
+            arn_problem("arn:aws:sts::111122223333:assumed-role/R/s", "role")
+                .unwrap()
+                .contains("role/R")
+        );
+        assert!(
+            arn_problem("arn:aws-xx:iam::111122223333:role/x", "role")
+                .unwrap()
+                .contains("partition")
+        );
+        assert!(
+            arn_problem("${NODE_ROLE}", "role")
+                .unwrap()
+                .contains("not an ARN")
+        );
     }
 }

@@ -41,7 +41,11 @@ pub struct AwsAuth {
 
 #[derive(Debug, Clone)]
 enum Source {
-    Manifest { text: String, name: String, located: Box<Located> },
+    Manifest {
+        text: String,
+        name: String,
+        located: Box<Located>,
+    },
     Data(Vec<(String, String)>),
 }
 
@@ -63,7 +67,10 @@ impl AwsAuth {
     /// As [`AwsAuth::parse`].
     pub fn parse_named(text: &str, name: &str) -> Result<AwsAuth, Error> {
         if text.len() > MAX_INPUT_BYTES {
-            return Err(Error::TooLarge { size: text.len(), limit: MAX_INPUT_BYTES });
+            return Err(Error::TooLarge {
+                size: text.len(),
+                limit: MAX_INPUT_BYTES,
+            });
         }
         let located = locate(text, name)?;
         let mut sections = Vec::new();
@@ -85,8 +92,16 @@ impl AwsAuth {
             }
         }
         let manifest_diagnostics = located.diagnostics.clone();
-        let source = Source::Manifest { text: text.to_string(), name: name.to_string(), located: Box::new(located) };
-        Ok(AwsAuth { source, sections, manifest_diagnostics })
+        let source = Source::Manifest {
+            text: text.to_string(),
+            name: name.to_string(),
+            located: Box::new(located),
+        };
+        Ok(AwsAuth {
+            source,
+            sections,
+            manifest_diagnostics,
+        })
     }
 
     /// Reads the `data` of a ConfigMap as the API server returns it (key → string).
@@ -96,16 +111,25 @@ impl AwsAuth {
         K: Into<String>,
         V: Into<String>,
     {
-        let data: Vec<(String, String)> = data.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let data: Vec<(String, String)> = data
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let sections = DataKey::ALL
             .iter()
-            .filter_map(|&key| data.iter().find(|(k, _)| k == key.as_str()).map(|(_, v)| read_section(key, v.clone())))
+            .filter_map(|&key| {
+                data.iter()
+                    .find(|(k, _)| k == key.as_str())
+                    .map(|(_, v)| read_section(key, v.clone()))
+            })
             .collect();
         let manifest_diagnostics = data
             .iter()
             .filter(|(k, _)| DataKey::from_name(k).is_none())
             .filter_map(|(k, _)| {
-                let real = DataKey::ALL.into_iter().find(|d| d.as_str().eq_ignore_ascii_case(k))?;
+                let real = DataKey::ALL
+                    .into_iter()
+                    .find(|d| d.as_str().eq_ignore_ascii_case(k))?;
                 Some(crate::validate::diagnostic(
                     crate::validate::Code::KeyCase,
                     None,
@@ -115,7 +139,11 @@ impl AwsAuth {
                 ))
             })
             .collect();
-        AwsAuth { source: Source::Data(data), sections, manifest_diagnostics }
+        AwsAuth {
+            source: Source::Data(data),
+            sections,
+            manifest_diagnostics,
+        }
     }
 
     /// The data as key → string, in order: every key of the ConfigMap for data read with
@@ -123,7 +151,11 @@ impl AwsAuth {
     pub fn data(&self) -> Vec<(String, String)> {
         match &self.source {
             Source::Data(d) => d.clone(),
-            Source::Manifest { .. } => self.sections.iter().map(|s| (s.key.as_str().to_string(), s.text.clone())).collect(),
+            Source::Manifest { .. } => self
+                .sections
+                .iter()
+                .map(|s| (s.key.as_str().to_string(), s.text.clone()))
+                .collect(),
         }
     }
 
@@ -169,7 +201,14 @@ impl AwsAuth {
     /// (without `force`); the result would lock administrators out (without `allow_lockout`) or
     /// would add an error. On error nothing changes.
     pub fn apply(&mut self, edits: &[Edit], options: &Options) -> Result<Vec<Change>, Error> {
-        let empty = Section { key: DataKey::MapRoles, text: String::new(), parsed: Ok(Parsed { layout: Layout::Empty, entries: Vec::new() }) };
+        let empty = Section {
+            key: DataKey::MapRoles,
+            text: String::new(),
+            parsed: Ok(Parsed {
+                layout: Layout::Empty,
+                entries: Vec::new(),
+            }),
+        };
         let mut editors: HashMap<DataKey, ListEditor<'_>> = HashMap::new();
         let mut changes = Vec::new();
         for edit in edits {
@@ -183,7 +222,10 @@ impl AwsAuth {
                     Err(problem) => return Err(not_editable(key, problem)),
                 };
                 let prefer_flow = self.prefers_flow();
-                editors.insert(key, ListEditor::new(key, &section.text, parsed, prefer_flow));
+                editors.insert(
+                    key,
+                    ListEditor::new(key, &section.text, parsed, prefer_flow),
+                );
             }
             apply_one(edit, options, &mut editors, &mut changes)?;
         }
@@ -191,11 +233,34 @@ impl AwsAuth {
             return Ok(changes);
         }
         self.check_lockout(&editors, options)?;
-        let mut updates: Vec<(DataKey, Vec<Piece>)> =
-            editors.iter().filter(|(_, e)| e.is_changed()).map(|(k, e)| (*k, e.pieces())).collect();
+        let mut updates: Vec<(DataKey, Vec<Piece>)> = editors
+            .iter()
+            .filter(|(_, e)| e.is_changed())
+            .map(|(k, e)| (*k, e.pieces()))
+            .collect();
         updates.sort_by_key(|(k, _)| *k);
+        let expected: Vec<(DataKey, Vec<Values>)> = editors
+            .iter()
+            .filter(|(_, e)| e.is_changed())
+            .map(|(k, e)| (*k, e.final_values()))
+            .collect();
         drop(editors);
         let next = self.with_updates(&updates)?;
+        // The written text must read back as exactly the entries the edits decided on.
+        for (key, want) in expected {
+            let got: Vec<Values> = next
+                .section(key)
+                .and_then(|s| s.parsed.as_ref().ok())
+                .map(|p| p.entries.iter().map(crate::edit::list::values_of).collect())
+                .unwrap_or_default();
+            if got != want {
+                return Err(Error::Manifest {
+                    what: format!(
+                        "refusing to write: the edited {key} would not read back as intended (please report this manifest)"
+                    ),
+                });
+            }
+        }
         let added = new_errors(&self.validate(), &next.validate());
         if !added.is_empty() {
             return Err(Error::WouldBreak(added));
@@ -212,18 +277,40 @@ impl AwsAuth {
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers)
     }
 
-    fn check_lockout(&self, editors: &HashMap<DataKey, ListEditor<'_>>, options: &Options) -> Result<(), Error> {
+    fn check_lockout(
+        &self,
+        editors: &HashMap<DataKey, ListEditor<'_>>,
+        options: &Options,
+    ) -> Result<(), Error> {
         if options.allow_lockout {
             return Ok(());
         }
-        let grants = |values: &[Values]| values.iter().filter(|v| v.groups.as_ref().is_some_and(|g| g.iter().any(|x| x == MASTERS))).count();
+        let grants = |values: &[Values]| {
+            values
+                .iter()
+                .filter(|v| {
+                    v.groups
+                        .as_ref()
+                        .is_some_and(|g| g.iter().any(|x| x == MASTERS))
+                })
+                .count()
+        };
         let mut before = 0;
         let mut after = 0;
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
             let current: Vec<Values> = self
                 .section(key)
                 .and_then(|s| s.parsed.as_ref().ok())
-                .map(|p| p.entries.iter().map(|e| Values { arn: String::new(), username: None, groups: e.groups().map(<[String]>::to_vec) }).collect())
+                .map(|p| {
+                    p.entries
+                        .iter()
+                        .map(|e| Values {
+                            arn: String::new(),
+                            username: None,
+                            groups: e.groups().map(<[String]>::to_vec),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             before += grants(&current);
             after += match editors.get(&key) {
@@ -232,7 +319,10 @@ impl AwsAuth {
             };
         }
         if before > 0 && after == 0 {
-            return Err(Error::Lockout(format!("{before} entr{} in mapRoles/mapUsers grant system:masters today", if before == 1 { "y" } else { "ies" })));
+            return Err(Error::Lockout(format!(
+                "{before} entr{} in mapRoles/mapUsers grant system:masters today",
+                if before == 1 { "y" } else { "ies" }
+            )));
         }
         Ok(())
     }
@@ -251,7 +341,11 @@ impl AwsAuth {
                 }
                 Ok(AwsAuth::from_data(data))
             }
-            Source::Manifest { text, name, located } => {
+            Source::Manifest {
+                text,
+                name,
+                located,
+            } => {
                 let mut text = text.clone();
                 let mut located = (**located).clone();
                 for (i, (key, pieces)) in updates.iter().enumerate() {
@@ -285,7 +379,9 @@ impl AwsAuth {
 
     fn apply_single(&mut self, edit: Edit) -> Result<Change, Error> {
         let mut changes = self.apply(std::slice::from_ref(&edit), &Options::default())?;
-        changes.pop().ok_or_else(|| Error::InvalidArgument("the edit reported nothing".into()))
+        changes
+            .pop()
+            .ok_or_else(|| Error::InvalidArgument("the edit reported nothing".into()))
     }
 }
 
@@ -298,27 +394,50 @@ fn keys_of(edit: &Edit) -> Vec<DataKey> {
 
 fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
     let reason = match problem {
-        KeyProblem::Syntax(e) => format!("it is not valid YAML at line {}, column {}: {}", e.line, e.column, e.message),
-        KeyProblem::Type { line, column, message } => format!("{message} (line {line}, column {column})"),
+        KeyProblem::Syntax(e) => format!(
+            "it is not valid YAML at line {}, column {}: {}",
+            e.line, e.column, e.message
+        ),
+        KeyProblem::Type {
+            line,
+            column,
+            message,
+        } => format!("{message} (line {line}, column {column})"),
         KeyProblem::MultipleDocuments => "it holds more than one YAML document".to_string(),
     };
     Error::KeyNotEditable { key, reason }
 }
 
-fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, ListEditor<'_>>, changes: &mut Vec<Change>) -> Result<(), Error> {
+fn apply_one(
+    edit: &Edit,
+    options: &Options,
+    editors: &mut HashMap<DataKey, ListEditor<'_>>,
+    changes: &mut Vec<Change>,
+) -> Result<(), Error> {
     let key = edit.key();
     match edit {
         Edit::UpsertRole(u) | Edit::UpsertUser(u) => {
-            let kind = if key == DataKey::MapRoles { "role" } else { "user" };
-            let (arn, note) = match strip_role_path(u.arn.trim()).filter(|_| key == DataKey::MapRoles) {
+            let kind = if key == DataKey::MapRoles {
+                "role"
+            } else {
+                "user"
+            };
+            let (arn, note) = match strip_role_path(u.arn.trim())
+                .filter(|_| key == DataKey::MapRoles)
+            {
                 Some(stripped) => {
-                    let note = format!("{} has a path, which the authenticator never matches; stored as {stripped}", u.arn);
+                    let note = format!(
+                        "{} has a path, which the authenticator never matches; stored as {stripped}",
+                        u.arn
+                    );
                     (stripped, Some(note))
                 }
                 None => (u.arn.trim().to_string(), None),
             };
             if let Some(problem) = arn_problem(&arn, kind) {
-                return Err(Error::InvalidArgument(format!("invalid {kind} ARN: {problem}")));
+                return Err(Error::InvalidArgument(format!(
+                    "invalid {kind} ARN: {problem}"
+                )));
             }
             let editor = editor(editors, key)?;
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
@@ -331,10 +450,19 @@ fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, List
                 UpsertResult::Updated => Action::Updated,
                 UpsertResult::Unchanged => Action::Unchanged,
             };
-            changes.push(Change { action, key, subject: arn, note });
+            changes.push(Change {
+                action,
+                key,
+                subject: arn,
+                note,
+            });
         }
         Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
-            let Remove { arn, username, groups } = r;
+            let Remove {
+                arn,
+                username,
+                groups,
+            } = r;
             if arn.trim().is_empty() {
                 return Err(Error::InvalidArgument("an ARN is required".into()));
             }
@@ -347,13 +475,20 @@ fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, List
         }
         Edit::RemoveByUsername { username } => {
             if username.is_empty() {
-                return Err(Error::InvalidArgument("remove by username needs a non-empty username".into()));
+                return Err(Error::InvalidArgument(
+                    "remove by username needs a non-empty username".into(),
+                ));
             }
             let mut any = false;
             for k in [DataKey::MapRoles, DataKey::MapUsers] {
                 let removed = editor(editors, k)?.remove_by_username(username);
                 any |= !removed.is_empty();
-                changes.extend(removed.into_iter().map(|subject| Change { action: Action::Removed, key: k, subject, note: None }));
+                changes.extend(removed.into_iter().map(|subject| Change {
+                    action: Action::Removed,
+                    key: k,
+                    subject,
+                    note: None,
+                }));
             }
             if !any && !options.force {
                 return Err(Error::NothingMatched(format!("username {username:?}")));
@@ -362,11 +497,22 @@ fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, List
         Edit::AddAccount { account } => {
             let account = account.trim();
             if !crate::arn::is_account_id(account) {
-                return Err(Error::InvalidArgument(format!("invalid account ID {account:?}: an AWS account ID is 12 digits")));
+                return Err(Error::InvalidArgument(format!(
+                    "invalid account ID {account:?}: an AWS account ID is 12 digits"
+                )));
             }
             let result = editor(editors, key)?.upsert(account, None, &[], false, false);
-            let action = if result == UpsertResult::Added { Action::Added } else { Action::Unchanged };
-            changes.push(Change { action, key, subject: account.to_string(), note: None });
+            let action = if result == UpsertResult::Added {
+                Action::Added
+            } else {
+                Action::Unchanged
+            };
+            changes.push(Change {
+                action,
+                key,
+                subject: account.to_string(),
+                note: None,
+            });
         }
         Edit::RemoveAccount { account } => {
             let removed = editor(editors, key)?.remove(account.trim(), None, None);
@@ -376,15 +522,31 @@ fn apply_one(edit: &Edit, options: &Options, editors: &mut HashMap<DataKey, List
     Ok(())
 }
 
-fn editor<'e, 'a>(editors: &'e mut HashMap<DataKey, ListEditor<'a>>, key: DataKey) -> Result<&'e mut ListEditor<'a>, Error> {
-    editors.get_mut(&key).ok_or_else(|| Error::InvalidArgument(format!("{key} is not loaded")))
+fn editor<'e, 'a>(
+    editors: &'e mut HashMap<DataKey, ListEditor<'a>>,
+    key: DataKey,
+) -> Result<&'e mut ListEditor<'a>, Error> {
+    editors
+        .get_mut(&key)
+        .ok_or_else(|| Error::InvalidArgument(format!("{key} is not loaded")))
 }
 
-fn report_removed(key: DataKey, removed: Vec<String>, what: &str, options: &Options, changes: &mut Vec<Change>) -> Result<(), Error> {
+fn report_removed(
+    key: DataKey,
+    removed: Vec<String>,
+    what: &str,
+    options: &Options,
+    changes: &mut Vec<Change>,
+) -> Result<(), Error> {
     if removed.is_empty() && !options.force {
         return Err(Error::NothingMatched(format!("{what} in {key}")));
     }
-    changes.extend(removed.into_iter().map(|subject| Change { action: Action::Removed, key, subject, note: None }));
+    changes.extend(removed.into_iter().map(|subject| Change {
+        action: Action::Removed,
+        key,
+        subject,
+        note: None,
+    }));
     Ok(())
 }
 
@@ -393,7 +555,7 @@ pub(crate) fn materialise(old: &str, pieces: &[Piece]) -> String {
     let mut out = String::with_capacity(old.len() + 256);
     for p in pieces {
         match p {
-            Piece::Keep(r) => out.push_str(&old[r.clone()]),
+            Piece::Keep(r) => out.push_str(old.get(r.clone()).unwrap_or_default()),
             Piece::Write(s) => out.push_str(s),
         }
     }
@@ -433,8 +595,16 @@ impl fmt::Display for AwsAuth {
             Source::Data(data) => {
                 f.write_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n")?;
                 for (k, v) in data {
-                    let key = crate::yaml::scalar::render(k, crate::yaml::scalar::Context::Block, Default::default());
-                    writeln!(f, "  {key}: {}", crate::yaml::raw_value::render_value(v, false, 4))?;
+                    let key = crate::yaml::scalar::render(
+                        k,
+                        crate::yaml::scalar::Context::Block,
+                        Default::default(),
+                    );
+                    writeln!(
+                        f,
+                        "  {key}: {}",
+                        crate::yaml::raw_value::render_value(v, false, 4)
+                    )?;
                 }
                 Ok(())
             }

@@ -10,6 +10,7 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
+use crate::validate::Code;
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, parse_stream};
 
@@ -26,7 +27,11 @@ pub(crate) struct Section {
 pub(crate) enum KeyProblem {
     Syntax(SyntaxError),
     /// Parsed, but the JSON decode fails: the message says which value, at which line/column.
-    Type { line: usize, column: usize, message: String },
+    Type {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// More than one YAML document in the value.
     MultipleDocuments,
 }
@@ -57,13 +62,26 @@ pub(crate) struct Entry {
     pub value: EntryValue,
     /// Field name nodes and value nodes, in source order (mapping entries only).
     pub fields: Vec<Field>,
+    pub issues: Vec<Issue>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub name: Known,
+    /// The field name as the JSON decoder sees it.
+    pub key_text: String,
     pub key: Node,
     pub value: Node,
+}
+
+/// A problem with one entry: the authenticator drops the entry (an error) or one of its values
+/// (a warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Issue {
+    pub code: Code,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 /// Which struct field a mapping key decodes into, as `encoding/json` matches names.
@@ -85,9 +103,11 @@ pub(crate) enum EntryValue {
 }
 
 impl Entry {
+    /// The field the authenticator uses: the JSON object it decodes is re-marshalled from a Go
+    /// map, so among several spellings the one last in byte order wins, and among identical
+    /// spellings the last in the text.
     pub fn field(&self, name: Known) -> Option<&Field> {
-        // Go's decoder assigns every matching key in order, so the last one is what it keeps.
-        self.fields.iter().rev().find(|f| f.name == name)
+        winner(&self.fields, name)
     }
 
     pub fn arn(&self) -> Option<&str> {
@@ -122,7 +142,9 @@ impl Entry {
                     NodeKind::Alias => true,
                     NodeKind::Scalar { .. } => false,
                     NodeKind::Seq { items, .. } => items.iter().any(opaque),
-                    NodeKind::Map { pairs, .. } => pairs.iter().any(|(k, v)| opaque(k) || opaque(v)),
+                    NodeKind::Map { pairs, .. } => {
+                        pairs.iter().any(|(k, v)| opaque(k) || opaque(v))
+                    }
                 }
         }
         opaque(&self.node)
@@ -136,25 +158,71 @@ pub(crate) fn read_section(key: DataKey, text: String) -> Section {
 }
 
 fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
+    if matches!(text.trim(), "" | "\"\"" | "''" | "``") {
+        // The authenticator skips these values without reading them.
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
+    }
+    reject_unreadable(text)?;
     let mut docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
     if docs.len() > 1 {
         return Err(KeyProblem::MultipleDocuments);
     }
     let root = docs.pop().and_then(|d| d.root);
-    let Some(root) = root else { return Ok(Parsed { layout: Layout::Empty, entries: Vec::new() }) };
+    let Some(root) = root else {
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
+    };
     if matches!(resolve_node(&root), Some(Value::Null)) {
-        return Ok(Parsed { layout: Layout::Empty, entries: Vec::new() });
+        return Ok(Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+        });
     }
     let NodeKind::Seq { items, flow } = &root.kind else {
-        return Err(type_error(&root, format!("{key} must be a list, found {}", describe(&root))));
+        return Err(type_error(
+            &root,
+            format!("{key} must be a list, found {}", describe(&root)),
+        ));
     };
+    check_json_safe(&root)?;
     let mut entries = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let span = if *flow { item.start..item.end } else { block_item_span(text, item, items.get(i + 1)) };
-        let (value, fields) = read_entry(key, item)?;
-        entries.push(Entry { node: item.clone(), span, value, fields });
+        let span = if *flow {
+            item.start..item.end
+        } else {
+            block_item_span(text, item, items.get(i + 1))
+        };
+        let (value, fields, issues) = read_entry(key, item);
+        entries.push(Entry {
+            node: item.clone(),
+            span,
+            value,
+            fields,
+            issues,
+        });
     }
-    let layout = if *flow { Layout::Flow(root) } else { Layout::Block };
+    // The last entry of a text without a final line break owns the break before it, so that
+    // removing an entry appended after it gives back the original bytes.
+    if let Some(last) = entries.last_mut() {
+        let at_eof = last.span.end == text.len() && !text.ends_with('\n');
+        if !*flow && at_eof && last.span.start > 0 && text.as_bytes()[last.span.start - 1] == b'\n'
+        {
+            last.span.start -= 1;
+        }
+    }
+    if let [.., previous, last] = entries.as_mut_slice() {
+        previous.span.end = previous.span.end.min(last.span.start);
+    }
+    let layout = if *flow {
+        Layout::Flow(root)
+    } else {
+        Layout::Block
+    };
     Ok(Parsed { layout, entries })
 }
 
@@ -177,63 +245,156 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
     }
 }
 
-fn read_entry(key: DataKey, item: &Node) -> Result<(EntryValue, Vec<Field>), KeyProblem> {
+/// Reads one entry as `encoding/json` decodes it: a value of the wrong type is left empty
+/// (and recorded as an issue); the entry itself is never a reason to drop the key.
+fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>) {
+    let mut issues = Vec::new();
     if key == DataKey::MapAccounts {
-        return match resolve_node(item) {
-            Some(Value::String(s)) => Ok((EntryValue::Account(s), Vec::new())),
-            Some(Value::Null) => Ok((EntryValue::Account(String::new()), Vec::new())),
-            _ => Err(type_error(item, format!("account {} must be a quoted string", describe(item)))),
+        return match &item.kind {
+            // go-yaml decodes straight into a string: every scalar keeps its literal text.
+            NodeKind::Scalar { value, style } => {
+                let literal =
+                    if *style == ScalarStyle::Plain && resolve_plain(value) == Resolved::Null {
+                        String::new()
+                    } else {
+                        value.clone()
+                    };
+                if *style == ScalarStyle::Plain
+                    && matches!(resolve_plain(value), Resolved::Int | Resolved::Float)
+                {
+                    issues.push(issue(
+                        Code::UnquotedAccountId,
+                        item,
+                        format!(
+                            "account {value} is not quoted; YAML 1.1 tools read it as a number"
+                        ),
+                    ));
+                }
+                (EntryValue::Account(literal), Vec::new(), issues)
+            }
+            _ => {
+                issues.push(issue(
+                    Code::WrongType,
+                    item,
+                    format!(
+                        "account must be a string, found {}; it is dropped",
+                        describe(item)
+                    ),
+                ));
+                (EntryValue::Account(String::new()), Vec::new(), issues)
+            }
         };
     }
-    let NodeKind::Map { pairs, .. } = &item.kind else {
-        if matches!(resolve_node(item), Some(Value::Null)) {
-            let empty = if key == DataKey::MapRoles {
-                EntryValue::Role(RoleMapping::default())
-            } else {
-                EntryValue::User(UserMapping::default())
-            };
-            return Ok((empty, Vec::new()));
-        }
-        return Err(type_error(item, format!("{key} entry must be a mapping, found {}", describe(item))));
+    let empty = |issues| {
+        let value = if key == DataKey::MapRoles {
+            EntryValue::Role(RoleMapping::default())
+        } else {
+            EntryValue::User(UserMapping::default())
+        };
+        (value, Vec::new(), issues)
     };
-    let mut fields = Vec::with_capacity(pairs.len());
+    let NodeKind::Map { pairs, .. } = &item.kind else {
+        if !matches!(resolve_node(item), Some(Value::Null)) {
+            issues.push(issue(
+                Code::WrongType,
+                item,
+                format!(
+                    "{key} entry must be a mapping, found {}; it is dropped",
+                    describe(item)
+                ),
+            ));
+        }
+        return empty(issues);
+    };
+    let fields: Vec<Field> = pairs
+        .iter()
+        .map(|(k, v)| {
+            let key_text = scalar_text(k);
+            Field {
+                name: known_field(key, &key_text),
+                key_text,
+                key: k.clone(),
+                value: v.clone(),
+            }
+        })
+        .collect();
     let mut role = RoleMapping::default();
     let mut user = UserMapping::default();
-    for (k, v) in pairs {
-        let name_text = scalar_text(k);
-        let name = known_field(key, &name_text);
-        match name {
-            Known::Arn => {
-                let s = string_field(v, &name_text)?;
-                role.rolearn.clone_from(&s);
-                user.userarn = s;
-            }
-            Known::Username => {
-                let s = string_field(v, &name_text)?;
-                role.username.clone_from(&s);
-                user.username = s;
-            }
-            Known::Userid => {
-                let s = string_field(v, &name_text)?;
-                role.userid.clone_from(&s);
-                user.userid = s;
-            }
-            Known::Groups => {
-                let g = groups_field(v, &name_text)?;
-                role.groups.clone_from(&g);
-                user.groups = g;
-            }
-            Known::Sso => role.sso = sso_field(v)?,
-            Known::Other => {
-                let value = to_json(v).unwrap_or(Value::Null);
-                role.extra.insert(name_text.clone(), value.clone());
-                user.extra.insert(name_text, value);
-            }
-        }
-        fields.push(Field { name, key: k.clone(), value: v.clone() });
+    if let Some(f) = winner(&fields, Known::Arn) {
+        let arn = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::WrongType,
+            "the entry is dropped",
+        );
+        role.rolearn.clone_from(&arn);
+        user.userarn = arn;
     }
-    let value = if key == DataKey::MapRoles { EntryValue::Role(role) } else { EntryValue::User(user) };
-    Ok((value, fields))
+    if let Some(f) = winner(&fields, Known::Username) {
+        let u = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::IgnoredValue,
+            "the authenticator uses an empty username",
+        );
+        role.username.clone_from(&u);
+        user.username = u;
+    }
+    if let Some(f) = winner(&fields, Known::Userid) {
+        let u = string_field(
+            &f.value,
+            &f.key_text,
+            &mut issues,
+            Code::IgnoredValue,
+            "the authenticator ignores it",
+        );
+        role.userid.clone_from(&u);
+        user.userid = u;
+    }
+    if let Some(f) = winner(&fields, Known::Groups) {
+        let g = groups_field(&f.value, &f.key_text, &mut issues);
+        role.groups.clone_from(&g);
+        user.groups = g;
+    }
+    if let Some(f) = winner(&fields, Known::Sso) {
+        role.sso = sso_field(&f.value, &mut issues);
+    }
+    for f in fields.iter().filter(|f| f.name == Known::Other) {
+        let value = to_json(&f.value).unwrap_or(Value::Null);
+        role.extra.insert(f.key_text.clone(), value.clone());
+        user.extra.insert(f.key_text.clone(), value);
+    }
+    let value = if key == DataKey::MapRoles {
+        EntryValue::Role(role)
+    } else {
+        EntryValue::User(user)
+    };
+    (value, fields, issues)
+}
+
+fn winner(fields: &[Field], name: Known) -> Option<&Field> {
+    fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name == name)
+        .max_by(|(i, a), (j, b)| {
+            a.key_text
+                .as_bytes()
+                .cmp(b.key_text.as_bytes())
+                .then(i.cmp(j))
+        })
+        .map(|(_, f)| f)
+}
+
+fn issue(code: Code, n: &Node, message: String) -> Issue {
+    Issue {
+        code,
+        line: n.line,
+        column: n.col + 1,
+        message,
+    }
 }
 
 /// `encoding/json` name matching: exact or case-insensitive (ASCII fold) match to the tag.
@@ -249,52 +410,90 @@ fn known_field(key: DataKey, name: &str) -> Known {
     }
 }
 
-fn string_field(v: &Node, name: &str) -> Result<Option<String>, KeyProblem> {
+fn string_field(
+    v: &Node,
+    name: &str,
+    issues: &mut Vec<Issue>,
+    code: Code,
+    consequence: &str,
+) -> Option<String> {
     match resolve_node(v) {
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(Value::Null) => Ok(None),
-        _ => Err(type_error(v, format!("{name} must be a string, found {}", describe(v)))),
-    }
-}
-
-fn groups_field(v: &Node, name: &str) -> Result<Option<Vec<String>>, KeyProblem> {
-    match &v.kind {
-        NodeKind::Seq { items, .. } => items
-            .iter()
-            .map(|item| match resolve_node(item) {
-                Some(Value::String(s)) => Ok(s),
-                Some(Value::Null) => Ok(String::new()),
-                _ => Err(type_error(item, format!("{name} item must be a string, found {}", describe(item)))),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        _ if matches!(resolve_node(v), Some(Value::Null)) => Ok(None),
-        _ => Err(type_error(v, format!("{name} must be a list of strings, found {}", describe(v)))),
-    }
-}
-
-fn sso_field(v: &Node) -> Result<Option<SsoSpec>, KeyProblem> {
-    let NodeKind::Map { pairs, .. } = &v.kind else {
-        if matches!(resolve_node(v), Some(Value::Null)) {
-            return Ok(None);
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) | None => None,
+        _ => {
+            issues.push(issue(
+                code,
+                v,
+                format!(
+                    "{name} must be a string, found {}; {consequence}",
+                    describe(v)
+                ),
+            ));
+            None
         }
-        return Err(type_error(v, format!("sso must be a mapping, found {}", describe(v))));
+    }
+}
+
+fn groups_field(v: &Node, name: &str, issues: &mut Vec<Issue>) -> Option<Vec<String>> {
+    match &v.kind {
+        NodeKind::Seq { items, .. } => Some(
+            items
+                .iter()
+                .map(|item| match resolve_node(item) {
+                    Some(Value::String(s)) => s,
+                    Some(Value::Null) => String::new(),
+                    _ => {
+                        let msg = format!("{name} item must be a string, found {}; the authenticator uses an empty group", describe(item));
+                        issues.push(issue(Code::IgnoredValue, item, msg));
+                        String::new()
+                    }
+                })
+                .collect(),
+        ),
+        _ if matches!(resolve_node(v), Some(Value::Null)) => None,
+        _ => {
+            issues.push(issue(Code::IgnoredValue, v, format!("{name} must be a list of strings, found {}; the entry gets no groups", describe(v))));
+            None
+        }
+    }
+}
+
+fn sso_field(v: &Node, issues: &mut Vec<Issue>) -> Option<SsoSpec> {
+    let NodeKind::Map { pairs, .. } = &v.kind else {
+        if !matches!(resolve_node(v), Some(Value::Null)) {
+            issues.push(issue(
+                Code::InvalidSso,
+                v,
+                format!(
+                    "sso must be a mapping, found {}; the entry is dropped",
+                    describe(v)
+                ),
+            ));
+            return Some(SsoSpec::default());
+        }
+        return None;
     };
     let mut sso = SsoSpec::default();
     for (k, val) in pairs {
         let name = scalar_text(k);
-        let slot = match name.to_ascii_lowercase().as_str() {
-            "permissionsetname" => &mut sso.permission_set_name,
-            "accountid" => &mut sso.account_id,
-            "partition" => {
-                sso.partition = string_field(val, &name)?;
-                continue;
+        let consequence = "the entry is dropped";
+        match name.to_ascii_lowercase().as_str() {
+            "permissionsetname" => {
+                sso.permission_set_name =
+                    string_field(val, &name, issues, Code::InvalidSso, consequence)
+                        .unwrap_or_default()
             }
-            _ => continue,
-        };
-        *slot = string_field(val, &name)?.unwrap_or_default();
+            "accountid" => {
+                sso.account_id = string_field(val, &name, issues, Code::InvalidSso, consequence)
+                    .unwrap_or_default()
+            }
+            "partition" => {
+                sso.partition = string_field(val, &name, issues, Code::InvalidSso, consequence)
+            }
+            _ => {}
+        }
     }
-    Ok(Some(sso))
+    Some(sso)
 }
 
 fn scalar_text(n: &Node) -> String {
@@ -306,14 +505,97 @@ fn scalar_text(n: &Node) -> String {
     }
 }
 
+/// What go-yaml rejects before parsing anything: a tab in indentation (on any line, blank and
+/// comment lines included) and characters YAML does not allow.
+fn reject_unreadable(text: &str) -> Result<(), KeyProblem> {
+    for (i, line) in text.split('\n').enumerate() {
+        let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t', '-']).len()];
+        if let Some(col) = indent.find('\t') {
+            let message = "found a tab character that violates indentation".to_string();
+            return Err(KeyProblem::Syntax(SyntaxError {
+                line: i + 1,
+                column: col + 1,
+                message,
+            }));
+        }
+        if let Some((col, c)) = line.char_indices().find(|&(_, c)| !allowed_char(c)) {
+            let message = format!("control character U+{:04X} is not allowed", c as u32);
+            return Err(KeyProblem::Syntax(SyntaxError {
+                line: i + 1,
+                column: col + 1,
+                message,
+            }));
+        }
+    }
+    Ok(())
+}
+
+fn allowed_char(c: char) -> bool {
+    matches!(c, '\t' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// What the YAML-to-JSON step cannot convert, which loses the whole key: infinities and NaN,
+/// null or complex mapping keys.
+fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
+    match &n.kind {
+        NodeKind::Scalar {
+            value,
+            style: ScalarStyle::Plain,
+        } if !n.tagged => {
+            let special = matches!(
+                value.as_str(),
+                ".inf"
+                    | ".Inf"
+                    | ".INF"
+                    | "+.inf"
+                    | "+.Inf"
+                    | "+.INF"
+                    | "-.inf"
+                    | "-.Inf"
+                    | "-.INF"
+                    | ".nan"
+                    | ".NaN"
+                    | ".NAN"
+            );
+            if special {
+                return Err(type_error(
+                    n,
+                    format!("{value} cannot be converted to JSON"),
+                ));
+            }
+            Ok(())
+        }
+        NodeKind::Seq { items, .. } => items.iter().try_for_each(check_json_safe),
+        NodeKind::Map { pairs, .. } => pairs.iter().try_for_each(|(k, v)| {
+            let null_key = matches!(resolve_node(k), Some(Value::Null))
+                && k.scalar_style() == Some(ScalarStyle::Plain);
+            if null_key || !matches!(k.kind, NodeKind::Scalar { .. }) {
+                return Err(type_error(
+                    k,
+                    "a mapping key must be a non-null scalar".to_string(),
+                ));
+            }
+            check_json_safe(v)
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn type_error(n: &Node, message: String) -> KeyProblem {
-    KeyProblem::Type { line: n.line, column: n.col + 1, message }
+    KeyProblem::Type {
+        line: n.line,
+        column: n.col + 1,
+        message,
+    }
 }
 
 /// A short description of what a node holds, for messages: `boolean yes`, `number 0123`.
 fn describe(n: &Node) -> String {
     match &n.kind {
-        NodeKind::Scalar { value, style: ScalarStyle::Plain } => match resolve_plain(value) {
+        NodeKind::Scalar {
+            value,
+            style: ScalarStyle::Plain,
+        } => match resolve_plain(value) {
             Resolved::Bool => format!("boolean {value} (quote it)"),
             Resolved::Int | Resolved::Float => format!("number {value} (quote it)"),
             Resolved::Null => "null".to_string(),
@@ -341,16 +623,32 @@ fn to_json(n: &Node) -> Option<Value> {
                 Resolved::Null => Value::Null,
                 Resolved::Bool => Value::Bool(matches!(
                     value.as_str(),
-                    "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON"
+                    "y" | "Y"
+                        | "yes"
+                        | "Yes"
+                        | "YES"
+                        | "true"
+                        | "True"
+                        | "TRUE"
+                        | "on"
+                        | "On"
+                        | "ON"
                 )),
                 Resolved::Int | Resolved::Float => {
                     // The exact number does not matter to a string field: any number fails it.
                     Value::Number(serde_json::Number::from(0))
                 }
-                Resolved::Timestamp | Resolved::Merge | Resolved::Str => Value::String(value.clone()),
+                Resolved::Timestamp | Resolved::Merge | Resolved::Str => {
+                    Value::String(value.clone())
+                }
             }
         }
-        NodeKind::Seq { items, .. } => Value::Array(items.iter().map(|i| to_json(i).unwrap_or(Value::Null)).collect()),
+        NodeKind::Seq { items, .. } => Value::Array(
+            items
+                .iter()
+                .map(|i| to_json(i).unwrap_or(Value::Null))
+                .collect(),
+        ),
         NodeKind::Map { pairs, .. } => {
             let mut m = Map::new();
             for (k, v) in pairs {
@@ -374,14 +672,22 @@ mod tests {
     fn block_entries_own_whole_lines() {
         let text = "# head\n- rolearn: a\n  groups:\n  - x\n\n# between\n- rolearn: b\n";
         let p = parsed(DataKey::MapRoles, text);
-        assert_eq!(&text[p.entries[0].span.clone()], "- rolearn: a\n  groups:\n  - x\n");
+        assert_eq!(
+            &text[p.entries[0].span.clone()],
+            "- rolearn: a\n  groups:\n  - x\n"
+        );
         assert_eq!(&text[p.entries[1].span.clone()], "- rolearn: b\n");
     }
 
     #[test]
     fn field_names_match_case_insensitively() {
-        let p = parsed(DataKey::MapRoles, "- roleARN: a\n  UserName: u\n  GROUPS: [g]\n  role_arn: x\n");
-        let EntryValue::Role(r) = &p.entries[0].value else { panic!() };
+        let p = parsed(
+            DataKey::MapRoles,
+            "- roleARN: a\n  UserName: u\n  GROUPS: [g]\n  role_arn: x\n",
+        );
+        let EntryValue::Role(r) = &p.entries[0].value else {
+            panic!()
+        };
         assert_eq!(r.rolearn.as_deref(), Some("a"));
         assert_eq!(r.username.as_deref(), Some("u"));
         assert_eq!(r.groups.as_deref(), Some(&["g".to_string()][..]));
@@ -389,20 +695,81 @@ mod tests {
     }
 
     #[test]
-    fn yaml11_booleans_and_numbers_fail_the_key() {
-        for text in ["- rolearn: a\n  username: yes\n", "- rolearn: a\n  groups: [on]\n", "- rolearn: 0123\n"] {
-            let s = read_section(DataKey::MapRoles, text.to_string());
-            assert!(matches!(s.parsed, Err(KeyProblem::Type { .. })), "{text}");
+    fn yaml11_booleans_and_numbers_empty_the_value_not_the_key() {
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: a\n  username: yes\n  groups: [on, g]\n- rolearn: 0123\n",
+        );
+        assert_eq!(p.entries[0].username(), None);
+        assert_eq!(p.entries[0].groups().unwrap(), ["", "g"]);
+        assert_eq!(p.entries[0].issues.len(), 2);
+        assert!(
+            p.entries[1]
+                .issues
+                .iter()
+                .any(|i| i.code == Code::WrongType),
+            "a numeric rolearn drops the entry"
+        );
+    }
+
+    #[test]
+    fn accounts_keep_their_literal_text() {
+        let p = parsed(
+            DataKey::MapAccounts,
+            "- 111122223333\n- \"444455556666\"\n- 0123\n",
+        );
+        let accounts: Vec<_> = p.entries.iter().map(|e| e.value.clone()).collect();
+        assert_eq!(accounts[0], EntryValue::Account("111122223333".into()));
+        assert_eq!(accounts[2], EntryValue::Account("0123".into()));
+        assert_eq!(p.entries[0].issues[0].code, Code::UnquotedAccountId);
+        assert!(p.entries[1].issues.is_empty());
+    }
+
+    #[test]
+    fn byte_order_last_spelling_wins() {
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: lower\n  ROLEARN: upper\n  RoleArn: mixed\n",
+        );
+        assert_eq!(p.entries[0].arn(), Some("lower"));
+        let p = parsed(
+            DataKey::MapRoles,
+            "- rolearn: a\n  username: first\n  username: second\n",
+        );
+        assert_eq!(p.entries[0].username(), Some("second"));
+    }
+
+    #[test]
+    fn what_go_yaml_rejects_drops_the_key() {
+        for text in [
+            "- rolearn: a\n\t# tab-indented comment\n",
+            "- rolearn: a\n  groups: [.inf]\n",
+            "- ~: x\n  rolearn: a\n",
+            "- rolearn: a\u{0}\n",
+        ] {
+            assert!(
+                read_section(DataKey::MapRoles, text.to_string())
+                    .parsed
+                    .is_err(),
+                "{text:?}"
+            );
         }
-        let s = read_section(DataKey::MapAccounts, "- 111122223333\n".to_string());
-        assert!(matches!(s.parsed, Err(KeyProblem::Type { .. })));
-        let s = read_section(DataKey::MapAccounts, "- \"111122223333\"\n".to_string());
-        assert!(s.parsed.is_ok());
+        for text in ["\"\"", "''", "``", "  "] {
+            assert!(
+                read_section(DataKey::MapRoles, text.to_string())
+                    .parsed
+                    .is_ok(),
+                "{text:?} is skipped"
+            );
+        }
     }
 
     #[test]
     fn quoted_tricky_scalars_are_strings() {
-        let p = parsed(DataKey::MapUsers, "- userarn: a\n  username: \"yes\"\n  groups: ['0123', \"~\"]\n");
+        let p = parsed(
+            DataKey::MapUsers,
+            "- userarn: a\n  username: \"yes\"\n  groups: ['0123', \"~\"]\n",
+        );
         assert_eq!(p.entries[0].username(), Some("yes"));
         assert_eq!(p.entries[0].groups().unwrap(), ["0123", "~"]);
     }
@@ -410,7 +777,10 @@ mod tests {
     #[test]
     fn blank_and_null_values_are_empty() {
         for text in ["", "\n", "# only a comment\n", "~\n", "null"] {
-            assert!(matches!(parsed(DataKey::MapRoles, text).layout, Layout::Empty), "{text:?}");
+            assert!(
+                matches!(parsed(DataKey::MapRoles, text).layout, Layout::Empty),
+                "{text:?}"
+            );
         }
         assert!(parsed(DataKey::MapRoles, "[]").entries.is_empty());
     }

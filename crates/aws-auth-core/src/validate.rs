@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::arn::{arn_problem, is_account_id, role_identity, strip_role_path, user_identity, Arn, PARTITIONS};
+use crate::arn::{
+    Arn, PARTITIONS, arn_problem, is_account_id, role_identity, strip_role_path, user_identity,
+};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
 
@@ -69,10 +71,12 @@ impl std::fmt::Display for Diagnostic {
 pub enum Code {
     /// Error: the key's text is not YAML; the authenticator drops every mapping in it.
     Syntax,
-    /// Error: a value has the wrong type (a YAML 1.1 boolean or number where a string belongs,
-    /// a mapping instead of a list); the authenticator drops the whole key.
+    /// Error: a value has a type that makes the authenticator drop the entry (a `rolearn` that
+    /// YAML 1.1 reads as a number, an entry that is not a mapping) or the whole key (a list
+    /// that is a mapping, `.inf`, a null mapping key).
     WrongType,
-    /// Error: an account ID written without quotes is a number; the whole key is dropped.
+    /// Warning: an account ID written without quotes (read as a number by YAML 1.1 tools, though
+    /// the authenticator itself keeps its text).
     UnquotedAccountId,
     /// Error: more than one YAML document in one key.
     MultipleDocuments,
@@ -104,6 +108,9 @@ pub enum Code {
     UnknownField,
     /// Warning: a `mapAccounts` item that is not a 12-digit account ID.
     InvalidAccountId,
+    /// Warning: a value of the wrong type (a YAML 1.1 boolean or number in `username`, a
+    /// string for `groups`) that the authenticator replaces with an empty value.
+    IgnoredValue,
 }
 
 impl Code {
@@ -128,6 +135,7 @@ impl Code {
             Code::EmptyUsername => "empty-username",
             Code::UnknownField => "unknown-field",
             Code::InvalidAccountId => "invalid-account-id",
+            Code::IgnoredValue => "ignored-value",
         }
     }
 
@@ -136,7 +144,6 @@ impl Code {
         match self {
             Code::Syntax
             | Code::WrongType
-            | Code::UnquotedAccountId
             | Code::MultipleDocuments
             | Code::MissingArn
             | Code::ArnAndSso
@@ -149,9 +156,21 @@ impl Code {
 }
 
 /// The templates the authenticator expands in `username` and `groups`.
-pub const TEMPLATES: [&str; 5] = ["EC2PrivateDNSName", "AccountID", "SessionName", "SessionNameRaw", "AccessKeyID"];
+pub const TEMPLATES: [&str; 5] = [
+    "EC2PrivateDNSName",
+    "AccountID",
+    "SessionName",
+    "SessionNameRaw",
+    "AccessKeyID",
+];
 
-pub(crate) fn diagnostic(code: Code, key: Option<DataKey>, entry: Option<usize>, at: Option<(usize, usize)>, message: String) -> Diagnostic {
+pub(crate) fn diagnostic(
+    code: Code,
+    key: Option<DataKey>,
+    entry: Option<usize>,
+    at: Option<(usize, usize)>,
+    message: String,
+) -> Diagnostic {
     Diagnostic {
         severity: code.severity(),
         code,
@@ -178,32 +197,67 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
     for (i, entry) in parsed.entries.iter().enumerate() {
         let at = Some((entry.node.line, entry.node.col + 1));
         let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
+        for is in &entry.issues {
+            out.push(diagnostic(
+                is.code,
+                Some(key),
+                Some(i),
+                Some((is.line, is.column)),
+                is.message.clone(),
+            ));
+        }
+        let dropped = entry
+            .issues
+            .iter()
+            .any(|is| is.code.severity() == Severity::Error);
         match &entry.value {
             EntryValue::Account(a) => {
                 if !is_account_id(a) {
-                    out.push(d(Code::InvalidAccountId, format!("{a:?} is not a 12-digit account ID")));
+                    out.push(d(
+                        Code::InvalidAccountId,
+                        format!("{a:?} is not a 12-digit account ID"),
+                    ));
                 }
                 continue;
             }
-            EntryValue::Role(r) => {
-                match (&r.rolearn, &r.sso) {
-                    (None, None) => out.push(d(Code::MissingArn, "entry has neither rolearn nor sso; it is dropped".into())),
-                    (Some(_), Some(_)) => out.push(d(Code::ArnAndSso, "entry has both rolearn and sso; it is dropped".into())),
-                    (Some(arn), None) => check_arn(arn, "role", &d, out),
-                    (None, Some(sso)) => {
-                        let partition = sso.partition.as_deref().unwrap_or("aws");
-                        if sso.permission_set_name.is_empty() {
-                            out.push(d(Code::InvalidSso, "sso has no permissionSetName; the entry is dropped".into()));
-                        } else if !is_account_id(&sso.account_id) {
-                            out.push(d(Code::InvalidSso, format!("sso accountID {:?} is not 12 digits; the entry is dropped", sso.account_id)));
-                        } else if !PARTITIONS.contains(&partition) {
-                            out.push(d(Code::InvalidSso, format!("sso partition {partition:?} is not a known partition; the entry is dropped")));
-                        }
+            EntryValue::Role(r) => match (&r.rolearn, &r.sso) {
+                (None, None) if dropped => {}
+                (None, None) => out.push(d(
+                    Code::MissingArn,
+                    "entry has neither rolearn nor sso; it is dropped".into(),
+                )),
+                (Some(_), Some(_)) => out.push(d(
+                    Code::ArnAndSso,
+                    "entry has both rolearn and sso; it is dropped".into(),
+                )),
+                (Some(arn), None) => check_arn(arn, "role", &d, out),
+                (None, Some(_)) if dropped => {}
+                (None, Some(sso)) => {
+                    let partition = sso.partition.as_deref().unwrap_or("aws");
+                    if sso.permission_set_name.is_empty() {
+                        out.push(d(
+                            Code::InvalidSso,
+                            "sso has no permissionSetName; the entry is dropped".into(),
+                        ));
+                    } else if !is_account_id(&sso.account_id) {
+                        out.push(d(
+                            Code::InvalidSso,
+                            format!(
+                                "sso accountID {:?} is not 12 digits; the entry is dropped",
+                                sso.account_id
+                            ),
+                        ));
+                    } else if !PARTITIONS.contains(&partition) {
+                        out.push(d(Code::InvalidSso, format!("sso partition {partition:?} is not a known partition; the entry is dropped")));
                     }
                 }
-            }
+            },
             EntryValue::User(u) => match &u.userarn {
-                None => out.push(d(Code::MissingArn, "entry has no userarn; it is dropped".into())),
+                None if dropped => {}
+                None => out.push(d(
+                    Code::MissingArn,
+                    "entry has no userarn; it is dropped".into(),
+                )),
                 Some(arn) => check_arn(arn, "user", &d, out),
             },
         }
@@ -217,13 +271,16 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
         for f in &entry.fields {
             if f.name == crate::section::Known::Other {
                 let name = f.key.as_str().unwrap_or_default();
-                out.push(d(Code::UnknownField, format!("field {name:?} is ignored by the authenticator")));
+                out.push(d(
+                    Code::UnknownField,
+                    format!("field {name:?} is ignored by the authenticator"),
+                ));
             }
         }
-        if let Some(id) = identity(key, entry) {
-            if let Some(prev) = seen.insert(id, i) {
-                dead.push((prev, i));
-            }
+        if let Some(id) = identity(key, entry)
+            && let Some(prev) = seen.insert(id, i)
+        {
+            dead.push((prev, i));
         }
     }
     for (prev, later) in dead {
@@ -247,10 +304,18 @@ fn identity(key: DataKey, e: &Entry) -> Option<String> {
     }
 }
 
-fn check_arn(arn: &str, kind: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Vec<Diagnostic>) {
+fn check_arn(
+    arn: &str,
+    kind: &str,
+    d: &dyn Fn(Code, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
     if kind == "role" && strip_role_path(arn).is_some() {
         let stripped = strip_role_path(arn).unwrap_or_default();
-        out.push(d(Code::ArnPath, format!("{arn} has a path and never matches; map {stripped}")));
+        out.push(d(
+            Code::ArnPath,
+            format!("{arn} has a path and never matches; map {stripped}"),
+        ));
         return;
     }
     if let Some(problem) = arn_problem(arn, kind) {
@@ -269,7 +334,10 @@ fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Ve
         let Some(close) = after.find("}}") else { break };
         let name = &after[..close];
         if !TEMPLATES.contains(&name) {
-            out.push(d(Code::UnknownTemplate, format!("{{{{{name}}}}} in {s:?} is not expanded by the authenticator")));
+            out.push(d(
+                Code::UnknownTemplate,
+                format!("{{{{{name}}}}} in {s:?} is not expanded by the authenticator"),
+            ));
         }
         rest = &after[close + 2..];
     }
@@ -282,16 +350,22 @@ fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
             Some(key),
             None,
             Some((e.line, e.column)),
-            format!("{key} is not valid YAML ({}); the authenticator drops every mapping in it", e.message),
+            format!(
+                "{key} is not valid YAML ({}); the authenticator drops every mapping in it",
+                e.message
+            ),
         ),
-        KeyProblem::Type { line, column, message } => {
-            let code = if key == DataKey::MapAccounts && message.starts_with("account number") {
-                Code::UnquotedAccountId
-            } else {
-                Code::WrongType
-            };
-            diagnostic(code, Some(key), None, Some((*line, *column)), format!("{message}; the authenticator drops every mapping in {key}"))
-        }
+        KeyProblem::Type {
+            line,
+            column,
+            message,
+        } => diagnostic(
+            Code::WrongType,
+            Some(key),
+            None,
+            Some((*line, *column)),
+            format!("{message}; the authenticator drops every mapping in {key}"),
+        ),
         KeyProblem::MultipleDocuments => diagnostic(
             Code::MultipleDocuments,
             Some(key),

@@ -65,7 +65,15 @@ impl<'a> ListEditor<'a> {
             }
         }
         let states = vec![State::Keep; parsed.entries.len()];
-        ListEditor { key, text, parsed, prefer_flow, states, added: Vec::new(), by_identity }
+        ListEditor {
+            key,
+            text,
+            parsed,
+            prefer_flow,
+            states,
+            added: Vec::new(),
+            by_identity,
+        }
     }
 
     pub fn identity(&self, arn: &str) -> String {
@@ -92,15 +100,21 @@ impl<'a> ListEditor<'a> {
             (Slot::New(j), v) => self.added[j] = v,
             (Slot::Old(i), None) => self.states[i] = State::Removed,
             (Slot::Old(i), Some(v)) => {
-                self.states[i] =
-                    if v == values_of(&self.parsed.entries[i]) { State::Keep } else { State::Changed(v) }
+                self.states[i] = if v == values_of(&self.parsed.entries[i]) {
+                    State::Keep
+                } else {
+                    State::Changed(v)
+                }
             }
         }
     }
 
     fn slots(&self, identity: &str) -> Vec<Slot> {
         self.by_identity.get(identity).map_or_else(Vec::new, |s| {
-            s.iter().copied().filter(|&slot| self.current(slot).is_some()).collect()
+            s.iter()
+                .copied()
+                .filter(|&slot| self.current(slot).is_some())
+                .collect()
         })
     }
 
@@ -112,7 +126,14 @@ impl<'a> ListEditor<'a> {
         })
     }
 
-    pub fn upsert(&mut self, arn: &str, username: Option<&str>, groups: &[String], append: bool, update_username: bool) -> UpsertResult {
+    pub fn upsert(
+        &mut self,
+        arn: &str,
+        username: Option<&str>,
+        groups: &[String],
+        append: bool,
+        update_username: bool,
+    ) -> UpsertResult {
         let identity = self.identity(arn);
         let slots = self.slots(&identity);
         if slots.is_empty() {
@@ -122,15 +143,24 @@ impl<'a> ListEditor<'a> {
                 groups: (!groups.is_empty()).then(|| dedup(groups)),
             };
             self.added.push(Some(values));
-            self.by_identity.entry(identity).or_default().push(Slot::New(self.added.len() - 1));
+            self.by_identity
+                .entry(identity)
+                .or_default()
+                .push(Slot::New(self.added.len() - 1));
             return UpsertResult::Added;
         }
         let mut changed = false;
         for slot in slots {
-            let Some(cur) = self.current(slot) else { continue };
+            let Some(cur) = self.current(slot) else {
+                continue;
+            };
             let mut next = cur.clone();
             let have = cur.groups.clone().unwrap_or_default();
-            let want = if append { union(&have, groups) } else { dedup(groups) };
+            let want = if append {
+                union(&have, groups)
+            } else {
+                dedup(groups)
+            };
             next.groups = (!want.is_empty()).then_some(want);
             if cur.groups.as_ref().is_some_and(Vec::is_empty) && next.groups.is_none() {
                 next.groups = cur.groups.clone();
@@ -139,7 +169,10 @@ impl<'a> ListEditor<'a> {
                 next.username = Some(u.to_string());
             }
             // A mapped role with a path never matches; the caller's path-free ARN fixes it.
-            if self.key == DataKey::MapRoles && strip_role_path(&cur.arn).is_some() && cur.arn != arn {
+            if self.key == DataKey::MapRoles
+                && strip_role_path(&cur.arn).is_some()
+                && cur.arn != arn
+            {
                 next.arn = arn.to_string();
             }
             if next != cur {
@@ -147,23 +180,34 @@ impl<'a> ListEditor<'a> {
                 self.set(slot, Some(next));
             }
         }
-        if changed { UpsertResult::Updated } else { UpsertResult::Unchanged }
+        if changed {
+            UpsertResult::Updated
+        } else {
+            UpsertResult::Unchanged
+        }
     }
 
     /// Removes every entry with this identity whose username and groups match where given.
     /// Returns the ARNs of the removed entries as written.
-    pub fn remove(&mut self, arn: &str, username: Option<&str>, groups: Option<&[String]>) -> Vec<String> {
+    pub fn remove(
+        &mut self,
+        arn: &str,
+        username: Option<&str>,
+        groups: Option<&[String]>,
+    ) -> Vec<String> {
         let identity = self.identity(arn);
         let mut removed = Vec::new();
         for slot in self.slots(&identity) {
-            let Some(cur) = self.current(slot) else { continue };
+            let Some(cur) = self.current(slot) else {
+                continue;
+            };
             if username.is_some_and(|u| cur.username.as_deref() != Some(u)) {
                 continue;
             }
-            if let Some(g) = groups {
-                if !same_set(cur.groups.as_deref().unwrap_or_default(), g) {
-                    continue;
-                }
+            if let Some(g) = groups
+                && !same_set(cur.groups.as_deref().unwrap_or_default(), g)
+            {
+                continue;
             }
             removed.push(cur.arn.clone());
             self.set(slot, None);
@@ -179,11 +223,11 @@ impl<'a> ListEditor<'a> {
             .collect();
         let mut removed = Vec::new();
         for slot in slots {
-            if let Some(cur) = self.current(slot) {
-                if cur.username.as_deref() == Some(username) {
-                    removed.push(cur.arn.clone());
-                    self.set(slot, None);
-                }
+            if let Some(cur) = self.current(slot)
+                && cur.username.as_deref() == Some(username)
+            {
+                removed.push(cur.arn.clone());
+                self.set(slot, None);
             }
         }
         removed
@@ -191,7 +235,8 @@ impl<'a> ListEditor<'a> {
 
     /// Whether any entry will be written differently.
     pub fn is_changed(&self) -> bool {
-        self.added.iter().any(Option::is_some) || self.states.iter().any(|s| !matches!(s, State::Keep))
+        self.added.iter().any(Option::is_some)
+            || self.states.iter().any(|s| !matches!(s, State::Keep))
     }
 
     /// The values every live entry will have, in order (for the lockout rule).
@@ -211,7 +256,11 @@ impl<'a> ListEditor<'a> {
             (Layout::Flow(seq), ListStyle::Flow(flow)) => self.flow_pieces(seq, &flow, &added),
             (Layout::Flow(seq), ListStyle::Block(block)) => {
                 // An empty `[]` in a block value: the first entries replace it.
-                let block = BlockStyle { dash_col: seq.col, key_col: seq.col + 2, ..block };
+                let block = BlockStyle {
+                    dash_col: seq.col,
+                    key_col: seq.col + 2,
+                    ..block
+                };
                 let rendered: String = added.iter().map(|v| self.render_block(&block, v)).collect();
                 vec![
                     Piece::Keep(0..seq.start),
@@ -249,7 +298,10 @@ impl<'a> ListEditor<'a> {
             if self.text[..cursor].ends_with('\n') {
                 pieces.push(Piece::Write(rendered));
             } else {
-                pieces.push(Piece::Write(format!("\n{}", rendered.trim_end_matches('\n'))));
+                pieces.push(Piece::Write(format!(
+                    "\n{}",
+                    rendered.trim_end_matches('\n')
+                )));
             }
         }
         pieces.push(Piece::Keep(cursor..self.text.len()));
@@ -265,12 +317,23 @@ impl<'a> ListEditor<'a> {
                 let start = offset + (line.len() - line.trim_start().len());
                 let end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
                 let rendered = rendered.trim_end_matches('\n').to_string();
-                return vec![Piece::Keep(0..start), Piece::Write(rendered), Piece::Keep(end..self.text.len())];
+                return vec![
+                    Piece::Keep(0..start),
+                    Piece::Write(rendered),
+                    Piece::Keep(end..self.text.len()),
+                ];
             }
             offset += line.len();
         }
-        let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { "\n" };
-        vec![Piece::Keep(0..self.text.len()), Piece::Write(format!("{sep}{rendered}"))]
+        let sep = if self.text.is_empty() || self.text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        vec![
+            Piece::Keep(0..self.text.len()),
+            Piece::Write(format!("{sep}{rendered}")),
+        ]
     }
 
     fn flow_pieces(&self, seq: &Node, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
@@ -288,7 +351,9 @@ impl<'a> ListEditor<'a> {
             };
             if any {
                 match previous {
-                    Some(p) if p + 1 == i => pieces.push(Piece::Keep(entries[p].span.end..entry.span.start)),
+                    Some(p) if p + 1 == i => {
+                        pieces.push(Piece::Keep(entries[p].span.end..entry.span.start))
+                    }
                     _ => pieces.push(Piece::Write(style.separator.clone())),
                 }
             }
@@ -309,7 +374,11 @@ impl<'a> ListEditor<'a> {
 
     fn render_block(&self, style: &BlockStyle, v: &Values) -> String {
         if self.key == DataKey::MapAccounts {
-            return format!("{}- {}\n", " ".repeat(style.dash_col), crate::yaml::scalar::double_quoted(&v.arn));
+            return format!(
+                "{}- {}\n",
+                " ".repeat(style.dash_col),
+                crate::yaml::scalar::double_quoted(&v.arn)
+            );
         }
         style.entry(&self.fields_of(v))
     }
@@ -322,7 +391,11 @@ impl<'a> ListEditor<'a> {
     }
 
     fn fields_of<'v>(&self, v: &'v Values) -> Vec<(Known, &'static str, FieldValue<'v>)> {
-        let arn_name = if self.key == DataKey::MapRoles { "rolearn" } else { "userarn" };
+        let arn_name = if self.key == DataKey::MapRoles {
+            "rolearn"
+        } else {
+            "userarn"
+        };
         let mut fields = vec![(Known::Arn, arn_name, FieldValue::Str(&v.arn))];
         if let Some(u) = &v.username {
             fields.push((Known::Username, "username", FieldValue::Str(u)));
@@ -343,28 +416,49 @@ impl<'a> ListEditor<'a> {
             Layout::Flow(seq) => FlowStyle::of_entry(text, seq, entry),
             _ => FlowStyle::of_entry(text, &entry.node, entry),
         };
-        let scalar = |s: &str| if flow { flow_style.scalar(s) } else { block.scalar(s) };
+        let scalar = |s: &str| {
+            if flow {
+                flow_style.scalar(s)
+            } else {
+                block.scalar(s)
+            }
+        };
         let mut splices: Vec<(usize, usize, String)> = Vec::new();
 
-        if v.arn != old.arn {
-            if let Some(f) = entry.field(Known::Arn) {
-                splices.push((f.value.start, f.value.end, scalar(&v.arn)));
-            }
+        if v.arn != old.arn
+            && let Some(f) = entry.field(Known::Arn)
+        {
+            splices.push((f.value.start, f.value.end, scalar(&v.arn)));
         }
         if v.username != old.username {
             match (entry.field(Known::Username), &v.username) {
-                (Some(f), Some(u)) => splices.push(value_splice(text, f.key.end, &f.value, &scalar(u))),
+                (Some(f), Some(u)) => {
+                    splices.push(value_splice(text, f.key.end, &f.value, &scalar(u)))
+                }
                 (None, Some(u)) => {
-                    let after = entry.field(Known::Arn).map_or(&entry.fields[0].value, |f| &f.value);
+                    let after = entry
+                        .field(Known::Arn)
+                        .map_or(&entry.fields[0].value, |f| &f.value);
                     if flow {
                         let pair = flow_style.pair("username", FieldValue::Str(u));
-                        splices.push((after.end, after.end, format!("{}{pair}", flow_style.pair_separator())));
+                        splices.push((
+                            after.end,
+                            after.end,
+                            format!("{}{pair}", flow_style.pair_separator()),
+                        ));
                     } else {
-                        let line = format!("{}{}: {}", " ".repeat(block.key_col), block.key("username"), scalar(u));
+                        let line = format!(
+                            "{}{}: {}",
+                            " ".repeat(block.key_col),
+                            block.key("username"),
+                            scalar(u)
+                        );
                         splices.push(insert_line(text, after.end, &line));
                     }
                 }
-                (Some(f), None) => splices.push(remove_field(text, entry, f.key.start, &f.value, flow)),
+                (Some(f), None) => {
+                    splices.push(remove_field(text, entry, f.key.start, &f.value, flow))
+                }
                 (None, None) => {}
             }
         }
@@ -375,14 +469,19 @@ impl<'a> ListEditor<'a> {
                         flow_style.list(g)
                     } else if let NodeKind::Seq { flow: false, .. } = f.value.kind {
                         let pad = " ".repeat(dash_column(text, f.value.start));
-                        let items: Vec<String> = g.iter().map(|x| format!("- {}", block.scalar(x))).collect();
+                        let items: Vec<String> =
+                            g.iter().map(|x| format!("- {}", block.scalar(x))).collect();
                         items.join(&format!("\n{pad}"))
                     } else if f.value.is_flow() {
                         block.flow_list(g)
                     } else {
                         // `groups:` with nothing (or a null) after it: the items follow the colon.
                         let colon = f.key.end + text[f.key.end..].find(':').unwrap_or(0);
-                        splices.push((colon + 1, f.value.end.max(colon + 1), block.groups_value(g)));
+                        splices.push((
+                            colon + 1,
+                            f.value.end.max(colon + 1),
+                            block.groups_value(g),
+                        ));
                         String::new()
                     };
                     if !rendered.is_empty() {
@@ -393,13 +492,24 @@ impl<'a> ListEditor<'a> {
                     let last = entry.fields.last().map_or(&entry.node, |f| &f.value);
                     if flow {
                         let pair = flow_style.pair("groups", FieldValue::List(g));
-                        splices.push((last.end, last.end, format!("{}{pair}", flow_style.pair_separator())));
+                        splices.push((
+                            last.end,
+                            last.end,
+                            format!("{}{pair}", flow_style.pair_separator()),
+                        ));
                     } else {
-                        let line = format!("{}{}:{}", " ".repeat(block.key_col), block.key("groups"), block.groups_value(g));
+                        let line = format!(
+                            "{}{}:{}",
+                            " ".repeat(block.key_col),
+                            block.key("groups"),
+                            block.groups_value(g)
+                        );
                         splices.push(insert_line(text, last.end, &line));
                     }
                 }
-                (Some(f), None) => splices.push(remove_field(text, entry, f.key.start, &f.value, flow)),
+                (Some(f), None) => {
+                    splices.push(remove_field(text, entry, f.key.start, &f.value, flow))
+                }
                 (None, None) => {}
             }
         }
@@ -436,14 +546,28 @@ fn insert_line(text: &str, after_end: usize, line: &str) -> (usize, usize, Strin
 }
 
 /// Deletes a field: its whole lines in a block entry, or the pair and one comma in a flow one.
-fn remove_field(text: &str, entry: &Entry, key_start: usize, value: &Node, flow: bool) -> (usize, usize, String) {
-    let index = entry.fields.iter().position(|f| f.key.start == key_start).unwrap_or(0);
+fn remove_field(
+    text: &str,
+    entry: &Entry,
+    key_start: usize,
+    value: &Node,
+    flow: bool,
+) -> (usize, usize, String) {
+    let index = entry
+        .fields
+        .iter()
+        .position(|f| f.key.start == key_start)
+        .unwrap_or(0);
     let next_key = entry.fields.get(index + 1).map(|f| f.key.start);
     if flow {
         return match (index, next_key) {
             (0, Some(next)) => (key_start, next, String::new()),
             _ => {
-                let prev_end = if index == 0 { key_start } else { entry.fields[index - 1].value.end };
+                let prev_end = if index == 0 {
+                    key_start
+                } else {
+                    entry.fields[index - 1].value.end
+                };
                 (prev_end, value.end, String::new())
             }
         };
@@ -454,7 +578,11 @@ fn remove_field(text: &str, entry: &Entry, key_start: usize, value: &Node, flow:
         // The first field shares the `- ` line: the next field moves up to take its place.
         (true, Some(next)) => (key_start, next, String::new()),
         (true, None) => (key_start, value.end.max(key_start), String::new()),
-        (false, _) => (line_start, line_end(text, value.end.max(key_start + 1)), String::new()),
+        (false, _) => (
+            line_start,
+            line_end(text, value.end.max(key_start + 1)),
+            String::new(),
+        ),
     }
 }
 
@@ -469,12 +597,16 @@ fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
     })
 }
 
-fn values_of(e: &Entry) -> Values {
+pub(crate) fn values_of(e: &Entry) -> Values {
     let arn = match &e.value {
         crate::section::EntryValue::Account(a) => a.clone(),
         _ => e.arn().unwrap_or_default().to_string(),
     };
-    Values { arn, username: e.username().map(str::to_string), groups: e.groups().map(<[String]>::to_vec) }
+    Values {
+        arn,
+        username: e.username().map(str::to_string),
+        groups: e.groups().map(<[String]>::to_vec),
+    }
 }
 
 fn dedup(groups: &[String]) -> Vec<String> {

@@ -159,7 +159,9 @@ impl Edit {
     /// The key the edit works on (`remove by username` works on two, and reports `mapRoles`).
     pub fn key(&self) -> DataKey {
         match self {
-            Edit::UpsertRole(_) | Edit::RemoveRole(_) | Edit::RemoveByUsername { .. } => DataKey::MapRoles,
+            Edit::UpsertRole(_) | Edit::RemoveRole(_) | Edit::RemoveByUsername { .. } => {
+                DataKey::MapRoles
+            }
             Edit::UpsertUser(_) | Edit::RemoveUser(_) => DataKey::MapUsers,
             Edit::AddAccount { .. } | Edit::RemoveAccount { .. } => DataKey::MapAccounts,
         }

@@ -28,7 +28,9 @@ pub(crate) struct BlockStyle {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum GroupsStyle {
     /// Items on their own lines, `offset` columns right of the field name (0 or 2 in practice).
-    Block { offset: usize },
+    Block {
+        offset: usize,
+    },
     Flow,
 }
 
@@ -58,11 +60,17 @@ impl Default for BlockStyle {
 impl ListStyle {
     /// The style of `parsed`'s list; `prefer_flow` decides for a list with no entries to copy.
     pub fn of(text: &str, parsed: &Parsed, prefer_flow: bool) -> ListStyle {
-        let neighbour = parsed.entries.iter().rev().find(|e| matches!(e.node.kind, NodeKind::Map { .. }));
+        let neighbour = parsed
+            .entries
+            .iter()
+            .rev()
+            .find(|e| matches!(e.node.kind, NodeKind::Map { .. }));
         match (&parsed.layout, neighbour) {
             (Layout::Block, Some(e)) => ListStyle::Block(BlockStyle::of_entry(text, e)),
             (Layout::Flow(seq), Some(e)) => ListStyle::Flow(FlowStyle::of_entry(text, seq, e)),
-            (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => ListStyle::Flow(FlowStyle::json()),
+            (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => {
+                ListStyle::Flow(FlowStyle::json())
+            }
             _ => ListStyle::Block(BlockStyle::default()),
         }
     }
@@ -70,7 +78,7 @@ impl ListStyle {
 
 impl BlockStyle {
     pub fn of_entry(text: &str, e: &Entry) -> BlockStyle {
-        let line_start = e.span.start;
+        let line_start = e.span.start + usize::from(text[e.span.start..].starts_with('\n'));
         let dash_col = text[line_start..].find('-').unwrap_or(0);
         let first_key = e.fields.first().map(|f| &f.key);
         let key_col = first_key.map_or(dash_col + 2, |k| k.col);
@@ -84,7 +92,9 @@ impl BlockStyle {
             Some((_, v)) if v.is_flow() => GroupsStyle::Flow,
             Some((k, v)) if matches!(v.kind, NodeKind::Seq { .. }) => {
                 let dash = dash_column(text, v.start);
-                GroupsStyle::Block { offset: dash.saturating_sub(k.col) }
+                GroupsStyle::Block {
+                    offset: dash.saturating_sub(k.col),
+                }
             }
             _ => GroupsStyle::Block { offset: 2 },
         };
@@ -95,17 +105,32 @@ impl BlockStyle {
             Quoting::WhenNeeded
         };
         let quoted_keys = first_key.and_then(Node::scalar_style) == Some(ScalarStyle::DoubleQuoted);
-        let mut order = if order.is_empty() { BlockStyle::default().order } else { order };
+        let mut order = if order.is_empty() {
+            BlockStyle::default().order
+        } else {
+            order
+        };
         for k in [Known::Arn, Known::Username, Known::Groups] {
             if !order.contains(&k) {
                 order.push(k);
             }
         }
-        BlockStyle { dash_col, key_col, order, groups, quoting, quoted_keys }
+        BlockStyle {
+            dash_col,
+            key_col,
+            order,
+            groups,
+            quoting,
+            quoted_keys,
+        }
     }
 
     pub fn key(&self, name: &str) -> String {
-        if self.quoted_keys { double_quoted(name) } else { name.to_string() }
+        if self.quoted_keys {
+            double_quoted(name)
+        } else {
+            name.to_string()
+        }
     }
 
     pub fn scalar(&self, s: &str) -> String {
@@ -147,13 +172,19 @@ impl BlockStyle {
             GroupsStyle::Flow => format!(" {}", self.flow_list(items)),
             GroupsStyle::Block { offset } => {
                 let pad = " ".repeat(self.key_col + offset);
-                items.iter().map(|g| format!("\n{pad}- {}", self.scalar(g))).collect()
+                items
+                    .iter()
+                    .map(|g| format!("\n{pad}- {}", self.scalar(g)))
+                    .collect()
             }
         }
     }
 
     pub fn flow_list(&self, items: &[String]) -> String {
-        let inner: Vec<String> = items.iter().map(|g| render(g, Context::Flow, self.quoting)).collect();
+        let inner: Vec<String> = items
+            .iter()
+            .map(|g| render(g, Context::Flow, self.quoting))
+            .collect();
         format!("[{}]", inner.join(", "))
     }
 }
@@ -167,11 +198,16 @@ pub(crate) enum FieldValue<'a> {
 
 impl FlowStyle {
     fn json() -> FlowStyle {
-        FlowStyle { json: true, spaced: false, separator: ",".to_string() }
+        FlowStyle {
+            json: true,
+            spaced: false,
+            separator: ",".to_string(),
+        }
     }
 
     pub fn of_entry(text: &str, seq: &Node, e: &Entry) -> FlowStyle {
-        let json = e.fields.first().and_then(|f| f.key.scalar_style()) == Some(ScalarStyle::DoubleQuoted);
+        let json =
+            e.fields.first().and_then(|f| f.key.scalar_style()) == Some(ScalarStyle::DoubleQuoted);
         let spaced = match e.fields.first() {
             Some(f) => text[f.key.end..f.value.start].contains(' '),
             None => false,
@@ -184,11 +220,19 @@ impl FlowStyle {
             _ if spaced => ", ".to_string(),
             _ => ",".to_string(),
         };
-        FlowStyle { json, spaced, separator }
+        FlowStyle {
+            json,
+            spaced,
+            separator,
+        }
     }
 
     pub fn scalar(&self, s: &str) -> String {
-        let quoting = if self.json { Quoting::Always } else { Quoting::WhenNeeded };
+        let quoting = if self.json {
+            Quoting::Always
+        } else {
+            Quoting::WhenNeeded
+        };
         render(s, Context::Flow, quoting)
     }
 

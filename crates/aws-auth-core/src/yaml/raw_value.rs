@@ -23,6 +23,7 @@ pub(crate) struct RawValue {
     /// Raw offset of decoded position 0 and of the decoded end.
     start: usize,
     end: usize,
+    decoded_len: usize,
     map: PositionMap,
 }
 
@@ -51,15 +52,28 @@ impl RawValue {
             ScalarStyle::SingleQuoted => map_quoted(text, node, false)?,
             ScalarStyle::Plain | ScalarStyle::Folded => return None,
         };
-        (raw.0 == decoded).then_some(raw.1)
+        // Parsers disagree on trailing blank lines at the end of a stream (a last line of
+        // spaces without a line break); those map to the value's end like the final break does.
+        let only_trailing_space = |long: &str, short: &str| {
+            long.starts_with(short) && long[short.len()..].trim().is_empty()
+        };
+        let same = only_trailing_space(decoded, &raw.0) || only_trailing_space(&raw.0, decoded);
+        same.then_some(raw.1)
     }
 
     fn raw_offset(&self, pos: usize) -> usize {
+        if pos >= self.decoded_len {
+            return self.end;
+        }
         match &self.map {
             PositionMap::Lines(rows) => {
                 let i = rows.partition_point(|r| r.0 <= pos).saturating_sub(1);
                 let (line, raw_line, raw_content) = rows[i];
-                if pos == line { raw_line } else { raw_content + (pos - line) }
+                if pos == line {
+                    raw_line
+                } else {
+                    raw_content + (pos - line)
+                }
             }
             PositionMap::Runs(runs) => {
                 let i = runs.partition_point(|r| r.0 <= pos).saturating_sub(1);
@@ -82,12 +96,17 @@ impl RawValue {
                     if r.is_empty() {
                         continue;
                     }
-                    out.push_str(&text[self.raw_offset(r.start)..self.raw_offset(r.end)]);
-                    at_line_start = old_decoded[..r.end].ends_with('\n');
+                    out.push_str(text.get(self.raw_offset(r.start)..self.raw_offset(r.end))?);
+                    at_line_start = old_decoded.get(..r.end)?.ends_with('\n');
                 }
                 Piece::Write(s) => {
                     if s.is_empty() {
                         continue;
+                    }
+                    // A literal whose last line has no line break: the decoded text has one.
+                    let literal = matches!(self.style, RawStyle::Literal { .. });
+                    if literal && at_line_start && !out.ends_with('\n') {
+                        out.push('\n');
                     }
                     self.encode(s, at_line_start, &mut out)?;
                     at_line_start = s.ends_with('\n');
@@ -145,13 +164,19 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
     } else {
         ' '
     };
-    let explicit = indicators.chars().find(|c| c.is_ascii_digit()).and_then(|c| c.to_digit(10));
+    let explicit = indicators
+        .chars()
+        .find(|c| c.is_ascii_digit())
+        .and_then(|c| c.to_digit(10));
     let content_start = header_end + 1;
     let content_end = node.end.max(content_start);
     let region = &text[content_start..content_end];
     let indent = match explicit {
         Some(d) => d as usize + line_indent(text, header),
-        None => region.lines().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len()),
+        None => region
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start_matches(' ').len()),
     };
     // Every raw line of the region: (raw start, raw content start, content, ends with break).
     let mut lines = Vec::new();
@@ -160,7 +185,8 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
         let nl = text[pos..content_end].find('\n').map(|i| pos + i);
         let line_end = nl.unwrap_or(content_end);
         let line = &text[pos..line_end];
-        let is_blank = line.len() <= indent && line.bytes().all(|b| b == b' ');
+        // A last line of spaces with no line break is trailing whitespace, whatever its length.
+        let is_blank = line.bytes().all(|b| b == b' ') && (line.len() <= indent || nl.is_none());
         if !is_blank && !line.as_bytes().iter().take(indent).all(|&b| b == b' ') {
             return None;
         }
@@ -176,7 +202,9 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
     };
     let mut decoded = String::with_capacity(region.len());
     let mut rows = Vec::with_capacity(keep_lines + 1);
-    for (i, (raw_line, raw_content, content, has_break)) in lines.iter().take(keep_lines).enumerate() {
+    for (i, (raw_line, raw_content, content, has_break)) in
+        lines.iter().take(keep_lines).enumerate()
+    {
         rows.push((decoded.len(), *raw_line, *raw_content));
         decoded.push_str(content);
         let is_last = i + 1 == keep_lines;
@@ -188,7 +216,11 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
     let end = match lines.get(keep_lines.wrapping_sub(1)) {
         Some((_, raw_content, content, has_break)) => {
             let after = raw_content + content.len();
-            if *has_break && chomp != '-' { after + 1 } else { after }
+            if *has_break && chomp != '-' {
+                after + 1
+            } else {
+                after
+            }
         }
         None => content_start.min(bytes.len()),
     };
@@ -196,7 +228,13 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
         rows.push((decoded.len(), end, end));
     }
     let start = rows.first().map_or(end, |r| r.1);
-    let value = RawValue { style: RawStyle::Literal { indent }, start, end, map: PositionMap::Lines(rows) };
+    let value = RawValue {
+        style: RawStyle::Literal { indent },
+        start,
+        end,
+        decoded_len: decoded.len(),
+        map: PositionMap::Lines(rows),
+    };
     Some((decoded, value))
 }
 
@@ -226,10 +264,13 @@ fn map_quoted(text: &str, node: &Node, double: bool) -> Option<(String, RawValue
             runs.push((decoded.len(), base + i));
         } else if c == b'\n' || c == b' ' || c == b'\t' {
             // Whitespace runs that contain a line break fold; others are literal.
-            let ws_end = i + raw[i..].bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+            let ws_end = i + raw[i..]
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
             let ws = &raw[i..ws_end];
             let breaks = ws.matches('\n').count();
-            if breaks == 0 || ws_end == b.len() && breaks == 0 {
+            if breaks == 0 {
                 decoded.push_str(ws);
             } else {
                 if breaks == 1 {
@@ -246,8 +287,18 @@ fn map_quoted(text: &str, node: &Node, double: bool) -> Option<(String, RawValue
             i += ch.len_utf8();
         }
     }
-    let style = if double { RawStyle::DoubleQuoted } else { RawStyle::SingleQuoted };
-    let value = RawValue { style, start: base, end: base + raw.len(), map: PositionMap::Runs(runs) };
+    let style = if double {
+        RawStyle::DoubleQuoted
+    } else {
+        RawStyle::SingleQuoted
+    };
+    let value = RawValue {
+        style,
+        start: base,
+        end: base + raw.len(),
+        decoded_len: decoded.len(),
+        map: PositionMap::Runs(runs),
+    };
     Some((decoded, value))
 }
 
@@ -283,7 +334,10 @@ fn unescape(s: &str) -> Option<(String, usize)> {
         'U' => 8,
         '\n' => {
             // An escaped line break joins the lines and drops the next line's indentation.
-            let skip = 1 + s[1..].bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+            let skip = 1 + s[1..]
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
             return Some((String::new(), skip));
         }
         _ => return None,
@@ -297,7 +351,9 @@ fn unescape(s: &str) -> Option<(String, usize)> {
 /// A whole data value written fresh: a block literal in YAML, a JSON string in JSON.
 pub(crate) fn render_value(decoded: &str, json: bool, indent: usize) -> String {
     let first_line_indented = decoded.starts_with([' ', '\t']);
-    let has_control = decoded.chars().any(|c| c != '\n' && c != '\t' && c.is_control());
+    let has_control = decoded
+        .chars()
+        .any(|c| c != '\n' && c != '\t' && c.is_control());
     if json || decoded.is_empty() || first_line_indented || has_control || !decoded.contains('\n') {
         return double_quoted(decoded);
     }
@@ -328,7 +384,9 @@ mod tests {
 
     fn value_of(text: &str) -> (Node, usize) {
         let root = parse_stream(text).unwrap().remove(0).root.unwrap();
-        let NodeKind::Map { mut pairs, .. } = root.kind else { panic!() };
+        let NodeKind::Map { mut pairs, .. } = root.kind else {
+            panic!()
+        };
         let (k, v) = pairs.remove(0);
         (v, k.end)
     }
@@ -337,7 +395,8 @@ mod tests {
         let (node, key_end) = value_of(text);
         let raw = RawValue::map(text, key_end, &node).expect("mappable");
         let decoded = node.as_str().unwrap();
-        raw.splice(text, decoded, &edit(decoded)).expect("encodable")
+        raw.splice(text, decoded, &edit(decoded))
+            .expect("encodable")
     }
 
     #[test]
@@ -351,7 +410,11 @@ mod tests {
         let text = "k: |\n  - a\n  - b\nz: 1\n";
         let out = roundtrip(text, |d| {
             let at = d.find("- b").unwrap();
-            vec![Piece::Keep(0..at), Piece::Write("- new\n".into()), Piece::Keep(at..d.len())]
+            vec![
+                Piece::Keep(0..at),
+                Piece::Write("- new\n".into()),
+                Piece::Keep(at..d.len()),
+            ]
         });
         assert_eq!(out, "k: |\n  - a\n  - new\n  - b\nz: 1\n");
     }
@@ -359,7 +422,9 @@ mod tests {
     #[test]
     fn strip_chomped_literal_appends_before_the_final_break() {
         let text = "k: |-\n  - a\nz: 1\n";
-        let out = roundtrip(text, |d| vec![Piece::Keep(0..d.len()), Piece::Write("\n- b".into())]);
+        let out = roundtrip(text, |d| {
+            vec![Piece::Keep(0..d.len()), Piece::Write("\n- b".into())]
+        });
         assert_eq!(out, "k: |-\n  - a\n  - b\nz: 1\n");
     }
 
@@ -368,9 +433,16 @@ mod tests {
         let text = "{\"k\": \"[{\\\"a\\\": \\\"x\\u0041\\\"}]\", \"z\": 1}";
         let out = roundtrip(text, |d| {
             let at = d.len() - 1;
-            vec![Piece::Keep(0..at), Piece::Write(",{\"b\":\"y\"}".into()), Piece::Keep(at..d.len())]
+            vec![
+                Piece::Keep(0..at),
+                Piece::Write(",{\"b\":\"y\"}".into()),
+                Piece::Keep(at..d.len()),
+            ]
         });
-        assert_eq!(out, "{\"k\": \"[{\\\"a\\\": \\\"x\\u0041\\\"},{\\\"b\\\":\\\"y\\\"}]\", \"z\": 1}");
+        assert_eq!(
+            out,
+            "{\"k\": \"[{\\\"a\\\": \\\"x\\u0041\\\"},{\\\"b\\\":\\\"y\\\"}]\", \"z\": 1}"
+        );
     }
 
     #[test]
@@ -378,7 +450,11 @@ mod tests {
         let text = "k: '[{\"a\":\"it''s\"}]'\n";
         let out = roundtrip(text, |d| {
             let at = d.len() - 1;
-            vec![Piece::Keep(0..at), Piece::Write(",{\"b\":\"o'k\"}".into()), Piece::Keep(at..d.len())]
+            vec![
+                Piece::Keep(0..at),
+                Piece::Write(",{\"b\":\"o'k\"}".into()),
+                Piece::Keep(at..d.len()),
+            ]
         });
         assert_eq!(out, "k: '[{\"a\":\"it''s\"},{\"b\":\"o''k\"}]'\n");
     }
@@ -392,5 +468,29 @@ mod tests {
                 assert_eq!(node.as_str(), Some(decoded), "{text}");
             }
         }
+    }
+}
+#[cfg(test)]
+mod eof_tests {
+    use super::*;
+    use crate::yaml::tree::{NodeKind, parse_stream};
+    #[test]
+    fn trailing_spaces_at_eof_survive_an_append() {
+        let text = "k: |\n  - a\n    ";
+        let root = parse_stream(text).unwrap().remove(0).root.unwrap();
+        let NodeKind::Map { mut pairs, .. } = root.kind else {
+            panic!()
+        };
+        let (k, v) = pairs.remove(0);
+        let raw = RawValue::map(text, k.end, &v).expect("mappable");
+        let d = v.as_str().unwrap();
+        let out = raw
+            .splice(
+                text,
+                d,
+                &[Piece::Keep(0..d.len()), Piece::Write("- b\n".into())],
+            )
+            .unwrap();
+        assert_eq!(out, "k: |\n  - a\n  - b\n    ");
     }
 }

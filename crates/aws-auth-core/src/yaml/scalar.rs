@@ -31,10 +31,8 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
     }
     let first = s.as_bytes()[0];
     match first {
-        b'.' => {
-            if is_go_float(s) {
-                return Resolved::Float;
-            }
+        b'.' if is_go_float(s) => {
+            return Resolved::Float;
         }
         b'0'..=b'9' | b'+' | b'-' => {
             if is_timestamp(s) {
@@ -47,10 +45,13 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
             if is_yaml_style_float(&plain) {
                 return Resolved::Float;
             }
-            if let Some(bits) = plain.strip_prefix("0b").or_else(|| plain.strip_prefix("-0b")) {
-                if !bits.is_empty() && bits.bytes().all(|b| b == b'0' || b == b'1') {
-                    return Resolved::Int;
-                }
+            if let Some(bits) = plain
+                .strip_prefix("0b")
+                .or_else(|| plain.strip_prefix("-0b"))
+                && !bits.is_empty()
+                && bits.bytes().all(|b| b == b'0' || b == b'1')
+            {
+                return Resolved::Int;
             }
         }
         _ => {}
@@ -62,17 +63,18 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
 /// `0` for octal, or decimal digits.
 fn is_go_int(s: &str) -> bool {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (digits, radix) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (r, 16)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (r, 8)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (r, 2)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (&body[1..], 8)
-    } else {
-        (body, 10)
-    };
+    let (digits, radix) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (r, 16)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (r, 8)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (r, 2)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (&body[1..], 8)
+        } else {
+            (body, 10)
+        };
     !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
 }
 
@@ -134,7 +136,10 @@ fn is_timestamp(s: &str) -> bool {
     if !(1..=2).contains(&month) || b.get(after_month) != Some(&b'-') {
         return false;
     }
-    let day = b[after_month + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let day = b[after_month + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     (1..=2).contains(&day)
 }
 
@@ -158,7 +163,9 @@ pub(crate) fn needs_quotes(s: &str, context: Context) -> bool {
     if s.starts_with("...") || last == ':' || s.contains(": ") || s.contains(" #") {
         return true;
     }
-    if s.chars().any(|c| c.is_control() || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}') {
+    if s.chars().any(|c| {
+        c.is_control() || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}'
+    }) {
         return true;
     }
     context == Context::Flow && s.contains([',', '[', ']', '{', '}'])
@@ -167,8 +174,10 @@ pub(crate) fn needs_quotes(s: &str, context: Context) -> bool {
 /// YAML 1.2 core-schema words and numbers, so that the output also reads right in YAML 1.2 tools.
 fn resolve_yaml12_core(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    matches!(lower.as_str(), "true" | "false" | "null" | "~" | ".inf" | "-.inf" | "+.inf" | ".nan")
-        || is_go_int(s)
+    matches!(
+        lower.as_str(),
+        "true" | "false" | "null" | "~" | ".inf" | "-.inf" | "+.inf" | ".nan"
+    ) || is_go_int(s)
         || is_yaml_style_float(s)
 }
 
@@ -224,12 +233,25 @@ mod tests {
         for w in ["~", "null", "NULL", ""] {
             assert_eq!(resolve_plain(w), Resolved::Null, "{w}");
         }
-        assert_eq!(resolve_plain("YeS"), Resolved::Str, "go-yaml v2 only knows three spellings");
+        assert_eq!(
+            resolve_plain("YeS"),
+            Resolved::Str,
+            "go-yaml v2 only knows three spellings"
+        );
     }
 
     #[test]
     fn numbers_resolve_like_go_strconv() {
-        for w in ["0123", "1_000", "0x1F", "-12", "+7", "111122223333", "0o17", "0b101"] {
+        for w in [
+            "0123",
+            "1_000",
+            "0x1F",
+            "-12",
+            "+7",
+            "111122223333",
+            "0o17",
+            "0b101",
+        ] {
             assert_eq!(resolve_plain(w), Resolved::Int, "{w}");
         }
         for w in ["1e3", "1.5", ".5", "-1.", ".inf", "-.INF", ".NaN"] {
@@ -245,15 +267,41 @@ mod tests {
         assert_eq!(resolve_plain("2001-01-01"), Resolved::Timestamp);
         assert_eq!(resolve_plain("2001-1-2T10:00:00Z"), Resolved::Timestamp);
         assert_eq!(resolve_plain("2001-01"), Resolved::Str);
-        assert_eq!(resolve_plain("arn:aws:iam::1:role/2001-01-01"), Resolved::Str);
+        assert_eq!(
+            resolve_plain("arn:aws:iam::1:role/2001-01-01"),
+            Resolved::Str
+        );
     }
 
     #[test]
     fn tricky_scalars_get_quoted() {
         for s in [
-            "yes", "on", "0123", "1_000", "2001-01-01", "~", "null", "", "{{SessionName}}", "a: b",
-            "a #b", " lead", "trail ", "-dash", "*star", "&amp", "!tag", "%pct", "@at", "`tick",
-            "x:", "...", "<<", "line\nbreak", "123456789012", "1e3",
+            "yes",
+            "on",
+            "0123",
+            "1_000",
+            "2001-01-01",
+            "~",
+            "null",
+            "",
+            "{{SessionName}}",
+            "a: b",
+            "a #b",
+            " lead",
+            "trail ",
+            "-dash",
+            "*star",
+            "&amp",
+            "!tag",
+            "%pct",
+            "@at",
+            "`tick",
+            "x:",
+            "...",
+            "<<",
+            "line\nbreak",
+            "123456789012",
+            "1e3",
         ] {
             assert!(needs_quotes(s, Context::Block), "{s:?} must be quoted");
         }
@@ -275,7 +323,10 @@ mod tests {
 
     #[test]
     fn flow_context_quotes_flow_indicators() {
-        assert!(needs_quotes("system:node:{{EC2PrivateDNSName}}", Context::Flow));
+        assert!(needs_quotes(
+            "system:node:{{EC2PrivateDNSName}}",
+            Context::Flow
+        ));
         assert!(needs_quotes("a,b", Context::Flow));
         assert!(!needs_quotes("a,b", Context::Block));
     }

@@ -34,9 +34,18 @@ pub(crate) struct Node {
 
 #[derive(Debug, Clone)]
 pub(crate) enum NodeKind {
-    Scalar { value: String, style: ScalarStyle },
-    Seq { items: Vec<Node>, flow: bool },
-    Map { pairs: Vec<(Node, Node)>, flow: bool },
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+    },
+    Seq {
+        items: Vec<Node>,
+        flow: bool,
+    },
+    Map {
+        pairs: Vec<(Node, Node)>,
+        flow: bool,
+    },
     /// `*anchor`: we never resolve aliases; an entry that uses one is read but never rewritten.
     Alias,
 }
@@ -114,7 +123,12 @@ impl<'a> Offsets<'a> {
 /// The first syntax error, with its 1-based line and column.
 pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
     let offsets = Offsets::new(text);
-    let mut builder = Builder { offsets: &offsets, stack: Vec::new(), docs: Vec::new(), current: None };
+    let mut builder = Builder {
+        offsets: &offsets,
+        stack: Vec::new(),
+        docs: Vec::new(),
+        current: None,
+    };
     let mut parser = Parser::new_from_str(text);
     for item in &mut parser {
         let (event, span) = item.map_err(|e| SyntaxError {
@@ -130,8 +144,23 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
 }
 
 enum Open {
-    Seq { start: usize, line: usize, col: usize, tagged: bool, flow: bool, items: Vec<Node> },
-    Map { start: usize, line: usize, col: usize, tagged: bool, flow: bool, pairs: Vec<(Node, Node)>, key: Option<Node> },
+    Seq {
+        start: usize,
+        line: usize,
+        col: usize,
+        tagged: bool,
+        flow: bool,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        line: usize,
+        col: usize,
+        tagged: bool,
+        flow: bool,
+        pairs: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 struct Builder<'a, 'b> {
@@ -156,7 +185,14 @@ impl Builder<'_, '_> {
                 self.docs.push(Document { root });
             }
             Event::Alias(_) => {
-                self.attach(Node { start, end, line, col, tagged: false, kind: NodeKind::Alias });
+                self.attach(Node {
+                    start,
+                    end,
+                    line,
+                    col,
+                    tagged: false,
+                    kind: NodeKind::Alias,
+                });
             }
             Event::Scalar(value, style, _, tag) => {
                 let style = match style {
@@ -172,17 +208,42 @@ impl Builder<'_, '_> {
                 } else {
                     end
                 };
-                let kind = NodeKind::Scalar { value: value.into_owned(), style };
-                self.attach(Node { start, end, line, col, tagged: tag.is_some(), kind });
+                let kind = NodeKind::Scalar {
+                    value: value.into_owned(),
+                    style,
+                };
+                self.attach(Node {
+                    start,
+                    end,
+                    line,
+                    col,
+                    tagged: tag.is_some(),
+                    kind,
+                });
             }
             Event::SequenceStart(_, tag) => {
                 let flow = self.offsets.text.as_bytes().get(start) == Some(&b'[');
-                self.stack.push(Open::Seq { start, line, col, tagged: tag.is_some(), flow, items: Vec::new() });
+                self.stack.push(Open::Seq {
+                    start,
+                    line,
+                    col,
+                    tagged: tag.is_some(),
+                    flow,
+                    items: Vec::new(),
+                });
             }
             Event::MappingStart(_, tag) => {
                 let flow = self.offsets.text.as_bytes().get(start) == Some(&b'{');
                 let pairs = Vec::new();
-                self.stack.push(Open::Map { start, line, col, tagged: tag.is_some(), flow, pairs, key: None });
+                self.stack.push(Open::Map {
+                    start,
+                    line,
+                    col,
+                    tagged: tag.is_some(),
+                    flow,
+                    pairs,
+                    key: None,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(open) = self.stack.pop() {
@@ -208,23 +269,62 @@ impl Builder<'_, '_> {
 
 fn close(open: Open, end_event_end: usize, text: &str) -> Node {
     match open {
-        Open::Seq { start, line, col, tagged, flow, items } => {
-            let end = if flow { end_event_end } else { items.last().map_or(start, |n| n.end) };
+        Open::Seq {
+            start,
+            line,
+            col,
+            tagged,
+            flow,
+            items,
+        } => {
+            let end = if flow {
+                end_event_end
+            } else {
+                items.last().map_or(start, |n| n.end)
+            };
             // The parser puts a block sequence's start either at its first `-` or at the first
             // item's content; always use the `-`.
             let (start, col) = match items.first() {
                 Some(first) if !flow => {
-                    let dash = text[..=first.start.min(text.len().saturating_sub(1))].rfind('-').unwrap_or(start);
+                    let dash = text[..=first.start.min(text.len().saturating_sub(1))]
+                        .rfind('-')
+                        .unwrap_or(start);
                     let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
                     (dash, text[line_start..dash].chars().count())
                 }
                 _ => (start, col),
             };
-            Node { start, end, line, col, tagged, kind: NodeKind::Seq { items, flow } }
+            Node {
+                start,
+                end,
+                line,
+                col,
+                tagged,
+                kind: NodeKind::Seq { items, flow },
+            }
         }
-        Open::Map { start, line, col, tagged, flow, pairs, .. } => {
-            let end = if flow { end_event_end } else { pairs.last().map_or(start, |(_, v)| v.end) };
-            Node { start, end, line, col, tagged, kind: NodeKind::Map { pairs, flow } }
+        Open::Map {
+            start,
+            line,
+            col,
+            tagged,
+            flow,
+            pairs,
+            ..
+        } => {
+            let end = if flow {
+                end_event_end
+            } else {
+                pairs.last().map_or(start, |(_, v)| v.end)
+            };
+            Node {
+                start,
+                end,
+                line,
+                col,
+                tagged,
+                kind: NodeKind::Map { pairs, flow },
+            }
         }
     }
 }
@@ -236,7 +336,11 @@ fn trim_block_end(text: &str, start: usize, end: usize) -> usize {
     while e > start && bytes[e - 1] == b' ' {
         e -= 1;
     }
-    if e > start && bytes[e - 1] == b'\n' { e } else { end.min(bytes.len()) }
+    if e > start && bytes[e - 1] == b'\n' {
+        e
+    } else {
+        end.min(bytes.len())
+    }
 }
 
 #[cfg(test)]
@@ -250,7 +354,9 @@ mod tests {
     #[test]
     fn block_mapping_spans_cover_key_and_value_text() {
         let text = "a: one\nb:\n  - x\n  - y\n";
-        let NodeKind::Map { pairs, flow } = root(text).kind else { panic!() };
+        let NodeKind::Map { pairs, flow } = root(text).kind else {
+            panic!()
+        };
         assert!(!flow);
         assert_eq!(&text[pairs[0].1.start..pairs[0].1.end], "one");
         let seq = &pairs[1].1;
@@ -263,14 +369,18 @@ mod tests {
         let node = root(text);
         assert!(node.is_flow());
         assert_eq!((node.start, node.end), (0, text.len()));
-        let NodeKind::Seq { items, .. } = node.kind else { panic!() };
+        let NodeKind::Seq { items, .. } = node.kind else {
+            panic!()
+        };
         assert_eq!(&text[items[1].start..items[1].end], r#"{"e": 1}"#);
     }
 
     #[test]
     fn literal_block_ends_after_its_last_line() {
         let text = "k: |\n  one\n  two\nnext: 1\n";
-        let NodeKind::Map { pairs, .. } = root(text).kind else { panic!() };
+        let NodeKind::Map { pairs, .. } = root(text).kind else {
+            panic!()
+        };
         let v = &pairs[0].1;
         assert_eq!(v.as_str(), Some("one\ntwo\n"));
         assert_eq!(&text[v.start..v.end], "one\n  two\n");
@@ -279,7 +389,9 @@ mod tests {
     #[test]
     fn non_ascii_text_gets_byte_offsets() {
         let text = "a: héllo\nb: x\n";
-        let NodeKind::Map { pairs, .. } = root(text).kind else { panic!() };
+        let NodeKind::Map { pairs, .. } = root(text).kind else {
+            panic!()
+        };
         assert_eq!(&text[pairs[1].1.start..pairs[1].1.end], "x");
     }
 

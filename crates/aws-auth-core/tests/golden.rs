@@ -1,0 +1,419 @@
+//! Golden tests: the reference README's scenarios and realistic manifests (eksctl, AWS CDK
+//! JSON, hand-written with comments), each edit checked against the exact expected bytes.
+
+use aws_auth_core::{Action, AwsAuth, Code, Edit, Error, Options, Remove, Upsert};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn apply(text: &str, edits: &[Edit]) -> (String, Vec<String>) {
+    let mut auth = AwsAuth::parse(text).expect("parses");
+    let changes = auth.apply(edits, &Options::default()).expect("applies");
+    (
+        auth.to_string(),
+        changes.iter().map(ToString::to_string).collect(),
+    )
+}
+
+/// Diff-friendly equality: prints both texts in full when they differ.
+macro_rules! eqnice {
+    ($want:expr, $got:expr) => {{
+        let (want, got) = (&$want, &$got);
+        assert!(
+            want == got,
+            "\n--- want ---\n{want}\n--- got ---\n{got}\n------------"
+        );
+    }};
+}
+
+#[test]
+fn readme_remove_all_access_of_an_arn_removes_both_user_entries() {
+    let text = fixture("reference-readme.yaml");
+    let remove = Remove {
+        arn: "arn:aws:iam::555555555555:user/a-user".into(),
+        ..Remove::default()
+    };
+    let (out, lines) = apply(&text, &[Edit::RemoveUser(remove)]);
+    assert_eq!(
+        lines,
+        ["removed arn:aws:iam::555555555555:user/a-user from aws-auth"; 2]
+    );
+    let start = text.find("  mapUsers: |\n").unwrap();
+    eqnice!(format!("{}  mapUsers: |\n", &text[..start]), out);
+}
+
+#[test]
+fn readme_remove_by_full_match_removes_only_the_first_user() {
+    let text = fixture("reference-readme.yaml");
+    let remove = Remove {
+        arn: "arn:aws:iam::555555555555:user/a-user".into(),
+        username: Some("admin".into()),
+        groups: Some(vec!["system:masters".into()]),
+    };
+    let (out, lines) = apply(&text, &[Edit::RemoveUser(remove)]);
+    assert_eq!(
+        lines,
+        ["removed arn:aws:iam::555555555555:user/a-user from aws-auth"]
+    );
+    let first = "    - userarn: arn:aws:iam::555555555555:user/a-user\n      username: admin\n      groups:\n        - system:masters\n";
+    eqnice!(text.replacen(first, "", 1), out);
+}
+
+#[test]
+fn readme_remove_by_username_takes_the_role_and_the_user() {
+    let text = fixture("reference-readme.yaml");
+    let (out, lines) = apply(
+        &text,
+        &[Edit::RemoveByUsername {
+            username: "ops-user".into(),
+        }],
+    );
+    assert_eq!(
+        lines,
+        [
+            "removed arn:aws:iam::555555555555:role/abc from aws-auth",
+            "removed arn:aws:iam::555555555555:user/a-user from aws-auth"
+        ]
+    );
+    let role = "    - rolearn: arn:aws:iam::555555555555:role/abc\n      username: ops-user\n      groups:\n        - system:masters\n";
+    let user = "    - userarn: arn:aws:iam::555555555555:user/a-user\n      username: ops-user\n      groups:\n        - system:masters\n";
+    eqnice!(text.replacen(role, "", 1).replacen(user, "", 1), out);
+}
+
+#[test]
+fn readme_bootstrap_a_node_group_appends_in_the_neighbours_style() {
+    let text = fixture("reference-readme.yaml");
+    let node = Upsert::new(
+        "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6",
+        "system:node:{{EC2PrivateDNSName}}",
+        ["system:bootstrappers", "system:nodes"],
+    );
+    let (out, lines) = apply(&text, &[Edit::UpsertRole(node.clone())]);
+    assert_eq!(
+        lines,
+        [
+            "added arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6 to aws-auth"
+        ]
+    );
+    let added = "    - rolearn: arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n";
+    eqnice!(
+        text.replacen("  mapUsers: |\n", &format!("{added}  mapUsers: |\n"), 1),
+        out
+    );
+    // The same upsert again is a no-op: nothing to write.
+    let (again, lines) = apply(&out, &[Edit::UpsertRole(node)]);
+    assert_eq!(
+        lines,
+        [
+            "no updates needed to arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6"
+        ]
+    );
+    eqnice!(out, again);
+}
+
+#[test]
+fn readme_append_and_update_username_false() {
+    let text = fixture("reference-readme.yaml");
+    let arn = "arn:aws:iam::555555555555:role/abc";
+    let append = Upsert {
+        append: true,
+        ..Upsert::new(arn, "ops-user", ["viewers"])
+    };
+    let keep_name = Upsert {
+        update_username: false,
+        ..Upsert::new(arn, "someone-else", ["system:masters", "viewers"])
+    };
+    let (out, lines) = apply(
+        &text,
+        &[Edit::UpsertRole(append), Edit::UpsertRole(keep_name)],
+    );
+    assert_eq!(
+        lines,
+        [
+            format!("updated {arn} in aws-auth"),
+            format!("no updates needed to {arn}")
+        ]
+    );
+    let want = text.replacen("      username: ops-user\n      groups:\n        - system:masters\n  mapUsers", "      username: ops-user\n      groups:\n        - system:masters\n        - viewers\n  mapUsers", 1);
+    eqnice!(want, out);
+}
+
+#[test]
+fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
+    let text = fixture("eksctl.yaml");
+    let arn = "arn:aws:iam::080266302756:role/eksctl-my-cluster-nodegroup-ng-2-NodeInstanceRole-UHMVUB3YL38Q";
+    let new = Upsert::new("arn:aws:iam::080266302756:role/ci", "ci", ["deployers"]);
+    let more = Upsert {
+        append: true,
+        ..Upsert::new(arn, "", ["extra"])
+    };
+    let (out, _) = apply(&text, &[Edit::UpsertRole(new), Edit::UpsertRole(more)]);
+    let want = text.replacen(
+        "      - system:nodes\n      rolearn: arn:aws:iam::080266302756:role/eksctl-my-cluster-nodegroup-ng-2-NodeInstanceRole-UHMVUB3YL38Q\n      username: system:node:{{EC2PrivateDNSName}}\n",
+        "      - system:nodes\n      - extra\n      rolearn: arn:aws:iam::080266302756:role/eksctl-my-cluster-nodegroup-ng-2-NodeInstanceRole-UHMVUB3YL38Q\n      username: system:node:{{EC2PrivateDNSName}}\n    - groups:\n      - deployers\n      rolearn: arn:aws:iam::080266302756:role/ci\n      username: ci\n",
+        1,
+    );
+    eqnice!(want, out);
+}
+
+#[test]
+fn eksctl_five_space_users_get_a_five_space_neighbour() {
+    let text = fixture("eksctl.yaml");
+    let user = Upsert::new("arn:aws:iam::080266302756:user/bob", "bob", ["bob"]);
+    let (out, _) = apply(&text, &[Edit::UpsertUser(user)]);
+    let want = text.replacen(
+        "       - abdelali\n",
+        "       - abdelali\n     - userarn: arn:aws:iam::080266302756:user/bob\n       username: bob\n       groups:\n       - bob\n",
+        1,
+    );
+    eqnice!(want, out);
+}
+
+#[test]
+fn cdk_json_stays_json_and_untouched_entries_keep_their_bytes() {
+    let text = fixture("cdk.json");
+    let admin = Upsert::new(
+        "arn:aws:iam::921483785411:user/ada",
+        "ada",
+        ["system:masters"],
+    );
+    let renamed = Upsert::new(
+        "arn:aws:iam::921483785411:user/jenkins-ecr",
+        "jenkins",
+        ["system:masters"],
+    );
+    let (out, _) = apply(&text, &[Edit::UpsertUser(admin), Edit::UpsertUser(renamed)]);
+    let want = text.replacen(
+        r#"\"username\": \"jenkins-ecr\", \"groups\": [\"system:masters\"]}]""#,
+        r#"\"username\": \"jenkins\", \"groups\": [\"system:masters\"]}, {\"userarn\": \"arn:aws:iam::921483785411:user/ada\", \"username\": \"ada\", \"groups\": [\"system:masters\"]}]""#,
+        1,
+    );
+    eqnice!(want, out);
+    let auth = AwsAuth::parse(&out).unwrap();
+    assert_eq!(auth.mappings().users.len(), 2);
+    assert!(
+        auth.validate()
+            .iter()
+            .all(|d| d.severity != aws_auth_core::Severity::Error)
+    );
+}
+
+#[test]
+fn comments_survive_around_edits() {
+    let text = fixture("comments.yaml");
+    let node = Upsert::new(
+        "arn:aws:iam::111122223333:role/nodes",
+        "system:node:{{EC2PrivateDNSName}}",
+        ["system:nodes"],
+    );
+    let (out, _) = apply(&text, &[Edit::UpsertRole(node)]);
+    assert!(
+        out.starts_with(&text),
+        "everything before the new entry is byte-identical"
+    );
+    assert!(out.contains("    # This ensures the worker nodes can join the cluster\n"));
+}
+
+#[test]
+fn tricky_scalars_are_quoted_for_go_yaml_v2() {
+    let text = fixture("reference-readme.yaml");
+    let tricky = [
+        "yes",
+        "on",
+        "0123",
+        "1_000",
+        "2001-01-01",
+        "~",
+        "null",
+        "a: b",
+        "x #y",
+        "{{SessionName}}",
+    ];
+    for value in tricky {
+        let up = Upsert::new("arn:aws:iam::555555555555:role/tricky", value, [value]);
+        let (out, _) = apply(&text, &[Edit::UpsertRole(up)]);
+        let auth = AwsAuth::parse(&out).unwrap();
+        let role = auth.mappings().roles.into_iter().last().unwrap();
+        assert_eq!(role.username.as_deref(), Some(value), "{out}");
+        assert_eq!(
+            role.groups.as_deref(),
+            Some(&[value.to_string()][..]),
+            "{out}"
+        );
+        assert!(
+            auth.validate().iter().all(|d| d.code != Code::IgnoredValue),
+            "{value}: {out}"
+        );
+    }
+}
+
+#[test]
+fn role_path_is_removed_and_reported() {
+    let text = fixture("reference-readme.yaml");
+    let up = Upsert::new(
+        "arn:aws:iam::555555555555:role/team/deploy",
+        "deploy",
+        ["deployers"],
+    );
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let changes = auth
+        .apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap();
+    assert_eq!(changes[0].subject, "arn:aws:iam::555555555555:role/deploy");
+    assert!(
+        changes[0]
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("path")
+    );
+}
+
+#[test]
+fn removing_the_last_masters_grant_needs_the_override() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/admin\n      username: admin\n      groups:\n        - system:masters\n";
+    let remove = Edit::RemoveRole(Remove {
+        arn: "arn:aws:iam::111122223333:role/admin".into(),
+        ..Remove::default()
+    });
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let err = auth
+        .apply(std::slice::from_ref(&remove), &Options::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Lockout(_)), "{err}");
+    assert_eq!(auth.to_string(), text, "a refused edit changes nothing");
+    let forced = Options {
+        force: true,
+        ..Options::default()
+    };
+    assert!(
+        matches!(
+            auth.apply(std::slice::from_ref(&remove), &forced),
+            Err(Error::Lockout(_))
+        ),
+        "--force is not the override"
+    );
+    let changes = auth
+        .apply(
+            &[remove],
+            &Options {
+                allow_lockout: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(changes[0].action, Action::Removed);
+}
+
+#[test]
+fn nothing_matched_is_an_error_unless_forced() {
+    let text = fixture("reference-readme.yaml");
+    let remove = Edit::RemoveRole(Remove {
+        arn: "arn:aws:iam::555555555555:role/nope".into(),
+        ..Remove::default()
+    });
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let err = auth
+        .apply(std::slice::from_ref(&remove), &Options::default())
+        .unwrap_err();
+    assert_eq!(err.code(), "nothing-matched");
+    assert!(err.to_string().contains("role/nope"));
+    let changes = auth
+        .apply(
+            &[remove],
+            &Options {
+                force: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(changes.is_empty());
+    assert_eq!(auth.to_string(), text);
+}
+
+#[test]
+fn a_key_that_does_not_parse_is_never_edited() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapRoles: |\n    - rolearn: a\n     username: broken\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/u\n      username: u\n";
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let up = Upsert::new("arn:aws:iam::111122223333:role/r", "r", ["g"]);
+    let err = auth
+        .apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap_err();
+    assert_eq!(err.code(), "key-not-editable", "{err}");
+    // The other key still edits.
+    let user = Upsert::new("arn:aws:iam::111122223333:user/v", "v", ["g"]);
+    auth.apply(&[Edit::UpsertUser(user)], &Options::default())
+        .unwrap();
+    assert!(
+        auth.to_string()
+            .contains("    - rolearn: a\n     username: broken\n")
+    );
+}
+
+#[test]
+fn accounts_are_added_quoted_and_removed() {
+    let text = fixture("reference-readme.yaml");
+    let (out, lines) = apply(
+        &text,
+        &[Edit::AddAccount {
+            account: "111122223333".into(),
+        }],
+    );
+    assert_eq!(lines, ["added 111122223333 to aws-auth"]);
+    eqnice!(
+        format!("{text}  mapAccounts: |\n    - \"111122223333\"\n"),
+        out
+    );
+    let (back, _) = apply(
+        &out,
+        &[Edit::RemoveAccount {
+            account: "111122223333".into(),
+        }],
+    );
+    eqnice!(format!("{text}  mapAccounts: |\n"), back);
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let bad = auth
+        .apply(
+            &[Edit::AddAccount {
+                account: "1234".into(),
+            }],
+            &Options::default(),
+        )
+        .unwrap_err();
+    assert_eq!(bad.code(), "invalid-argument");
+}
+
+#[test]
+fn bad_arns_are_refused_for_upsert() {
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    for arn in [
+        "not-an-arn",
+        "arn:aws:iam::1234:role/x",
+        "arn:aws:iam::555555555555:user/x",
+    ] {
+        let err = auth
+            .apply(
+                &[Edit::UpsertRole(Upsert::new(arn, "x", ["g"]))],
+                &Options::default(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{arn}");
+    }
+    assert_eq!(auth.to_string(), text);
+}
+
+#[test]
+fn multi_document_streams_edit_only_the_aws_auth_document() {
+    let other = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps  # keep me\n";
+    let text = format!(
+        "{other}---\n{}---\n{other}",
+        fixture("reference-readme.yaml")
+    );
+    let up = Upsert::new("arn:aws:iam::555555555555:role/x", "x", ["g"]);
+    let (out, _) = apply(&text, &[Edit::UpsertRole(up)]);
+    assert!(out.starts_with(&format!("{other}---\n")));
+    assert!(out.ends_with(&format!("---\n{other}")));
+}
