@@ -5,8 +5,8 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -344,43 +344,54 @@ fn users_rights_restart_and_audit() {
     assert!(!dir.exists(), "{} was not removed", dir.display());
 }
 
-/// Not a test on its own: `servers_die_with_the_test_process` runs it in a
-/// child process, which it then kills.
+/// Not a test on its own: the tests below run it in a child process.
+///
+/// With `TEST_CLUSTER_HELPER=hold` it starts a cluster, prints its directory
+/// and sleeps; with `shared` it does the same with [`TestCluster::shared`]
+/// and returns at once, so the process exits normally.
 #[test]
-#[ignore = "helper of servers_die_with_the_test_process"]
-fn helper_hold_a_cluster() {
-    if std::env::var_os("TEST_CLUSTER_HELPER").is_none() {
-        return;
+#[ignore = "helper of the tests below"]
+fn helper() {
+    match std::env::var("TEST_CLUSTER_HELPER").as_deref() {
+        Ok("hold") => {
+            let cluster = TestCluster::start().expect("start the test cluster");
+            println!("DIR {}", cluster.dir().display());
+            thread::sleep(Duration::from_secs(600));
+        }
+        Ok("shared") => {
+            let cluster = TestCluster::shared().expect("start the shared cluster");
+            let again = TestCluster::shared().expect("get the shared cluster");
+            assert!(std::ptr::eq(cluster, again), "two shared clusters");
+            assert_ok(&cluster.kubectl(User::Admin, ["get", "namespace", "kube-system"]));
+            println!("DIR {}", cluster.dir().display());
+        }
+        _ => {}
     }
-    let cluster = TestCluster::start().expect("start the test cluster");
-    println!("DIR {}", cluster.dir().display());
-    thread::sleep(Duration::from_secs(600));
+}
+
+/// Runs [`helper`] in `mode` and returns it and the cluster directory it
+/// printed.
+fn spawn_helper(mode: &str) -> (Child, PathBuf) {
+    let mut child = Command::new(std::env::current_exe().expect("current exe"))
+        .args(["--exact", "helper", "--ignored", "--nocapture"])
+        .env("TEST_CLUSTER_HELPER", mode)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run the helper");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    for line in stdout.lines() {
+        if let Some(dir) = line.expect("read helper output").strip_prefix("DIR ") {
+            return (child, PathBuf::from(dir));
+        }
+    }
+    panic!("the helper did not start a cluster: {:?}", child.wait());
 }
 
 #[test]
 fn servers_die_with_the_test_process() {
-    let mut child = Command::new(std::env::current_exe().expect("current exe"))
-        .args([
-            "--exact",
-            "helper_hold_a_cluster",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("TEST_CLUSTER_HELPER", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("run the helper");
-    let mut dir = None;
-    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
-        if let Some(d) = line.expect("read helper output").strip_prefix("DIR ") {
-            dir = Some(d.to_string());
-            break;
-        }
-    }
-    let dir = dir.expect("the helper did not start a cluster");
-    let dir = Path::new(&dir);
+    let (mut child, dir) = spawn_helper("hold");
     assert_eq!(
-        processes_using(dir).len(),
+        processes_using(&dir).len(),
         2,
         "etcd and kube-apiserver should run"
     );
@@ -388,6 +399,15 @@ fn servers_die_with_the_test_process() {
     // SIGKILL: no destructor, no atexit; only the lifeline pipe is left.
     child.kill().expect("kill the helper");
     child.wait().expect("reap the helper");
-    assert_gone_soon(dir);
-    let _ = fs::remove_dir_all(dir);
+    assert_gone_soon(&dir);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn shared_cluster_is_removed_when_the_process_exits() {
+    let (mut child, dir) = spawn_helper("shared");
+    let status = child.wait().expect("reap the helper");
+    assert!(status.success(), "helper failed: {status}");
+    assert_gone_soon(&dir);
+    assert!(!dir.exists(), "{} was not removed", dir.display());
 }
