@@ -1,0 +1,277 @@
+//! The command line: clap derive types. The `///` comments are the help text.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::parse_duration;
+
+/// aws-auth modifies the aws-auth configmap on eks clusters, safely and losslessly.
+///
+/// Works on a live cluster (kubeconfig, like kubectl) or, with -f, on a manifest file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "aws-auth",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// upsert updates or inserts a user or role to the aws-auth configmap
+    ///
+    /// Example: aws-auth upsert --maproles --rolearn arn:aws:iam::555555555555:role/nodes
+    /// --username system:node:{{EC2PrivateDNSName}} --groups system:bootstrappers system:nodes
+    Upsert(UpsertArgs),
+    /// remove removes a user or role from the aws-auth configmap
+    ///
+    /// Example: aws-auth remove --mapusers --userarn arn:aws:iam::555555555555:user/a-user
+    Remove(RemoveArgs),
+    /// remove-by-username removes all map roles and map users from the aws-auth configmap
+    ///
+    /// Example: aws-auth remove-by-username --username ops-user
+    RemoveByUsername(RemoveByUsernameArgs),
+    /// get shows the mappings of the aws-auth configmap
+    ///
+    /// Example: aws-auth get -o json
+    Get(GetArgs),
+    /// validate checks the aws-auth configmap the way aws-iam-authenticator reads it
+    ///
+    /// Prints each diagnostic on stdout; exits 1 when there is an error (with --strict, also a
+    /// warning). Example: aws-auth validate -f aws-auth.yaml --strict
+    Validate(ValidateArgs),
+    /// Version of aws-auth
+    Version,
+    /// Prints a shell completion script
+    ///
+    /// Example: aws-auth completion bash > /etc/bash_completion.d/aws-auth
+    Completion {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the ConfigMap is: a cluster (the default) or a file.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Work on a manifest file instead of a cluster ("-" reads stdin). Writing commands print
+    /// the resulting manifest on stdout unless -i is given. Example: -f aws-auth.yaml
+    #[arg(short = 'f', long = "file", value_name = "PATH|-")]
+    pub file: Option<PathBuf>,
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
+    /// Example: --kubeconfig ~/.kube/eks-prod
+    #[arg(long, value_name = "PATH", conflicts_with = "file")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use. Example: --context prod
+    #[arg(long, value_name = "NAME", conflicts_with = "file")]
+    pub context: Option<String>,
+    /// The namespace of the ConfigMap.
+    #[arg(long, default_value = "kube-system", value_name = "NAMESPACE")]
+    pub namespace: String,
+    /// The name of the ConfigMap.
+    #[arg(long, default_value = "aws-auth", value_name = "NAME")]
+    pub name: String,
+    /// Username to impersonate for the operation. Example: --as admin
+    #[arg(long = "as", value_name = "USERNAME", conflicts_with = "file")]
+    pub as_user: Option<String>,
+    /// Group to impersonate for the operation, repeatable. Example: --as-group system:masters
+    #[arg(long = "as-group", value_name = "GROUP", action = ArgAction::Append, conflicts_with = "file")]
+    pub as_group: Vec<String>,
+}
+
+/// Flags shared by every writing command.
+#[derive(Debug, Clone, Args)]
+pub struct WriteArgs {
+    /// With -f: rewrite the file in place (atomically, and only if it changed) instead of
+    /// printing the manifest. Example: -f aws-auth.yaml -i
+    #[arg(short = 'i', long = "in-place", requires = "file")]
+    pub in_place: bool,
+    /// Compute and report the change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print a unified diff of the data that changes on stdout.
+    #[arg(long)]
+    pub diff: bool,
+    /// Allow a write that leaves no entry granting system:masters (locks administrators out).
+    #[arg(long)]
+    pub allow_lockout: bool,
+    /// Retry on failure with exponential backoff
+    #[arg(long)]
+    pub retry: bool,
+    /// Maximum number of retries before giving up
+    #[arg(long, default_value_t = 12, value_name = "int")]
+    pub retry_max_count: u32,
+    /// Minimum wait interval (Go duration: 200ms, 1s, 1m30s)
+    #[arg(long, default_value = "200ms", value_parser = parse_duration, value_name = "duration")]
+    pub retry_min_time: Duration,
+    /// Maximum wait interval (Go duration: 30s, 1m30s)
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "duration")]
+    pub retry_max_time: Duration,
+}
+
+/// Which key an entry goes to.
+#[derive(Debug, Clone, Args)]
+#[group(multiple = false)]
+pub struct KindArgs {
+    /// The entry is a role mapping (mapRoles); implied by --rolearn.
+    #[arg(long)]
+    pub maproles: bool,
+    /// The entry is a user mapping (mapUsers); implied by --userarn.
+    #[arg(long)]
+    pub mapusers: bool,
+    /// The entry is an account (mapAccounts); implied by --account.
+    #[arg(long)]
+    pub mapaccounts: bool,
+}
+
+/// What the entry is.
+#[derive(Debug, Clone, Args)]
+pub struct EntryArgs {
+    #[command(flatten)]
+    pub kind: KindArgs,
+    /// Role ARN. Example: --rolearn arn:aws:iam::555555555555:role/nodes
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["userarn", "account"])]
+    pub rolearn: Option<String>,
+    /// User ARN. Example: --userarn arn:aws:iam::555555555555:user/a-user
+    #[arg(long, value_name = "ARN", conflicts_with = "account")]
+    pub userarn: Option<String>,
+    /// Account ID, with --mapaccounts. Example: --mapaccounts --account 555555555555
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Kubernetes username. Example: --username system:node:{{EC2PrivateDNSName}}
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Kubernetes groups: space- or comma-separated, or repeated.
+    /// Example: --groups system:bootstrappers system:nodes
+    #[arg(long, num_args = 1.., value_delimiter = ',', action = ArgAction::Append, value_name = "GROUP")]
+    pub groups: Option<Vec<String>>,
+}
+
+/// `upsert`.
+#[derive(Debug, Clone, Args)]
+pub struct UpsertArgs {
+    #[command(flatten)]
+    pub entry: EntryArgs,
+    /// Append groups to the existing ones instead of replacing them. Example: --groups test --append
+    #[arg(long)]
+    pub append: bool,
+    /// Update the username of an existing entry; --update-username=false keeps it.
+    #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, value_name = "BOOL")]
+    pub update_username: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `remove`.
+#[derive(Debug, Clone, Args)]
+pub struct RemoveArgs {
+    #[command(flatten)]
+    pub entry: EntryArgs,
+    /// Succeed when nothing matches.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `remove-by-username`.
+#[derive(Debug, Clone, Args)]
+pub struct RemoveByUsernameArgs {
+    /// Remove every role and user mapping with exactly this username. Example: --username ops-user
+    #[arg(long, value_name = "NAME", required = true)]
+    pub username: String,
+    /// Succeed when nothing matches.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// Output formats of `get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Columns TYPE, ARN, USERNAME, GROUPS.
+    Table,
+    /// `{"mapRoles": [...], "mapUsers": [...], "mapAccounts": [...]}`.
+    Json,
+    /// The same object as YAML.
+    Yaml,
+}
+
+/// `get`.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// Output format. Example: -o json
+    #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Retry on failure with exponential backoff
+    #[arg(long)]
+    pub retry: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_app() {
+        Cli::command().debug_assert();
+    }
+
+    fn upsert(args: &[&str]) -> UpsertArgs {
+        let mut argv = vec!["aws-auth", "upsert"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Upsert(u)) => u,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn groups_by_space_comma_and_repeat() {
+        let want = Some(vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(
+            upsert(&["--groups", "a", "b", "--append"]).entry.groups,
+            want
+        );
+        assert_eq!(upsert(&["--groups", "a,b"]).entry.groups, want);
+        assert_eq!(
+            upsert(&["--groups", "a", "--groups", "b"]).entry.groups,
+            want
+        );
+    }
+
+    #[test]
+    fn update_username_takes_an_optional_value() {
+        assert!(upsert(&[]).update_username);
+        assert!(upsert(&["--update-username"]).update_username);
+        assert!(!upsert(&["--update-username=false"]).update_username);
+    }
+}

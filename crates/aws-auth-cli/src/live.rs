@@ -1,0 +1,115 @@
+//! Live mode: kubeconfig → `kube::Client` → [`aws_auth_kube::AwsAuthClient`].
+
+use anyhow::{Result, anyhow};
+use aws_auth_core::{AwsAuth, Edit, Options};
+use aws_auth_kube::{AwsAuthClient, RetryPolicy};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+use crate::cli::{TargetArgs, WriteArgs};
+use crate::{out, render, report};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// The context name messages use: `--context`, else the kubeconfig's current context, else
+/// `in-cluster`.
+pub fn context_name(t: &TargetArgs) -> String {
+    if let Some(c) = &t.context {
+        return c.clone();
+    }
+    let kubeconfig = match &t.kubeconfig {
+        Some(p) => Kubeconfig::read_from(p).ok(),
+        None => Kubeconfig::read().ok(),
+    };
+    kubeconfig
+        .and_then(|k| k.current_context)
+        .unwrap_or_else(|| "in-cluster".to_string())
+}
+
+/// `context/namespace/name`.
+pub fn label(t: &TargetArgs) -> Result<String> {
+    Ok(format!("{}/{}/{}", context_name(t), t.namespace, t.name))
+}
+
+async fn client(t: &TargetArgs) -> Result<AwsAuthClient> {
+    let label = label(t)?;
+    let opts = KubeConfigOptions {
+        context: t.context.clone(),
+        ..KubeConfigOptions::default()
+    };
+    let config = match &t.kubeconfig {
+        Some(path) => {
+            let kc = Kubeconfig::read_from(path)
+                .map_err(|e| anyhow!("kubeconfig {}: {e}", path.display()))?;
+            Config::from_custom_kubeconfig(kc, &opts)
+                .await
+                .map_err(|e| anyhow!("kubeconfig {}: {e}", path.display()))?
+        }
+        None if t.context.is_some() => Config::from_kubeconfig(&opts)
+            .await
+            .map_err(|e| anyhow!("kubeconfig: {e}"))?,
+        None => Config::infer()
+            .await
+            .map_err(|e| anyhow!("no cluster configuration (use --kubeconfig or -f): {e}"))?,
+    };
+    let mut config = config;
+    if let Some(user) = &t.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !t.as_group.is_empty() {
+        config.auth_info.impersonate_groups = Some(t.as_group.clone());
+    }
+    let client =
+        Client::try_from(config).map_err(|e| anyhow!("{label}: cannot build a client: {e}"))?;
+    Ok(AwsAuthClient::new(client)
+        .namespace(&t.namespace)
+        .name(&t.name)
+        .field_manager("aws-auth")
+        .label(label)
+        .on_retry(|e| eprintln!("{e}")))
+}
+
+/// Reads the ConfigMap (`None`: it does not exist).
+pub fn read(t: &TargetArgs, retry: bool) -> Result<Option<AwsAuth>> {
+    runtime()?.block_on(async {
+        let c = client(t).await?;
+        let policy = RetryPolicy {
+            enabled: retry,
+            ..RetryPolicy::default()
+        };
+        Ok(c.read_with(&policy).await?)
+    })
+}
+
+/// Applies edits to the live ConfigMap and reports.
+pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -> Result<()> {
+    let policy = RetryPolicy {
+        enabled: w.retry,
+        max_count: w.retry_max_count,
+        min: w.retry_min_time,
+        max: w.retry_max_time,
+    };
+    let outcome = runtime()?.block_on(async {
+        let c = client(t).await?;
+        let r = if w.dry_run {
+            c.dry_run(edits, options, &policy).await
+        } else {
+            c.apply(edits, options, &policy).await
+        };
+        Ok::<_, anyhow::Error>(r?)
+    })?;
+    report(&outcome.changes);
+    if w.diff {
+        let before = outcome
+            .before
+            .as_ref()
+            .map(AwsAuth::data)
+            .unwrap_or_default();
+        out(&render::diff(&label(t)?, &before, &outcome.after.data()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,606 @@
+//! Edit the live `kube-system/aws-auth` ConfigMap with the semantics of [`aws_auth_core`].
+//!
+//! [`AwsAuthClient`] wraps a [`kube::Client`]. A write ([`AwsAuthClient::apply`]) is one GET and
+//! one PUT carrying the `resourceVersion` that was read: only `data` changes, every other part
+//! of the object is sent back as it was read. A conflict (409) re-reads and re-applies the same
+//! edits, a bounded number of times, with or without a [`RetryPolicy`]; the policy adds
+//! exponential backoff with jitter on transient failures (conflict, 429, 5xx, connection
+//! errors, timeouts) and never retries a failure that cannot heal (403, 404, invalid input).
+//!
+//! A missing ConfigMap is created by an edit that adds something; [`AwsAuthClient::read`]
+//! never creates it.
+//!
+//! # Example
+//! ```no_run
+//! use aws_auth_core::{Edit, Options, Upsert};
+//! use aws_auth_kube::{AwsAuthClient, RetryPolicy};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = kube::Client::try_default().await?;
+//! let aws_auth = AwsAuthClient::new(client);
+//! let node_role = Upsert::new(
+//!     "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6",
+//!     "system:node:{{EC2PrivateDNSName}}",
+//!     ["system:bootstrappers", "system:nodes"],
+//! );
+//! let outcome = aws_auth
+//!     .apply(&[Edit::UpsertRole(node_role)], &Options::default(), &RetryPolicy::enabled())
+//!     .await?;
+//! for change in &outcome.changes {
+//!     println!("{change}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_auth_core::{AwsAuth, Change, Edit, Options};
+use k8s_openapi::api::core::v1::ConfigMap;
+use kube::api::{ObjectMeta, PostParams};
+use kube::{Api, Client};
+
+/// How many times a write that hit a conflict (409) re-reads and re-applies, without a policy.
+pub const MAX_CONFLICTS: u32 = 5;
+
+/// Exponential backoff with jitter on transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retry at all (the Go tool's `--retry`).
+    pub enabled: bool,
+    /// Retries before giving up (`--retry-max-count`, 12).
+    pub max_count: u32,
+    /// The first wait (`--retry-min-time`, 200ms).
+    pub min: Duration,
+    /// The longest wait (`--retry-max-time`, 30s).
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Disabled, with the Go tool's defaults for when it is enabled.
+    fn default() -> Self {
+        RetryPolicy {
+            enabled: false,
+            max_count: 12,
+            min: Duration::from_millis(200),
+            max: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The defaults, enabled.
+    pub fn enabled() -> Self {
+        RetryPolicy {
+            enabled: true,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1-based): `min * 2^(retry-1)` capped at `max`,
+    /// then a uniformly random point in its upper half (jitter).
+    pub fn delay(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1).min(31));
+        let base = self
+            .min
+            .saturating_mul(factor)
+            .min(self.max)
+            .max(self.min.min(self.max));
+        let half = base / 2;
+        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
+        let jitter = if nanos == 0 {
+            0
+        } else {
+            rand::random::<u64>() % (nanos + 1)
+        };
+        half + Duration::from_nanos(jitter)
+    }
+}
+
+/// A retry about to happen, handed to the callback set with [`AwsAuthClient::on_retry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryEvent {
+    /// The retry number, 1-based.
+    pub attempt: u32,
+    /// The most retries that will be made.
+    pub max: u32,
+    /// How long the client waits first.
+    pub delay: Duration,
+    /// Why the last attempt failed.
+    pub reason: String,
+}
+
+impl fmt::Display for RetryEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "retrying after {:?} (attempt {}/{}): {}",
+            self.delay, self.attempt, self.max, self.reason
+        )
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// One line per edit (or per removed entry), as the core reports them.
+    pub changes: Vec<Change>,
+    /// The ConfigMap as read by the last attempt (`None`: it did not exist).
+    pub before: Option<AwsAuth>,
+    /// The ConfigMap as written (or as it would be written, for a dry run).
+    pub after: AwsAuth,
+    /// Whether the data changed (false: a no-op, nothing sent).
+    pub changed: bool,
+    /// Whether a PUT or POST was sent (false for no-ops and dry runs).
+    pub written: bool,
+    /// Whether the ConfigMap was created.
+    pub created: bool,
+    /// Attempts made (1 when the first GET and PUT went through).
+    pub attempts: u32,
+}
+
+/// What went wrong talking to the API server or editing the ConfigMap.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The GET failed.
+    #[error("reading {object}: {detail}")]
+    Read {
+        /// `namespace/name` (or the label set with [`AwsAuthClient::label`]).
+        object: String,
+        /// The API server's answer, or the connection problem.
+        detail: String,
+        /// The client error.
+        #[source]
+        source: kube::Error,
+    },
+    /// The PUT (or the POST creating the object) failed.
+    #[error("writing {object}: {detail}")]
+    Write {
+        /// `namespace/name`.
+        object: String,
+        /// The API server's answer, or the connection problem.
+        detail: String,
+        /// The client error.
+        #[source]
+        source: kube::Error,
+    },
+    /// The edits cannot be applied (nothing matched, lockout, a key that does not parse...).
+    #[error("{object}: {source}")]
+    Edit {
+        /// `namespace/name`.
+        object: String,
+        /// The core's error.
+        #[source]
+        source: aws_auth_core::Error,
+    },
+    /// The object kept changing between our GET and PUT.
+    #[error(
+        "writing {object}: it changed concurrently {attempts} times in a row; giving up (try --retry)"
+    )]
+    Conflicts {
+        /// `namespace/name`.
+        object: String,
+        /// Conflicts seen.
+        attempts: u32,
+    },
+}
+
+impl Error {
+    /// Whether the error is the core's (bad input or a refused edit) rather than the API's.
+    pub fn core(&self) -> Option<&aws_auth_core::Error> {
+        match self {
+            Error::Edit { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The callback told about each retry.
+type RetryCallback = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+/// The aws-auth ConfigMap of one cluster.
+#[derive(Clone)]
+pub struct AwsAuthClient {
+    client: Client,
+    namespace: String,
+    name: String,
+    field_manager: String,
+    label: Option<String>,
+    on_retry: Option<RetryCallback>,
+}
+
+impl fmt::Debug for AwsAuthClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwsAuthClient")
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .field("field_manager", &self.field_manager)
+            .finish_non_exhaustive()
+    }
+}
+
+enum Failure {
+    Conflict(String),
+    Transient(String, Error),
+    Fatal(Error),
+}
+
+impl AwsAuthClient {
+    /// `kube-system/aws-auth`, field manager `aws-auth`.
+    pub fn new(client: Client) -> Self {
+        AwsAuthClient {
+            client,
+            namespace: "kube-system".into(),
+            name: "aws-auth".into(),
+            field_manager: "aws-auth".into(),
+            label: None,
+            on_retry: None,
+        }
+    }
+
+    /// Another namespace.
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = namespace.into();
+        self
+    }
+
+    /// Another ConfigMap name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The field manager recorded with each write.
+    #[must_use]
+    pub fn field_manager(mut self, manager: impl Into<String>) -> Self {
+        self.field_manager = manager.into();
+        self
+    }
+
+    /// How errors name the object (default `namespace/name`; the CLI adds the context).
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Called before each retry wait (the CLI prints it).
+    #[must_use]
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(f));
+        self
+    }
+
+    fn object(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| format!("{}/{}", self.namespace, self.name))
+    }
+
+    fn api(&self) -> Api<ConfigMap> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// Reads the ConfigMap; `None` when it does not exist. Never creates it.
+    ///
+    /// # Errors
+    /// The GET fails (forbidden, connection...).
+    pub async fn read(&self) -> Result<Option<AwsAuth>, Error> {
+        self.read_with(&RetryPolicy::default()).await
+    }
+
+    /// [`AwsAuthClient::read`] with retries on transient failures.
+    ///
+    /// # Errors
+    /// As [`AwsAuthClient::read`], after the retries.
+    pub async fn read_with(&self, retry: &RetryPolicy) -> Result<Option<AwsAuth>, Error> {
+        let mut retries = 0;
+        loop {
+            match self.api().get_opt(&self.name).await {
+                Ok(cm) => return Ok(cm.map(|cm| AwsAuth::from_data(cm.data.unwrap_or_default()))),
+                Err(e) => {
+                    let (transient, detail) = classify(&e);
+                    if !transient || !retry.enabled || retries >= retry.max_count {
+                        return Err(Error::Read {
+                            object: self.object(),
+                            detail,
+                            source: e,
+                        });
+                    }
+                    retries += 1;
+                    self.wait(retry, retries, detail).await;
+                }
+            }
+        }
+    }
+
+    /// Applies the edits to the live ConfigMap, all or nothing: one GET and one PUT per
+    /// attempt, the PUT carrying the `resourceVersion` read. A missing ConfigMap is created when
+    /// the edits add something. Nothing is sent when nothing changes.
+    ///
+    /// # Errors
+    /// The edits fail ([`Error::Edit`]: nothing matched without `force`, lockout, invalid
+    /// input), the API refuses (forbidden...), or conflicts and transient failures outlast
+    /// [`MAX_CONFLICTS`] and the retry policy.
+    pub async fn apply(
+        &self,
+        edits: &[Edit],
+        options: &Options,
+        retry: &RetryPolicy,
+    ) -> Result<Outcome, Error> {
+        self.run(edits, options, retry, false).await
+    }
+
+    /// Computes what [`AwsAuthClient::apply`] would do (one GET), and writes nothing.
+    ///
+    /// # Errors
+    /// As [`AwsAuthClient::apply`], without the write errors.
+    pub async fn dry_run(
+        &self,
+        edits: &[Edit],
+        options: &Options,
+        retry: &RetryPolicy,
+    ) -> Result<Outcome, Error> {
+        self.run(edits, options, retry, true).await
+    }
+
+    async fn run(
+        &self,
+        edits: &[Edit],
+        options: &Options,
+        retry: &RetryPolicy,
+        dry_run: bool,
+    ) -> Result<Outcome, Error> {
+        let mut conflicts = 0;
+        let mut retries = 0;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let failure = match self.attempt(edits, options, dry_run).await {
+                Ok(mut outcome) => {
+                    outcome.attempts = attempts;
+                    return Ok(outcome);
+                }
+                Err(f) => f,
+            };
+            match failure {
+                Failure::Fatal(e) => return Err(e),
+                Failure::Conflict(reason) => {
+                    conflicts += 1;
+                    if retry.enabled && retries < retry.max_count {
+                        retries += 1;
+                        self.wait(retry, retries, reason).await;
+                    } else if conflicts >= MAX_CONFLICTS {
+                        return Err(Error::Conflicts {
+                            object: self.object(),
+                            attempts: conflicts,
+                        });
+                    }
+                }
+                Failure::Transient(reason, err) => {
+                    if !retry.enabled || retries >= retry.max_count {
+                        return Err(err);
+                    }
+                    retries += 1;
+                    self.wait(retry, retries, reason).await;
+                }
+            }
+        }
+    }
+
+    async fn wait(&self, retry: &RetryPolicy, attempt: u32, reason: String) {
+        let delay = retry.delay(attempt);
+        if let Some(f) = &self.on_retry {
+            f(&RetryEvent {
+                attempt,
+                max: retry.max_count,
+                delay,
+                reason,
+            });
+        }
+        tokio::time::sleep(delay).await;
+    }
+
+    async fn attempt(
+        &self,
+        edits: &[Edit],
+        options: &Options,
+        dry_run: bool,
+    ) -> Result<Outcome, Failure> {
+        let api = self.api();
+        let current = match api.get_opt(&self.name).await {
+            Ok(cm) => cm,
+            Err(e) => {
+                let (transient, detail) = classify(&e);
+                let err = Error::Read {
+                    object: self.object(),
+                    detail: detail.clone(),
+                    source: e,
+                };
+                return Err(if transient {
+                    Failure::Transient(detail, err)
+                } else {
+                    Failure::Fatal(err)
+                });
+            }
+        };
+        let before = current
+            .as_ref()
+            .map(|cm| AwsAuth::from_data(cm.data.clone().unwrap_or_default()));
+        let mut after = before
+            .clone()
+            .unwrap_or_else(|| AwsAuth::from_data(Vec::<(String, String)>::new()));
+        let changes = after.apply(edits, options).map_err(|source| {
+            Failure::Fatal(Error::Edit {
+                object: self.object(),
+                source,
+            })
+        })?;
+        let changed = match &before {
+            Some(b) => b.data() != after.data(),
+            None => !after.data().is_empty(),
+        };
+        let mut outcome = Outcome {
+            changes,
+            before,
+            after,
+            changed,
+            written: false,
+            created: false,
+            attempts: 0,
+        };
+        if !changed || dry_run {
+            return Ok(outcome);
+        }
+        let data: BTreeMap<String, String> = outcome.after.data().into_iter().collect();
+        let pp = PostParams {
+            dry_run: false,
+            field_manager: Some(self.field_manager.clone()),
+        };
+        let result = match current {
+            Some(mut cm) => {
+                cm.data = Some(data);
+                api.replace(&self.name, &pp, &cm).await
+            }
+            None => {
+                outcome.created = true;
+                let cm = ConfigMap {
+                    metadata: ObjectMeta {
+                        name: Some(self.name.clone()),
+                        namespace: Some(self.namespace.clone()),
+                        ..ObjectMeta::default()
+                    },
+                    data: Some(data),
+                    ..ConfigMap::default()
+                };
+                api.create(&pp, &cm).await
+            }
+        };
+        match result {
+            Ok(_) => {
+                outcome.written = true;
+                Ok(outcome)
+            }
+            Err(e) => {
+                let (transient, detail) = classify(&e);
+                if is_conflict(&e) {
+                    Err(Failure::Conflict(detail))
+                } else {
+                    let err = Error::Write {
+                        object: self.object(),
+                        detail: detail.clone(),
+                        source: e,
+                    };
+                    Err(if transient {
+                        Failure::Transient(detail, err)
+                    } else {
+                        Failure::Fatal(err)
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn is_conflict(e: &kube::Error) -> bool {
+    matches!(e, kube::Error::Api(s) if s.code == 409)
+}
+
+/// Whether a failure may heal by itself, and a one-line description without secrets.
+fn classify(e: &kube::Error) -> (bool, String) {
+    match e {
+        kube::Error::Api(s) => {
+            let transient = s.code == 409 || s.code == 429 || (500..=599).contains(&s.code);
+            let reason = if s.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", s.reason)
+            };
+            let message = s.message.replace('\n', " ");
+            (transient, format!("{}{reason}: {message}", s.code))
+        }
+        kube::Error::HyperError(h) => (true, one_line(&format!("connection error: {h}"))),
+        kube::Error::Service(s) => (
+            true,
+            one_line(&format!("connection error: {}", chain(s.as_ref()))),
+        ),
+        kube::Error::Auth(a) => (
+            false,
+            one_line(&format!("authentication failed: {}", chain(a))),
+        ),
+        other => (false, one_line(&chain(other))),
+    }
+}
+
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cur = s.source();
+    }
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_grows_and_is_capped() {
+        let p = RetryPolicy {
+            enabled: true,
+            max_count: 12,
+            min: Duration::from_millis(200),
+            max: Duration::from_secs(1),
+        };
+        for _ in 0..50 {
+            let d1 = p.delay(1);
+            assert!(
+                d1 >= Duration::from_millis(100) && d1 <= Duration::from_millis(200),
+                "{d1:?}"
+            );
+            let d3 = p.delay(3);
+            assert!(
+                d3 >= Duration::from_millis(400) && d3 <= Duration::from_millis(800),
+                "{d3:?}"
+            );
+            let d30 = p.delay(30);
+            assert!(
+                d30 >= Duration::from_millis(500) && d30 <= Duration::from_secs(1),
+                "{d30:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn api_errors_are_classified() {
+        let status = |code: u16| {
+            kube::Error::Api(Box::new(
+                kube::core::Status::failure("boom", "Reason").with_code(code),
+            ))
+        };
+        assert!(classify(&status(409)).0);
+        assert!(classify(&status(429)).0);
+        assert!(classify(&status(503)).0);
+        assert!(!classify(&status(403)).0);
+        assert!(!classify(&status(404)).0);
+        assert!(!classify(&status(422)).0);
+        assert_eq!(classify(&status(403)).1, "403 Reason: boom");
+    }
+}
