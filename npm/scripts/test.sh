@@ -10,7 +10,6 @@ root="$(cd "$here/.." && pwd)"
 cd "$here"
 
 npm ci --no-audit --no-fund --loglevel=error
-node_modules/.bin/tsc -p tsconfig.json --noEmit
 bash scripts/build.sh
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aws-auth-npm.XXXXXX")"
