@@ -1,0 +1,1148 @@
+//! The `aws-auth` binary in file mode: stdout, stderr, exit codes, files on disk.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A fresh directory per test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "aws-auth-cli-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// Copies a fixture into the directory and returns its path.
+    fn copy(&self, name: &str) -> PathBuf {
+        let to = self.0.join(name);
+        fs::copy(fixture(name), &to).unwrap();
+        to
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let to = self.0.join(name);
+        fs::write(&to, text).unwrap();
+        to
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.map(<[u8]>::to_vec).unwrap_or_default();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> Run {
+    run_in(&dir.0, args, None)
+}
+
+/// Asserts equality and shows both sides as blocks.
+macro_rules! eqnice {
+    ($expected:expr, $got:expr) => {{
+        let (expected, got) = (&$expected, &$got);
+        if expected != got {
+            panic!("\n--- expected ---\n{expected}\n--- got ---\n{got}\n---");
+        }
+    }};
+}
+
+const NODE_ROLE: &str =
+    "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6";
+
+mod readme {
+    //! Every command line of the reference README, against a copy of its example manifest.
+    use super::*;
+
+    #[test]
+    fn remove_all_access_of_an_arn() {
+        let d = TempDir::new();
+        let f = d.copy("readme.yaml");
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--mapusers",
+                "--userarn",
+                "arn:aws:iam::555555555555:user/a-user",
+                "-f",
+                "readme.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "removed arn:aws:iam::555555555555:user/a-user from aws-auth\nremoved arn:aws:iam::555555555555:user/a-user from aws-auth\n",
+            r.stderr
+        );
+        eqnice!("", r.stdout);
+        let text = fs::read_to_string(f).unwrap();
+        assert!(!text.contains("user/a-user"), "{text}");
+        assert!(text.contains("role/abc"));
+    }
+
+    #[test]
+    fn remove_by_full_match() {
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--mapusers",
+                "--userarn",
+                "arn:aws:iam::555555555555:user/a-user",
+                "--username",
+                "admin",
+                "--groups",
+                "system:masters",
+                "-f",
+                &fixture("readme.yaml").display().to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "removed arn:aws:iam::555555555555:user/a-user from aws-auth\n",
+            r.stderr
+        );
+        assert!(
+            r.stdout.contains("username: ops-user") && !r.stdout.contains("username: admin"),
+            "{}",
+            r.stdout
+        );
+    }
+
+    #[test]
+    fn remove_by_username() {
+        let d = TempDir::new();
+        d.copy("readme.yaml");
+        let r = run(
+            &d,
+            &[
+                "remove-by-username",
+                "--username",
+                "ops-user",
+                "-f",
+                "readme.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "removed arn:aws:iam::555555555555:role/abc from aws-auth\nremoved arn:aws:iam::555555555555:user/a-user from aws-auth\n",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("ops-user"));
+    }
+
+    #[test]
+    fn bootstrap_a_node_group_role_with_space_separated_groups() {
+        let d = TempDir::new();
+        d.copy("readme.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                NODE_ROLE,
+                "--username",
+                "system:node:{{EC2PrivateDNSName}}",
+                "--groups",
+                "system:bootstrappers",
+                "system:nodes",
+                "-f",
+                "readme.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(format!("added {NODE_ROLE} to aws-auth\n"), r.stderr);
+        let original = fs::read_to_string(fixture("readme.yaml")).unwrap();
+        let added = format!(
+            "    - rolearn: {NODE_ROLE}\n      username: system:node:{{{{EC2PrivateDNSName}}}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n"
+        );
+        let want = original.replace("  mapUsers: |", &format!("{added}  mapUsers: |"));
+        eqnice!(want, r.stdout);
+    }
+
+    #[test]
+    fn retry_flags_are_accepted_in_file_mode() {
+        let d = TempDir::new();
+        d.copy("readme.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                NODE_ROLE,
+                "--username",
+                "system:node:{{EC2PrivateDNSName}}",
+                "--groups",
+                "system:bootstrappers",
+                "system:nodes",
+                "--retry",
+                "--retry-max-count",
+                "3",
+                "--retry-min-time",
+                "100ms",
+                "--retry-max-time",
+                "1m30s",
+                "-f",
+                "readme.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+
+    #[test]
+    fn append_and_update_username_false() {
+        // The README uses an 11-digit account here (00000000000); we use a valid one: see
+        // `core_rejects_the_readme_eleven_digit_account` below.
+        let d = TempDir::new();
+        d.copy("readme.yaml");
+        let role = "arn:aws:iam::000000000000:role/test";
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                role,
+                "--username",
+                "test",
+                "--groups",
+                "test",
+                "--append",
+                "-f",
+                "readme.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(format!("added {role} to aws-auth\n"), r.stderr);
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                role,
+                "--username",
+                "test2",
+                "--groups",
+                "test",
+                "--update-username=false",
+                "-f",
+                "readme.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(format!("no updates needed to {role}\n"), r.stderr);
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                role,
+                "--username",
+                "test",
+                "--groups",
+                "other",
+                "--append",
+                "-f",
+                "readme.yaml",
+                "-i",
+            ],
+        );
+        eqnice!(format!("updated {role} in aws-auth\n"), r.stderr);
+        let r = run(&d, &["get", "-f", "readme.yaml"]);
+        assert!(
+            r.stdout
+                .lines()
+                .any(|l| l.contains(role) && l.ends_with("test, other")),
+            "{}",
+            r.stdout
+        );
+    }
+
+    /// The README's own `--append` example uses the 11-digit account `00000000000`; the Go tool
+    /// accepts it, our core refuses it as an invalid ARN. Reported to the core owner.
+    #[test]
+    #[ignore = "core refuses the README's 11-digit account ARN; see report"]
+    fn core_rejects_the_readme_eleven_digit_account() {
+        let d = TempDir::new();
+        d.copy("readme.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                "arn:aws:iam::00000000000:role/test",
+                "--username",
+                "test",
+                "--groups",
+                "test",
+                "--append",
+                "-f",
+                "readme.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+
+    #[test]
+    fn get_table() {
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "get",
+                "--format",
+                "table",
+                "-f",
+                &fixture("readme.yaml").display().to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let want = "\
+TYPE           ARN                                                                               USERNAME                            GROUPS
+Role Mapping   arn:aws:iam::555555555555:role/devel-worker-nodes-NodeInstanceRole-74RF4UBDUKL6   system:node:{{EC2PrivateDNSName}}   system:bootstrappers, system:nodes
+Role Mapping   arn:aws:iam::555555555555:role/abc                                                ops-user                            system:masters
+User Mapping   arn:aws:iam::555555555555:user/a-user                                             admin                               system:masters
+User Mapping   arn:aws:iam::555555555555:user/a-user                                             ops-user                            system:masters
+";
+        eqnice!(want, r.stdout);
+        eqnice!("", r.stderr);
+    }
+
+    #[test]
+    fn impersonation_flags_parse() {
+        // --as/--as-group belong to live mode; with -f they are a usage error (exit 2).
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "get",
+                "--as",
+                "admin",
+                "--as-group",
+                "a",
+                "--as-group",
+                "b",
+                "-f",
+                "x.yaml",
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+    }
+}
+
+mod get {
+    use super::*;
+
+    #[test]
+    fn json_shape_has_all_three_keys() {
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "get",
+                "-o",
+                "json",
+                "-f",
+                &fixture("02-three-roles-simple.yaml").display().to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["mapRoles"].as_array().unwrap().len(), 3);
+        assert_eq!(v["mapUsers"], serde_json::json!([]));
+        assert_eq!(v["mapAccounts"], serde_json::json!([]));
+        assert_eq!(
+            v["mapRoles"][1],
+            serde_json::json!({"rolearn": "arn:aws:iam::205930638578:role/admin-role", "username": "admin-user", "groups": ["system:masters"]})
+        );
+    }
+
+    #[test]
+    fn yaml_and_accounts() {
+        let d = TempDir::new();
+        let f = fixture("13-cdk-cluster-username-is-arn-mapaccounts-quoted.yaml")
+            .display()
+            .to_string();
+        let r = run(&d, &["get", "-o", "yaml", "-f", &f]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.starts_with("mapRoles:"), "{}", r.stdout);
+        let r = run(&d, &["get", "-f", &f]);
+        assert!(r.stdout.starts_with("TYPE "), "{}", r.stdout);
+    }
+
+    #[test]
+    fn json_manifest_from_stdin() {
+        let d = TempDir::new();
+        let text = fs::read(fixture("09-json-manifest-yaml-strings.json")).unwrap();
+        let r = run_in(&d.0, &["get", "-o", "json", "-f", "-"], Some(&text));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(v["mapRoles"].is_array());
+    }
+
+    #[test]
+    fn bad_format_is_a_usage_error() {
+        let d = TempDir::new();
+        let r = run(&d, &["get", "-o", "xml", "-f", "x"]);
+        assert_eq!(r.code, 2);
+    }
+}
+
+mod write {
+    use super::*;
+
+    #[test]
+    fn stdin_to_stdout() {
+        let d = TempDir::new();
+        let text = fs::read(fixture("02-three-roles-simple.yaml")).unwrap();
+        let r = run_in(
+            &d.0,
+            &[
+                "upsert",
+                "--mapusers",
+                "--userarn",
+                "arn:aws:iam::205930638578:user/ada",
+                "--username",
+                "ada",
+                "--groups",
+                "a,b",
+                "-f",
+                "-",
+            ],
+            Some(&text),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "added arn:aws:iam::205930638578:user/ada to aws-auth\n",
+            r.stderr
+        );
+        assert!(
+            r.stdout.starts_with(std::str::from_utf8(&text).unwrap()),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("mapUsers"));
+    }
+
+    #[test]
+    fn in_place_on_stdin_is_a_usage_error() {
+        let d = TempDir::new();
+        let r = run_in(
+            &d.0,
+            &[
+                "upsert",
+                "--userarn",
+                "arn:aws:iam::205930638578:user/ada",
+                "-f",
+                "-",
+                "-i",
+            ],
+            Some(b""),
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.starts_with("error: "));
+    }
+
+    #[test]
+    fn in_place_without_file_is_a_usage_error() {
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--userarn",
+                "arn:aws:iam::205930638578:user/ada",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+    }
+
+    #[test]
+    fn no_op_leaves_the_file_untouched() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let before = fs::metadata(&f).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/admin-role",
+                "--username",
+                "admin-user",
+                "--groups",
+                "system:masters",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "no updates needed to arn:aws:iam::205930638578:role/admin-role\n",
+            r.stderr
+        );
+        assert_eq!(fs::metadata(&f).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            fs::read(&f).unwrap(),
+            fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        );
+        assert_eq!(
+            fs::read_dir(&d.0).unwrap().count(),
+            1,
+            "no temp file left behind"
+        );
+    }
+
+    #[test]
+    fn in_place_change_is_written_and_no_temp_left() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/developer-role",
+                "--username",
+                "dev-user",
+                "--groups",
+                "developers",
+                "viewers",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "updated arn:aws:iam::205930638578:role/developer-role in aws-auth\n",
+            r.stderr
+        );
+        eqnice!("", r.stdout);
+        let want = fs::read_to_string(fixture("02-three-roles-simple.yaml"))
+            .unwrap()
+            .replace(
+                "        - developers\n",
+                "        - developers\n        - viewers\n",
+            );
+        eqnice!(want, fs::read_to_string(&f).unwrap());
+        assert_eq!(fs::read_dir(&d.0).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn error_leaves_the_file_untouched() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let before = fs::metadata(&f).unwrap().modified().unwrap();
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--maproles",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/nope",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .starts_with("error: 02-three-roles-simple.yaml: nothing matched"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(fs::metadata(&f).unwrap().modified().unwrap(), before);
+        assert_eq!(fs::read_dir(&d.0).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn force_makes_nothing_matched_a_success() {
+        let d = TempDir::new();
+        d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--maproles",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/nope",
+                "--force",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run(
+            &d,
+            &[
+                "remove-by-username",
+                "--username",
+                "nobody",
+                "--force",
+                "-f",
+                "02-three-roles-simple.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run(
+            &d,
+            &[
+                "remove-by-username",
+                "--username",
+                "nobody",
+                "-f",
+                "02-three-roles-simple.yaml",
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+    }
+
+    #[test]
+    fn empty_username_is_a_usage_error() {
+        let d = TempDir::new();
+        let r = run(&d, &["remove-by-username", "--username", "", "-f", "x"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+    }
+
+    #[test]
+    fn diff_shows_the_changed_key() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/developer-role",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "--diff",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let want = "\
+--- a/02-three-roles-simple.yaml/data/mapRoles
++++ b/02-three-roles-simple.yaml/data/mapRoles
+@@ -7,7 +7,3 @@
+   username: admin-user
+   groups:
+     - system:masters
+-- rolearn: arn:aws:iam::205930638578:role/developer-role
+-  username: dev-user
+-  groups:
+-    - developers
+";
+        eqnice!(want, r.stdout);
+        assert!(!fs::read_to_string(f).unwrap().contains("developer-role"));
+    }
+
+    #[test]
+    fn dry_run_writes_nothing() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/developer-role",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+                "--dry-run",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "removed arn:aws:iam::205930638578:role/developer-role from aws-auth\n",
+            r.stderr
+        );
+        eqnice!("", r.stdout);
+        assert_eq!(
+            fs::read(&f).unwrap(),
+            fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        );
+    }
+
+    #[test]
+    fn accounts() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--mapaccounts",
+                "--account",
+                "111122223333",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(fs::read_to_string(&f).unwrap().contains("\"111122223333\""));
+        let r = run(&d, &["get", "-f", "02-three-roles-simple.yaml"]);
+        assert!(
+            r.stdout
+                .lines()
+                .any(|l| l.trim_end() == "Account        111122223333"),
+            "{}",
+            r.stdout
+        );
+        let r = run(
+            &d,
+            &[
+                "remove",
+                "--mapaccounts",
+                "--account",
+                "111122223333",
+                "-f",
+                "02-three-roles-simple.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run(
+            &d,
+            &["get", "-o", "json", "-f", "02-three-roles-simple.yaml"],
+        );
+        assert!(r.stdout.contains("\"mapAccounts\": []"), "{}", r.stdout);
+    }
+
+    #[test]
+    fn role_path_is_stripped_with_a_note() {
+        let d = TempDir::new();
+        d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::205930638578:role/team/ci",
+                "--username",
+                "ci",
+                "-f",
+                "02-three-roles-simple.yaml",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", r.stderr);
+        assert!(lines[0].starts_with("note: "));
+        assert_eq!(
+            lines[1],
+            "added arn:aws:iam::205930638578:role/ci to aws-auth"
+        );
+    }
+
+    #[test]
+    fn json_manifest_keeps_its_style() {
+        let d = TempDir::new();
+        let f = d.copy("09-json-manifest-yaml-strings.json");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--mapusers",
+                "--userarn",
+                "arn:aws:iam::111122223333:user/ada",
+                "--username",
+                "ada",
+                "--groups",
+                "devs",
+                "-f",
+                "09-json-manifest-yaml-strings.json",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let before = fs::read_to_string(f).unwrap();
+        assert!(r.stdout.trim_start().starts_with('{'));
+        assert_ne!(before, r.stdout);
+    }
+}
+
+mod safety {
+    use super::*;
+
+    #[test]
+    fn lockout_is_refused_then_overridden() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let args = [
+            "remove",
+            "--rolearn",
+            "arn:aws:iam::205930638578:role/admin-role",
+            "-f",
+            "02-three-roles-simple.yaml",
+            "-i",
+        ];
+        let r = run(&d, &args);
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with(
+                "error: 02-three-roles-simple.yaml: refusing to remove the last system:masters"
+            ),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(
+            fs::read(&f).unwrap(),
+            fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        );
+        // --force keeps its Go meaning and does not override the lockout guard.
+        let mut forced = args.to_vec();
+        forced.push("--force");
+        assert_eq!(run(&d, &forced).code, 1);
+        let mut allowed = args.to_vec();
+        allowed.push("--allow-lockout");
+        let r = run(&d, &allowed);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!fs::read_to_string(&f).unwrap().contains("admin-role"));
+    }
+
+    #[test]
+    fn malformed_manifest() {
+        let d = TempDir::new();
+        let f = d.copy("04-broken-blockscalar-under-indented.yaml");
+        for args in [
+            vec!["get"],
+            vec!["validate"],
+            vec![
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::111122223333:role/x",
+                "-i",
+            ],
+        ] {
+            let mut argv = args.clone();
+            argv.extend(["-f", "04-broken-blockscalar-under-indented.yaml"]);
+            let r = run(&d, &argv);
+            assert_eq!(r.code, 1, "{args:?}");
+            eqnice!("", r.stdout);
+            assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+            assert!(r.stderr.starts_with("error: 04-broken-blockscalar-under-indented.yaml: manifest is not valid YAML at line"), "{}", r.stderr);
+        }
+        assert_eq!(
+            fs::read(&f).unwrap(),
+            fs::read(fixture("04-broken-blockscalar-under-indented.yaml")).unwrap()
+        );
+    }
+
+    #[test]
+    fn not_a_configmap() {
+        let d = TempDir::new();
+        d.write(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n",
+        );
+        let r = run(&d, &["get", "-f", "pod.yaml"]);
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.starts_with("error: pod.yaml: "), "{}", r.stderr);
+    }
+
+    #[test]
+    fn missing_file() {
+        let d = TempDir::new();
+        let r = run(&d, &["get", "-f", "nope.yaml"]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.starts_with("error: reading nope.yaml"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1);
+    }
+
+    #[test]
+    fn huge_input() {
+        let d = TempDir::new();
+        let mut text = String::from(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapRoles: |\n",
+        );
+        while text.len() < 4 * 1024 * 1024 {
+            text.push_str(
+                "    # padding padding padding padding padding padding padding padding\n",
+            );
+        }
+        let f = d.write("huge.yaml", &text);
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::111122223333:role/x",
+                "-f",
+                "huge.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .starts_with("error: huge.yaml: input is larger than"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(fs::read_to_string(f).unwrap(), text);
+        let r = run_in(&d.0, &["get", "-f", "-"], Some(text.as_bytes()));
+        assert_eq!(r.code, 1);
+    }
+
+    #[test]
+    fn key_that_does_not_parse_is_not_edited() {
+        let d = TempDir::new();
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapRoles: |\n    - rolearn: [unclosed\n";
+        let f = d.write("bad.yaml", text);
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::111122223333:role/x",
+                "-f",
+                "bad.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr
+                .starts_with("error: bad.yaml: mapRoles cannot be edited safely"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(fs::read_to_string(f).unwrap(), text);
+        let r = run(&d, &["validate", "-f", "bad.yaml"]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stdout.starts_with("error[syntax] mapRoles"),
+            "{}",
+            r.stdout
+        );
+    }
+
+    #[test]
+    fn invalid_arn_is_refused() {
+        let d = TempDir::new();
+        d.copy("02-three-roles-simple.yaml");
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "not-an-arn",
+                "-f",
+                "02-three-roles-simple.yaml",
+            ],
+        );
+        assert_eq!(r.code, 1);
+        eqnice!("", r.stdout);
+        assert!(
+            r.stderr
+                .starts_with("error: 02-three-roles-simple.yaml: invalid role ARN"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+mod validate {
+    use super::*;
+
+    #[test]
+    fn clean_file_exits_zero_silently() {
+        let d = TempDir::new();
+        let r = run(
+            &d,
+            &[
+                "validate",
+                "--strict",
+                "-f",
+                &fixture("02-three-roles-simple.yaml").display().to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!("", r.stdout);
+        eqnice!("", r.stderr);
+    }
+
+    #[test]
+    fn warnings_fail_only_with_strict() {
+        let d = TempDir::new();
+        let f = fixture("15-suspicious-sso-role-arn-with-path.yaml")
+            .display()
+            .to_string();
+        let r = run(&d, &["validate", "-f", &f]);
+        assert_eq!(r.code, 0);
+        assert!(
+            r.stdout
+                .starts_with("warning[arn-path] mapRoles[1] (line 6, column 3): "),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stderr.ends_with("0 error(s), 1 warning(s)\n"),
+            "{}",
+            r.stderr
+        );
+        let r = run(&d, &["validate", "--strict", "-f", &f]);
+        assert_eq!(r.code, 1);
+    }
+}
+
+mod surface {
+    use super::*;
+
+    #[test]
+    fn version() {
+        let d = TempDir::new();
+        let r = run(&d, &["version"]);
+        assert_eq!(r.code, 0);
+        eqnice!(
+            format!("aws-auth {}\n", env!("CARGO_PKG_VERSION")),
+            r.stdout
+        );
+    }
+
+    #[test]
+    fn completions() {
+        let d = TempDir::new();
+        for shell in ["bash", "zsh", "fish"] {
+            let r = run(&d, &["completion", shell]);
+            assert_eq!(r.code, 0, "{shell}");
+            assert!(r.stdout.contains("upsert"), "{shell}");
+        }
+    }
+
+    #[test]
+    fn help_explains_flags_with_examples() {
+        let d = TempDir::new();
+        for cmd in ["upsert", "remove", "remove-by-username", "get", "validate"] {
+            let r = run(&d, &[cmd, "--help"]);
+            assert_eq!(r.code, 0, "{cmd}");
+            assert!(r.stdout.contains("Example"), "{cmd}: {}", r.stdout);
+        }
+        let r = run(&d, &["upsert", "--help"]);
+        for flag in [
+            "--maproles",
+            "--rolearn",
+            "--groups",
+            "--append",
+            "--update-username",
+            "--retry-max-time",
+            "--as-group",
+            "--allow-lockout",
+            "--diff",
+            "--dry-run",
+            "--in-place",
+        ] {
+            assert!(r.stdout.contains(flag), "{flag}");
+        }
+    }
+
+    #[test]
+    fn usage_errors_exit_two() {
+        let d = TempDir::new();
+        assert_eq!(run(&d, &["frobnicate"]).code, 2);
+        assert_eq!(
+            run(&d, &["upsert", "--retry-min-time", "5 parsecs", "-f", "x"]).code,
+            2
+        );
+        assert_eq!(
+            run(&d, &["upsert", "--maproles", "--mapusers", "-f", "x"]).code,
+            2
+        );
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--maproles",
+                "--userarn",
+                "arn:aws:iam::111122223333:user/x",
+                "-f",
+                "x",
+            ],
+        );
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.starts_with("error: "));
+    }
+
+    #[test]
+    fn no_cluster_is_one_error_line() {
+        let d = TempDir::new();
+        let r = run(&d, &["get"]);
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    }
+}
