@@ -378,9 +378,11 @@ fn spawn_helper(mode: &str) -> (Child, PathBuf) {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run the helper");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    for line in stdout.lines() {
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    while let Some(line) = lines.next() {
         if let Some(dir) = line.expect("read helper output").strip_prefix("DIR ") {
+            // Keep reading: a closed pipe would fail the helper's own later output.
+            std::thread::spawn(move || lines.for_each(drop));
             return (child, PathBuf::from(dir));
         }
     }
