@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Type-checks (tsc --strict) and tests the CDK example against the packed package
+# ($AWS_AUTH_TARBALL, made by npm/scripts/test.sh): synthesizes the stack, checks the ConfigMap.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+: "${AWS_AUTH_TARBALL:?set AWS_AUTH_TARBALL to the npm pack tarball (npm/scripts/test.sh does)}"
+npm ci --no-audit --no-fund --loglevel=error
+npm install --no-audit --no-fund --loglevel=error --offline --no-save "$AWS_AUTH_TARBALL"
+rm -rf dist
+node_modules/.bin/tsc -p tsconfig.json
+node --test dist/test/*.test.js
