@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Type-checks (tsc --strict) and tests the Pulumi example against the packed package
+# ($AWS_AUTH_TARBALL, made by npm/scripts/test.sh): runs the program under pulumi.runtime.setMocks.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+: "${AWS_AUTH_TARBALL:?set AWS_AUTH_TARBALL to the npm pack tarball (npm/scripts/test.sh does)}"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error --offline --no-save "$AWS_AUTH_TARBALL"
+rm -rf dist
+node_modules/.bin/tsc -p tsconfig.json
+node --test dist/test/*.test.js
