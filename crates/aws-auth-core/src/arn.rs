@@ -97,6 +97,13 @@ pub fn strip_role_path(arn: &str) -> Option<String> {
     Some(format!("{}{}", &arn[..prefix_len], parsed.name))
 }
 
+/// Whether an ARN problem makes the entry useless (wrong kind of ARN, not an ARN) or only
+/// suspicious (an account or partition that looks wrong but that the Go tool and the
+/// authenticator accept, like the reference README's `arn:aws:iam::00000000000:role/test`).
+pub(crate) fn is_blocking(problem: &str) -> bool {
+    !(problem.contains("12 digits") || problem.contains("unknown partition"))
+}
+
 /// What is wrong with an ARN for the key it is in, if anything. Messages are lowercase and
 /// name the problem; the caller adds where.
 pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::arn::{arn_problem, strip_role_path};
+use crate::arn::{arn_problem, is_blocking, strip_role_path};
 use crate::edit::list::{ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -434,10 +434,18 @@ fn apply_one(
                 }
                 None => (u.arn.trim().to_string(), None),
             };
-            if let Some(problem) = arn_problem(&arn, kind) {
-                return Err(Error::InvalidArgument(format!(
-                    "invalid {kind} ARN: {problem}"
-                )));
+            let mut note = note;
+            match arn_problem(&arn, kind) {
+                Some(problem) if is_blocking(&problem) => {
+                    return Err(Error::InvalidArgument(format!(
+                        "invalid {kind} ARN: {problem}"
+                    )));
+                }
+                // Suspicious but accepted (as the Go tool does): the caller is told.
+                Some(problem) => {
+                    note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")))
+                }
+                None => {}
             }
             let editor = editor(editors, key)?;
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {

@@ -50,7 +50,18 @@ pub(crate) enum Layout {
     /// `- rolearn: ...` lines.
     Block,
     /// `[{...}, {...}]`, JSON as AWS CDK writes it, or YAML flow.
-    Flow(Node),
+    Flow(FlowSeq),
+}
+
+/// Where a flow list's brackets are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FlowSeq {
+    /// Offset of `[`.
+    pub start: usize,
+    /// Offset just past `]`.
+    pub end: usize,
+    /// Column of `[`.
+    pub col: usize,
 }
 
 /// One list item with its source positions.
@@ -148,6 +159,10 @@ impl Entry {
                 }
         }
         opaque(&self.node)
+            || self
+                .fields
+                .iter()
+                .any(|f| opaque(&f.key) || opaque(&f.value))
     }
 }
 
@@ -177,29 +192,37 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
         });
     };
-    if matches!(resolve_node(&root), Some(Value::Null)) {
+    let is_null = matches!(root.kind, NodeKind::Scalar { .. })
+        && matches!(resolve_node(&root), Some(Value::Null));
+    if is_null {
         return Ok(Parsed {
             layout: Layout::Empty,
             entries: Vec::new(),
         });
     }
-    let NodeKind::Seq { items, flow } = &root.kind else {
+    check_json_safe(&root)?;
+    let seq = FlowSeq {
+        start: root.start,
+        end: root.end,
+        col: root.col,
+    };
+    let NodeKind::Seq { items, flow } = root.kind else {
         return Err(type_error(
             &root,
             format!("{key} must be a list, found {}", describe(&root)),
         ));
     };
-    check_json_safe(&root)?;
+    let flow = &flow;
     let mut entries = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+    for mut item in items {
         let span = if *flow {
             item.start..item.end
         } else {
-            block_item_span(text, item, items.get(i + 1))
+            block_item_span(text, &item)
         };
-        let (value, fields, issues) = read_entry(key, item);
+        let (value, fields, issues) = read_entry(key, &mut item);
         entries.push(Entry {
-            node: item.clone(),
+            node: item,
             span,
             value,
             fields,
@@ -219,7 +242,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         previous.span.end = previous.span.end.min(last.span.start);
     }
     let layout = if *flow {
-        Layout::Flow(root)
+        Layout::Flow(seq)
     } else {
         Layout::Block
     };
@@ -228,7 +251,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
 
 /// A block item owns the lines from its `-` to the end of its last line (comments and blank
 /// lines after it belong to the gap, and stay where they are).
-fn block_item_span(text: &str, item: &Node, _next: Option<&Node>) -> Range<usize> {
+fn block_item_span(text: &str, item: &Node) -> Range<usize> {
     let dash = text[..item.start].rfind('-').unwrap_or(item.start);
     let start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
     let end = line_end(text, item.end);
@@ -247,7 +270,8 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
 
 /// Reads one entry as `encoding/json` decodes it: a value of the wrong type is left empty
 /// (and recorded as an issue); the entry itself is never a reason to drop the key.
-fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>) {
+/// The entry's pairs move into its fields; `item` keeps only its own position and style.
+fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Issue>) {
     let mut issues = Vec::new();
     if key == DataKey::MapAccounts {
         return match &item.kind {
@@ -293,7 +317,8 @@ fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>)
         };
         (value, Vec::new(), issues)
     };
-    let NodeKind::Map { pairs, .. } = &item.kind else {
+    let NodeKind::Map { pairs, .. } = &mut item.kind else {
+        let item = &*item;
         if !matches!(resolve_node(item), Some(Value::Null)) {
             issues.push(issue(
                 Code::WrongType,
@@ -306,15 +331,15 @@ fn read_entry(key: DataKey, item: &Node) -> (EntryValue, Vec<Field>, Vec<Issue>)
         }
         return empty(issues);
     };
-    let fields: Vec<Field> = pairs
-        .iter()
+    let fields: Vec<Field> = std::mem::take(pairs)
+        .into_iter()
         .map(|(k, v)| {
-            let key_text = scalar_text(k);
+            let key_text = scalar_text(&k);
             Field {
                 name: known_field(key, &key_text),
                 key_text,
-                key: k.clone(),
-                value: v.clone(),
+                key: k,
+                value: v,
             }
         })
         .collect();

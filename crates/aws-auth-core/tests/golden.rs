@@ -391,8 +391,9 @@ fn bad_arns_are_refused_for_upsert() {
     let mut auth = AwsAuth::parse(&text).unwrap();
     for arn in [
         "not-an-arn",
-        "arn:aws:iam::1234:role/x",
+        "arn:aws:sts::555555555555:assumed-role/x/session",
         "arn:aws:iam::555555555555:user/x",
+        "arn:aws:iam::555555555555:role/",
     ] {
         let err = auth
             .apply(
@@ -403,6 +404,25 @@ fn bad_arns_are_refused_for_upsert() {
         assert_eq!(err.code(), "invalid-argument", "{arn}");
     }
     assert_eq!(auth.to_string(), text);
+}
+
+#[test]
+fn suspicious_accounts_are_accepted_with_a_note_as_the_go_tool_does() {
+    // The reference README itself uses an 11-digit account.
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let up = Upsert::new("arn:aws:iam::00000000000:role/test", "test", ["test"]);
+    let changes = auth
+        .apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap();
+    assert_eq!(changes[0].action, Action::Added);
+    assert!(
+        changes[0]
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("12 digits")
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::arn::{role_identity, strip_role_path, user_identity};
 use crate::model::DataKey;
-use crate::section::{Entry, Known, Layout, Parsed, line_end};
+use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
 use crate::yaml::raw_value::Piece;
 use crate::yaml::tree::{Node, NodeKind};
 
@@ -336,7 +336,7 @@ impl<'a> ListEditor<'a> {
         ]
     }
 
-    fn flow_pieces(&self, seq: &Node, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
+    fn flow_pieces(&self, seq: &FlowSeq, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
         let entries = &self.parsed.entries;
         let first_start = entries.first().map_or(seq.start + 1, |e| e.span.start);
         let last_end = entries.last().map_or(seq.start + 1, |e| e.span.end);
@@ -413,8 +413,8 @@ impl<'a> ListEditor<'a> {
         let flow = entry.node.is_flow();
         let block = BlockStyle::of_entry(text, entry);
         let flow_style = match &self.parsed.layout {
-            Layout::Flow(seq) => FlowStyle::of_entry(text, seq, entry),
-            _ => FlowStyle::of_entry(text, &entry.node, entry),
+            Layout::Flow(_) => FlowStyle::of_entry(text, &self.parsed.entries, entry),
+            _ => FlowStyle::of_entry(text, &[], entry),
         };
         let scalar = |s: &str| {
             if flow {

@@ -67,7 +67,9 @@ impl ListStyle {
             .find(|e| matches!(e.node.kind, NodeKind::Map { .. }));
         match (&parsed.layout, neighbour) {
             (Layout::Block, Some(e)) => ListStyle::Block(BlockStyle::of_entry(text, e)),
-            (Layout::Flow(seq), Some(e)) => ListStyle::Flow(FlowStyle::of_entry(text, seq, e)),
+            (Layout::Flow(_), Some(e)) => {
+                ListStyle::Flow(FlowStyle::of_entry(text, &parsed.entries, e))
+            }
             (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => {
                 ListStyle::Flow(FlowStyle::json())
             }
@@ -205,18 +207,15 @@ impl FlowStyle {
         }
     }
 
-    pub fn of_entry(text: &str, seq: &Node, e: &Entry) -> FlowStyle {
+    pub fn of_entry(text: &str, entries: &[Entry], e: &Entry) -> FlowStyle {
         let json =
             e.fields.first().and_then(|f| f.key.scalar_style()) == Some(ScalarStyle::DoubleQuoted);
         let spaced = match e.fields.first() {
             Some(f) => text[f.key.end..f.value.start].contains(' '),
             None => false,
         };
-        let separator = match &seq.kind {
-            NodeKind::Seq { items, .. } if items.len() >= 2 => {
-                let (a, b) = (&items[items.len() - 2], &items[items.len() - 1]);
-                text[a.end..b.start].to_string()
-            }
+        let separator = match entries {
+            [.., a, b] => text[a.span.end..b.span.start].to_string(),
             _ if spaced => ", ".to_string(),
             _ => ",".to_string(),
         };
