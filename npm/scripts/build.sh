@@ -39,3 +39,7 @@ cp src/index.mjs src/index.d.mts dist/
 raw=$(wc -c < dist/wasm/aws_auth_wasm_bg.wasm)
 gz=$(gzip -9 -c dist/wasm/aws_auth_wasm_bg.wasm | wc -c)
 echo "build.sh: dist/wasm/aws_auth_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+limit=$((250 * 1024))
+if [ "$raw" -gt "$limit" ]; then
+  echo "build.sh: WARNING: the .wasm is over the 250 KiB size goal ($raw > $limit bytes)" >&2
+fi

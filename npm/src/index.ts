@@ -204,6 +204,15 @@ function call<T>(f: () => T): T {
     return f();
   } catch (err) {
     if (err instanceof AwsAuthError) throw err;
+    if (typeof err === "string") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(err);
+      } catch {
+        parsed = undefined;
+      }
+      if (isWasmError(parsed)) throw new AwsAuthError(parsed.code, parsed.message, parsed.diagnostics ?? []);
+    }
     if (isWasmError(err)) throw new AwsAuthError(err.code, err.message, err.diagnostics ?? []);
     const message = err instanceof Error ? err.message : String(err);
     throw new AwsAuthError("internal", `aws-auth internal error: ${message}`);
@@ -212,16 +221,58 @@ function call<T>(f: () => T): T {
 
 function requireString(value: unknown, what: string): string {
   if (typeof value !== "string") {
-    throw new AwsAuthError("invalid-argument", `${what} must be a string, got ${value === null ? "null" : typeof value}`);
+    throw new AwsAuthError("invalid-argument", `${what} must be a string, got ${describe(value)}`);
   }
   return value;
 }
 
-function requireObject(value: unknown, what: string): object {
+function describe(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+function requireObject(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AwsAuthError("invalid-argument", `${what} must be an object`);
+    throw new AwsAuthError("invalid-argument", `${what} must be an object, got ${describe(value)}`);
   }
+  return value as Record<string, unknown>;
+}
+
+function optionalString(value: unknown, what: string): string | undefined {
+  return value === undefined || value === null ? undefined : requireString(value, what);
+}
+
+function optionalGroups(value: unknown, what: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((g) => typeof g === "string")) {
+    throw new AwsAuthError("invalid-argument", `${what} must be an array of strings`);
+  }
+  return value as string[];
+}
+
+function flag(options: unknown, name: string, fallback: boolean): boolean {
+  if (options === undefined || options === null) return fallback;
+  const value = requireObject(options, "the options")[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "boolean") throw new AwsAuthError("invalid-argument", `option ${name} must be a boolean`);
   return value;
+}
+
+/** The ARN, username and groups of a mapping argument, checked. */
+function mapping(value: unknown, arnField: "rolearn" | "userarn", what: string) {
+  const m = requireObject(value, what);
+  return {
+    arn: requireString(m[arnField], `${what}'s ${arnField}`),
+    username: optionalString(m.username, `${what}'s username`),
+    groups: optionalGroups(m.groups, `${what}'s groups`),
+  };
+}
+
+function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+function removeFlags(options: unknown): [boolean, boolean] {
+  return [flag(options, "force", false), flag(options, "allowLockout", false)];
 }
 
 function summarise(changes: Change[]): EditResult {
@@ -270,8 +321,10 @@ export class AwsAuth {
    * @returns `added`, `updated` or `unchanged`.
    */
   upsertRole(role: RoleInput, options: UpsertOptions = {}): EditResult {
-    requireObject(role, "the role");
-    return summarise(call(() => this.#inner.upsertRole(role, options) as Change[]));
+    const m = mapping(role, "rolearn", "the role");
+    const append = flag(options, "append", false);
+    const updateUsername = flag(options, "updateUsername", true);
+    return this.#edit(() => this.#inner.upsertRole(m.arn, m.username, m.groups ?? [], append, updateUsername));
   }
 
   /**
@@ -279,8 +332,10 @@ export class AwsAuth {
    * @returns `added`, `updated` or `unchanged`.
    */
   upsertUser(user: UserInput, options: UpsertOptions = {}): EditResult {
-    requireObject(user, "the user");
-    return summarise(call(() => this.#inner.upsertUser(user, options) as Change[]));
+    const m = mapping(user, "userarn", "the user");
+    const append = flag(options, "append", false);
+    const updateUsername = flag(options, "updateUsername", true);
+    return this.#edit(() => this.#inner.upsertUser(m.arn, m.username, m.groups ?? [], append, updateUsername));
   }
 
   /**
@@ -288,8 +343,9 @@ export class AwsAuth {
    * @throws {AwsAuthError} `nothing-matched` (unless `force`), `lockout` (unless `allowLockout`).
    */
   removeRole(role: RoleSelector, options: RemoveOptions = {}): EditResult {
-    requireObject(role, "the role");
-    return summarise(call(() => this.#inner.removeRole(role, options) as Change[]));
+    const m = mapping(role, "rolearn", "the role");
+    const [force, allowLockout] = removeFlags(options);
+    return this.#edit(() => this.#inner.removeRole(m.arn, m.username, m.groups, force, allowLockout));
   }
 
   /**
@@ -297,8 +353,9 @@ export class AwsAuth {
    * @throws {AwsAuthError} `nothing-matched` (unless `force`), `lockout` (unless `allowLockout`).
    */
   removeUser(user: UserSelector, options: RemoveOptions = {}): EditResult {
-    requireObject(user, "the user");
-    return summarise(call(() => this.#inner.removeUser(user, options) as Change[]));
+    const m = mapping(user, "userarn", "the user");
+    const [force, allowLockout] = removeFlags(options);
+    return this.#edit(() => this.#inner.removeUser(m.arn, m.username, m.groups, force, allowLockout));
   }
 
   /**
@@ -307,44 +364,54 @@ export class AwsAuth {
    */
   removeByUsername(username: string, options: RemoveOptions = {}): EditResult {
     requireString(username, "the username");
-    return summarise(call(() => this.#inner.removeByUsername(username, options) as Change[]));
+    const [force, allowLockout] = removeFlags(options);
+    return this.#edit(() => this.#inner.removeByUsername(username, force, allowLockout));
   }
 
   /** Adds a 12-digit account ID to `mapAccounts`. @returns `added` or `unchanged`. */
   addAccount(account: string): EditResult {
     requireString(account, "the account ID");
-    return summarise(call(() => this.#inner.addAccount(account) as Change[]));
+    return this.#edit(() => this.#inner.addAccount(account));
   }
 
   /** Removes an account ID from `mapAccounts`. */
   removeAccount(account: string, options: RemoveOptions = {}): EditResult {
     requireString(account, "the account ID");
-    return summarise(call(() => this.#inner.removeAccount(account, options) as Change[]));
+    const [force, allowLockout] = removeFlags(options);
+    return this.#edit(() => this.#inner.removeAccount(account, force, allowLockout));
+  }
+
+  #edit(f: () => string): EditResult {
+    return summarise(parseJson<Change[]>(call(f)));
+  }
+
+  #mappings(): { mapRoles: RoleMapping[]; mapUsers: UserMapping[]; mapAccounts: string[] } {
+    return parseJson(call(() => this.#inner.mappings()));
   }
 
   /** The `mapRoles` entries, in order (a fresh copy on each read). */
   get roles(): RoleMapping[] {
-    return call(() => this.#inner.roles as RoleMapping[]);
+    return this.#mappings().mapRoles;
   }
 
   /** The `mapUsers` entries, in order (a fresh copy on each read). */
   get users(): UserMapping[] {
-    return call(() => this.#inner.users as UserMapping[]);
+    return this.#mappings().mapUsers;
   }
 
   /** The `mapAccounts` items, in order. */
   get accounts(): string[] {
-    return call(() => this.#inner.accounts as string[]);
+    return this.#mappings().mapAccounts;
   }
 
   /** Everything aws-iam-authenticator would reject or misread, errors and warnings. */
   validate(): Diagnostic[] {
-    return call(() => this.#inner.validate() as Diagnostic[]);
+    return parseJson<Diagnostic[]>(call(() => this.#inner.validate()));
   }
 
   /** The ConfigMap's data (`mapRoles`, `mapUsers`, `mapAccounts` where present), in order. */
   data(): Record<string, string> {
-    const pairs = call(() => this.#inner.data() as [string, string][]);
+    const pairs = parseJson<[string, string][]>(call(() => this.#inner.data()));
     return Object.fromEntries(pairs);
   }
 

@@ -1,7 +1,7 @@
 //! WebAssembly bindings of [`aws_auth_core`] for the `aws-auth` npm package.
 //!
 //! A thin shell, as in biome's `biome_wasm`: each method deserialises its input, calls the core
-//! and serialises the result as plain JavaScript data. Every failure goes through [`into_error`]
+//! and serialises the result as JSON text. Every failure goes through [`into_error`]
 //! and reaches JavaScript as a thrown `{code, message, diagnostics}` object, which the
 //! TypeScript layer (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on
 //! user input.
@@ -9,104 +9,50 @@
 mod metadata;
 
 use aws_auth_core::{Edit, Options, Remove, Upsert};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// What JavaScript receives when a call fails.
+/// What JavaScript receives when a call fails (as JSON text, parsed by the TypeScript layer).
 #[derive(Serialize)]
 struct JsError<'a> {
     code: &'a str,
-    message: String,
+    message: &'a str,
     diagnostics: &'a [aws_auth_core::Diagnostic],
 }
 
 /// The one place where errors become JavaScript values.
 fn into_error(err: &aws_auth_core::Error) -> JsValue {
-    error_value(err.code(), err.to_string(), err.diagnostics())
+    error_value(err.code(), &err.to_string(), err.diagnostics())
 }
 
-fn error_value(code: &str, message: String, diagnostics: &[aws_auth_core::Diagnostic]) -> JsValue {
-    let value = JsError {
+fn error_value(code: &str, message: &str, diagnostics: &[aws_auth_core::Diagnostic]) -> JsValue {
+    let json = serde_json::to_string(&JsError {
         code,
-        message: message.clone(),
+        message,
         diagnostics,
-    };
-    value
-        .serialize(&serializer())
-        .unwrap_or_else(|_| JsValue::from_str(&message))
+    })
+    .unwrap_or_else(|_| {
+        r#"{"code":"internal","message":"cannot report the error","diagnostics":[]}"#.to_owned()
+    });
+    JsValue::from_str(&json)
 }
 
-fn invalid_argument(what: &str, err: impl std::fmt::Display) -> JsValue {
-    error_value("invalid-argument", format!("{what}: {err}"), &[])
+/// Results cross the boundary as JSON text, `JSON.parse`d by the TypeScript layer: the core
+/// links serde_json already, and this keeps js-sys conversions out of the module (smaller).
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value)
+        .map_err(|e| error_value("internal", &format!("cannot convert the result: {e}"), &[]))
 }
 
-/// Maps become plain objects, not `Map`s; `None` fields are left out.
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::json_compatible()
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serializer())
-        .map_err(|e| error_value("internal", format!("cannot convert the result: {e}"), &[]))
-}
-
-fn from_js<T: for<'de> Deserialize<'de> + Default>(
-    value: JsValue,
-    what: &str,
-) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| invalid_argument(what, e))
-}
-
-/// `{rolearn, username?, groups?}` or `{userarn, ...}`; the ARN field name depends on the key.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct MappingInput {
-    rolearn: Option<String>,
-    userarn: Option<String>,
-    username: Option<String>,
-    groups: Option<Vec<String>>,
-}
-
-impl MappingInput {
-    fn arn(&self, field: &str) -> Result<String, JsValue> {
-        let arn = if field == "rolearn" {
-            &self.rolearn
-        } else {
-            &self.userarn
-        };
-        arn.clone()
-            .ok_or_else(|| error_value("invalid-argument", format!("`{field}` is required"), &[]))
+fn options(force: bool, allow_lockout: bool) -> Options {
+    Options {
+        force,
+        allow_lockout,
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct UpsertOptions {
-    append: Option<bool>,
-    update_username: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct EditOptions {
-    force: Option<bool>,
-    allow_lockout: Option<bool>,
-}
-
-impl EditOptions {
-    fn core(&self) -> Options {
-        Options {
-            force: self.force.unwrap_or(false),
-            allow_lockout: self.allow_lockout.unwrap_or(false),
-        }
-    }
-}
-
-/// An aws-auth ConfigMap document, edited in place.
+/// An aws-auth ConfigMap document, edited in place. Arguments arrive checked and split into
+/// primitives by the TypeScript layer; results leave as JSON text.
 #[wasm_bindgen]
 pub struct AwsAuth {
     doc: aws_auth_core::AwsAuth,
@@ -115,39 +61,75 @@ pub struct AwsAuth {
 
 #[wasm_bindgen]
 impl AwsAuth {
-    /// Reads a manifest (YAML or JSON). Throws `{code, message, diagnostics}`.
+    /// Reads a manifest (YAML or JSON). Throws the JSON text of `{code, message, diagnostics}`.
     pub fn parse(text: &str) -> Result<AwsAuth, JsValue> {
         let doc = aws_auth_core::AwsAuth::parse(text).map_err(|e| into_error(&e))?;
         let meta = metadata::Metadata::find(text);
         Ok(AwsAuth { doc, meta })
     }
 
-    /// Upserts a `mapRoles` entry; returns the core's `Change[]`.
+    /// Upserts a `mapRoles` entry; returns the core's `Change[]` as JSON.
     #[wasm_bindgen(js_name = upsertRole)]
-    pub fn upsert_role(&mut self, mapping: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let upsert = upsert(mapping, options, "rolearn")?;
+    pub fn upsert_role(
+        &mut self,
+        arn: String,
+        username: Option<String>,
+        groups: Vec<String>,
+        append: bool,
+        update_username: bool,
+    ) -> Result<String, JsValue> {
+        let upsert = upsert(arn, username, groups, append, update_username);
         self.apply(Edit::UpsertRole(upsert), Options::default())
     }
 
     /// Upserts a `mapUsers` entry.
     #[wasm_bindgen(js_name = upsertUser)]
-    pub fn upsert_user(&mut self, mapping: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let upsert = upsert(mapping, options, "userarn")?;
+    pub fn upsert_user(
+        &mut self,
+        arn: String,
+        username: Option<String>,
+        groups: Vec<String>,
+        append: bool,
+        update_username: bool,
+    ) -> Result<String, JsValue> {
+        let upsert = upsert(arn, username, groups, append, update_username);
         self.apply(Edit::UpsertUser(upsert), Options::default())
     }
 
     /// Removes `mapRoles` entries.
     #[wasm_bindgen(js_name = removeRole)]
-    pub fn remove_role(&mut self, mapping: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let (remove, options) = remove(mapping, options, "rolearn")?;
-        self.apply(Edit::RemoveRole(remove), options)
+    pub fn remove_role(
+        &mut self,
+        arn: String,
+        username: Option<String>,
+        groups: Option<Vec<String>>,
+        force: bool,
+        allow_lockout: bool,
+    ) -> Result<String, JsValue> {
+        let remove = Remove {
+            arn,
+            username,
+            groups,
+        };
+        self.apply(Edit::RemoveRole(remove), options(force, allow_lockout))
     }
 
     /// Removes `mapUsers` entries.
     #[wasm_bindgen(js_name = removeUser)]
-    pub fn remove_user(&mut self, mapping: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let (remove, options) = remove(mapping, options, "userarn")?;
-        self.apply(Edit::RemoveUser(remove), options)
+    pub fn remove_user(
+        &mut self,
+        arn: String,
+        username: Option<String>,
+        groups: Option<Vec<String>>,
+        force: bool,
+        allow_lockout: bool,
+    ) -> Result<String, JsValue> {
+        let remove = Remove {
+            arn,
+            username,
+            groups,
+        };
+        self.apply(Edit::RemoveUser(remove), options(force, allow_lockout))
     }
 
     /// Removes every role and user entry with this username.
@@ -155,15 +137,18 @@ impl AwsAuth {
     pub fn remove_by_username(
         &mut self,
         username: String,
-        options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let options: EditOptions = from_js(options, "options")?;
-        self.apply(Edit::RemoveByUsername { username }, options.core())
+        force: bool,
+        allow_lockout: bool,
+    ) -> Result<String, JsValue> {
+        self.apply(
+            Edit::RemoveByUsername { username },
+            options(force, allow_lockout),
+        )
     }
 
     /// Adds an account ID to `mapAccounts`.
     #[wasm_bindgen(js_name = addAccount)]
-    pub fn add_account(&mut self, account: String) -> Result<JsValue, JsValue> {
+    pub fn add_account(&mut self, account: String) -> Result<String, JsValue> {
         self.apply(Edit::AddAccount { account }, Options::default())
     }
 
@@ -172,33 +157,23 @@ impl AwsAuth {
     pub fn remove_account(
         &mut self,
         account: String,
-        options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let options: EditOptions = from_js(options, "options")?;
-        self.apply(Edit::RemoveAccount { account }, options.core())
+        force: bool,
+        allow_lockout: bool,
+    ) -> Result<String, JsValue> {
+        self.apply(
+            Edit::RemoveAccount { account },
+            options(force, allow_lockout),
+        )
     }
 
-    /// `mapRoles` entries as plain objects.
-    #[wasm_bindgen(getter)]
-    pub fn roles(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.doc.mappings().roles)
+    /// `{mapRoles, mapUsers, mapAccounts}` as JSON.
+    pub fn mappings(&self) -> Result<String, JsValue> {
+        to_json(&self.doc.mappings())
     }
 
-    /// `mapUsers` entries as plain objects.
-    #[wasm_bindgen(getter)]
-    pub fn users(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.doc.mappings().users)
-    }
-
-    /// `mapAccounts` items.
-    #[wasm_bindgen(getter)]
-    pub fn accounts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.doc.mappings().accounts)
-    }
-
-    /// All diagnostics (`Diagnostic[]`).
-    pub fn validate(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.doc.validate())
+    /// All diagnostics (`Diagnostic[]`) as JSON.
+    pub fn validate(&self) -> Result<String, JsValue> {
+        to_json(&self.doc.validate())
     }
 
     /// The manifest text, byte-for-byte the input outside the edited entries.
@@ -207,9 +182,9 @@ impl AwsAuth {
         self.doc.to_string()
     }
 
-    /// The data as `[key, value][]`, in order.
-    pub fn data(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.doc.data())
+    /// The data as `[key, value][]` JSON, in order.
+    pub fn data(&self) -> Result<String, JsValue> {
+        to_json(&self.doc.data())
     }
 
     /// `metadata.name` of the ConfigMap edited (`aws-auth`).
@@ -226,34 +201,27 @@ impl AwsAuth {
 }
 
 impl AwsAuth {
-    fn apply(&mut self, edit: Edit, options: Options) -> Result<JsValue, JsValue> {
+    fn apply(&mut self, edit: Edit, options: Options) -> Result<String, JsValue> {
         let changes = self
             .doc
             .apply(&[edit], &options)
             .map_err(|e| into_error(&e))?;
-        to_js(&changes)
+        to_json(&changes)
     }
 }
 
-fn upsert(mapping: JsValue, options: JsValue, field: &str) -> Result<Upsert, JsValue> {
-    let mapping: MappingInput = from_js(mapping, "mapping")?;
-    let options: UpsertOptions = from_js(options, "options")?;
-    Ok(Upsert {
-        arn: mapping.arn(field)?,
-        username: mapping.username.filter(|u| !u.is_empty()),
-        groups: mapping.groups.unwrap_or_default(),
-        append: options.append.unwrap_or(false),
-        update_username: options.update_username.unwrap_or(true),
-    })
-}
-
-fn remove(mapping: JsValue, options: JsValue, field: &str) -> Result<(Remove, Options), JsValue> {
-    let mapping: MappingInput = from_js(mapping, "mapping")?;
-    let options: EditOptions = from_js(options, "options")?;
-    let remove = Remove {
-        arn: mapping.arn(field)?,
-        username: mapping.username,
-        groups: mapping.groups,
-    };
-    Ok((remove, options.core()))
+fn upsert(
+    arn: String,
+    username: Option<String>,
+    groups: Vec<String>,
+    append: bool,
+    update_username: bool,
+) -> Upsert {
+    Upsert {
+        arn,
+        username: username.filter(|u| !u.is_empty()),
+        groups,
+        append,
+        update_username,
+    }
 }
