@@ -25,6 +25,20 @@ cp -r test "$app/test"
   && npm install --no-audit --no-fund --loglevel=error --offline "$tarball")
 ln -s "$here/node_modules/@types" "$app/node_modules/@types"
 
+# Parity reference from the native core, over the shared corpus (found beside the repo, or
+# $AWS_AUTH_CORPUS) plus this package's fixtures.
+corpus="${AWS_AUTH_CORPUS:-}"
+for candidate in "$root/../shared/corpus/aws-auth" "$root/../../shared/corpus/aws-auth"; do
+  [ -n "$corpus" ] || { [ -d "$candidate" ] && corpus="$(cd "$candidate" && pwd)"; } || true
+done
+parity_dir="$work/parity"
+mkdir -p "$parity_dir"
+cp test/fixtures/* "$parity_dir/"
+if [ -n "$corpus" ]; then cp "$corpus"/*.yaml "$corpus"/*.json "$parity_dir/" 2>/dev/null || true; fi
+echo "test.sh: parity over $(ls "$parity_dir" | wc -l) manifests (corpus: ${corpus:-not found})"
+(cd "$root" && cargo run -q -p aws-auth-wasm --example parity -- "$parity_dir") > "$work/parity.json"
+export AWS_AUTH_PARITY_JSON="$work/parity.json" AWS_AUTH_PARITY_DIR="$parity_dir"
+
 (cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
 (cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)
 echo "test.sh: tsc --strict --noEmit on test/types.ts: ok"
