@@ -115,10 +115,18 @@ pub(crate) enum EntryValue {
 
 impl Entry {
     /// The field the authenticator uses: the JSON object it decodes is re-marshalled from a Go
-    /// map, so among several spellings the one last in byte order wins, and among identical
-    /// spellings the last in the text.
+    /// map, so spellings are decoded in byte order (of identical spellings only the last in the
+    /// text survives), and the last one whose value has the right type wins: a null or
+    /// wrong-typed value leaves what an earlier spelling set. Without any such value, the
+    /// spelling decoded last.
     pub fn field(&self, name: Known) -> Option<&Field> {
-        winner(&self.fields, name)
+        let order = decode_order(&self.fields, name);
+        order
+            .iter()
+            .rev()
+            .find(|f| applies(name, &f.value))
+            .or(order.last())
+            .copied()
     }
 
     pub fn arn(&self) -> Option<&str> {
@@ -200,7 +208,8 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
         });
     }
-    check_json_safe(&root)?;
+    // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
+    check_json_safe(&root, text, key != DataKey::MapAccounts)?;
     let seq = FlowSeq {
         start: root.start,
         end: root.end,
@@ -261,8 +270,8 @@ fn block_item_span(text: &str, item: &Node) -> Range<usize> {
 /// The offset just past the line break of the line holding `at - 1` (or the text's end).
 pub(crate) fn line_end(text: &str, at: usize) -> usize {
     let from = at.saturating_sub(1).min(text.len());
-    let from = if at == 0 { 0 } else { from };
-    match text[from..].find('\n') {
+    // Bytes, not `str`: `at - 1` may fall inside a multi-byte character.
+    match text.as_bytes()[from..].iter().position(|&b| b == b'\n') {
         Some(i) => from + i + 1,
         None => text.len(),
     }
@@ -345,46 +354,35 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
         .collect();
     let mut role = RoleMapping::default();
     let mut user = UserMapping::default();
-    if let Some(f) = winner(&fields, Known::Arn) {
-        let arn = string_field(
-            &f.value,
-            &f.key_text,
-            &mut issues,
-            Code::WrongType,
-            "the entry is dropped",
-        );
-        role.rolearn.clone_from(&arn);
-        user.userarn = arn;
-    }
-    if let Some(f) = winner(&fields, Known::Username) {
-        let u = string_field(
-            &f.value,
-            &f.key_text,
-            &mut issues,
-            Code::IgnoredValue,
-            "the authenticator uses an empty username",
-        );
-        role.username.clone_from(&u);
-        user.username = u;
-    }
-    if let Some(f) = winner(&fields, Known::Userid) {
-        let u = string_field(
-            &f.value,
-            &f.key_text,
-            &mut issues,
-            Code::IgnoredValue,
-            "the authenticator ignores it",
-        );
-        role.userid.clone_from(&u);
-        user.userid = u;
-    }
-    if let Some(f) = winner(&fields, Known::Groups) {
-        let g = groups_field(&f.value, &f.key_text, &mut issues);
-        role.groups.clone_from(&g);
-        user.groups = g;
-    }
-    if let Some(f) = winner(&fields, Known::Sso) {
-        role.sso = sso_field(&f.value, &mut issues);
+    let arn = decode_string(
+        &decode_order(&fields, Known::Arn),
+        &mut issues,
+        Code::WrongType,
+        "the entry is dropped",
+    );
+    role.rolearn.clone_from(&arn);
+    user.userarn = arn;
+    let u = decode_string(
+        &decode_order(&fields, Known::Username),
+        &mut issues,
+        Code::IgnoredValue,
+        "the authenticator uses an empty username",
+    );
+    role.username.clone_from(&u);
+    user.username = u;
+    let u = decode_string(
+        &decode_order(&fields, Known::Userid),
+        &mut issues,
+        Code::IgnoredValue,
+        "the authenticator ignores it",
+    );
+    role.userid.clone_from(&u);
+    user.userid = u;
+    let g = decode_groups(&decode_order(&fields, Known::Groups), &mut issues);
+    role.groups.clone_from(&g);
+    user.groups = g;
+    if key == DataKey::MapRoles {
+        role.sso = decode_sso(&decode_order(&fields, Known::Sso), &mut issues);
     }
     for f in fields.iter().filter(|f| f.name == Known::Other) {
         let value = to_json(&f.value).unwrap_or(Value::Null);
@@ -399,20 +397,29 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
     (value, fields, issues)
 }
 
-fn winner(fields: &[Field], name: Known) -> Option<&Field> {
-    fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.name == name)
-        .max_by(|(i, a), (j, b)| {
-            a.key_text
-                .as_bytes()
-                .cmp(b.key_text.as_bytes())
-                .then(i.cmp(j))
-        })
-        .map(|(_, f)| f)
+/// The fields called `name`, in the order `encoding/json` decodes them: go-yaml keeps only the
+/// last of identical spellings, and the JSON object is re-marshalled from a Go map, which sorts
+/// the spellings in byte order.
+fn decode_order(fields: &[Field], name: Known) -> Vec<&Field> {
+    let mut order: Vec<&Field> = Vec::new();
+    for f in fields.iter().filter(|f| f.name == name) {
+        order.retain(|g| g.key_text != f.key_text);
+        order.push(f);
+    }
+    order.sort_by(|a, b| a.key_text.as_bytes().cmp(b.key_text.as_bytes()));
+    order
 }
 
+/// Whether decoding `v` into the field sets it (rather than leaving the earlier value).
+fn applies(name: Known, v: &Node) -> bool {
+    let value = resolve_node(v);
+    match name {
+        Known::Groups => matches!(v.kind, NodeKind::Seq { .. }) || value == Some(Value::Null),
+        // Any value sets the pointer: null to nil, anything else to a struct.
+        Known::Sso => value.is_some(),
+        _ => matches!(value, Some(Value::String(_))),
+    }
+}
 fn issue(code: Code, n: &Node, message: String) -> Issue {
     Issue {
         code,
@@ -422,10 +429,20 @@ fn issue(code: Code, n: &Node, message: String) -> Issue {
     }
 }
 
-/// `encoding/json` name matching: exact or case-insensitive (ASCII fold) match to the tag.
+/// `encoding/json` name matching: exact or case-insensitive match to the tag, with Unicode
+/// simple folding (`ſ` is `s`, the Kelvin sign `K` is `k`).
+fn fold(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{17f}' => 's',
+            '\u{212a}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 fn known_field(key: DataKey, name: &str) -> Known {
-    let lower = name.to_ascii_lowercase();
-    match (key, lower.as_str()) {
+    match (key, fold(name).as_str()) {
         (DataKey::MapRoles, "rolearn") | (DataKey::MapUsers, "userarn") => Known::Arn,
         (DataKey::MapRoles, "sso") => Known::Sso,
         (_, "username") => Known::Username,
@@ -435,90 +452,152 @@ fn known_field(key: DataKey, name: &str) -> Known {
     }
 }
 
-fn string_field(
-    v: &Node,
-    name: &str,
+/// A string field as `encoding/json` fills it from its spellings in decode order: a string sets
+/// it, null leaves it, another type leaves it and is reported (with `code` when no spelling
+/// sets it, as a warning otherwise).
+fn decode_string(
+    order: &[&Field],
     issues: &mut Vec<Issue>,
     code: Code,
     consequence: &str,
 ) -> Option<String> {
-    match resolve_node(v) {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Null) | None => None,
-        _ => {
-            issues.push(issue(
-                code,
-                v,
-                format!(
-                    "{name} must be a string, found {}; {consequence}",
-                    describe(v)
-                ),
-            ));
-            None
+    let mut value = None;
+    let mut wrong = Vec::new();
+    for f in order {
+        match resolve_node(&f.value) {
+            Some(Value::String(s)) => value = Some(s),
+            Some(Value::Null) | None => {}
+            Some(_) => wrong.push(*f),
         }
     }
+    for f in wrong {
+        let (code, consequence) = match &value {
+            None => (code, consequence),
+            Some(_) => (
+                Code::IgnoredValue,
+                "the authenticator uses another spelling of the field",
+            ),
+        };
+        let message = format!(
+            "{} must be a string, found {}; {consequence}",
+            f.key_text,
+            describe(&f.value)
+        );
+        issues.push(issue(code, &f.value, message));
+    }
+    value
 }
 
-fn groups_field(v: &Node, name: &str, issues: &mut Vec<Issue>) -> Option<Vec<String>> {
-    match &v.kind {
-        NodeKind::Seq { items, .. } => Some(
-            items
-                .iter()
-                .map(|item| match resolve_node(item) {
-                    Some(Value::String(s)) => s,
-                    Some(Value::Null) => String::new(),
-                    _ => {
-                        let msg = format!("{name} item must be a string, found {}; the authenticator uses an empty group", describe(item));
-                        issues.push(issue(Code::IgnoredValue, item, msg));
-                        String::new()
+/// `groups` as `encoding/json` fills a `[]string` from its spellings in decode order: a list
+/// is decoded into the slice that is already there (an item that is null or not a string
+/// keeps what that slot held, `""` in a new slot), `[]` makes it empty, null makes it nil,
+/// another type leaves it.
+fn decode_groups(order: &[&Field], issues: &mut Vec<Issue>) -> Option<Vec<String>> {
+    let mut backing: Vec<String> = Vec::new();
+    let mut value = None;
+    for f in order {
+        let name = &f.key_text;
+        match &f.value.kind {
+            NodeKind::Seq { items, .. } => {
+                if items.is_empty() {
+                    backing.clear();
+                }
+                for (i, item) in items.iter().enumerate() {
+                    if i >= backing.len() {
+                        backing.push(String::new());
                     }
-                })
-                .collect(),
-        ),
-        _ if matches!(resolve_node(v), Some(Value::Null)) => None,
-        _ => {
-            issues.push(issue(Code::IgnoredValue, v, format!("{name} must be a list of strings, found {}; the entry gets no groups", describe(v))));
-            None
+                    match resolve_node(item) {
+                        Some(Value::String(s)) => backing[i] = s,
+                        Some(Value::Null) | None => {}
+                        Some(_) => {
+                            let msg = format!(
+                                "{name} item must be a string, found {}; the authenticator uses an empty group",
+                                describe(item)
+                            );
+                            issues.push(issue(Code::IgnoredValue, item, msg));
+                        }
+                    }
+                }
+                value = Some(backing[..items.len()].to_vec());
+            }
+            _ if matches!(resolve_node(&f.value), Some(Value::Null)) => {
+                backing.clear();
+                value = None;
+            }
+            _ => {
+                let msg = format!(
+                    "{name} must be a list of strings, found {}; the entry gets no groups",
+                    describe(&f.value)
+                );
+                issues.push(issue(Code::IgnoredValue, &f.value, msg));
+            }
         }
     }
+    value
 }
 
-fn sso_field(v: &Node, issues: &mut Vec<Issue>) -> Option<SsoSpec> {
-    let NodeKind::Map { pairs, .. } = &v.kind else {
-        if !matches!(resolve_node(v), Some(Value::Null)) {
-            issues.push(issue(
-                Code::InvalidSso,
-                v,
-                format!(
-                    "sso must be a mapping, found {}; the entry is dropped",
-                    describe(v)
-                ),
-            ));
-            return Some(SsoSpec::default());
-        }
-        return None;
-    };
-    let mut sso = SsoSpec::default();
-    for (k, val) in pairs {
-        let name = scalar_text(k);
-        let consequence = "the entry is dropped";
-        match name.to_ascii_lowercase().as_str() {
-            "permissionsetname" => {
-                sso.permission_set_name =
-                    string_field(val, &name, issues, Code::InvalidSso, consequence)
-                        .unwrap_or_default()
+/// `sso` (a pointer in Go): null makes it nil, a mapping is decoded into the struct already
+/// there, any other value allocates an empty one (which fails validation).
+fn decode_sso(order: &[&Field], issues: &mut Vec<Issue>) -> Option<SsoSpec> {
+    let mut sso: Option<SsoSpec> = None;
+    for f in order {
+        let v = &f.value;
+        match &v.kind {
+            NodeKind::Map { pairs, .. } => {
+                let spec = sso.get_or_insert_with(SsoSpec::default);
+                let fields: Vec<Field> = pairs
+                    .iter()
+                    .map(|(k, val)| {
+                        let key_text = scalar_text(k);
+                        let name = match fold(&key_text).as_str() {
+                            "permissionsetname" => Known::Username,
+                            "accountid" => Known::Arn,
+                            "partition" => Known::Userid,
+                            _ => Known::Other,
+                        };
+                        Field {
+                            name,
+                            key_text,
+                            key: k.clone(),
+                            value: val.clone(),
+                        }
+                    })
+                    .collect();
+                let consequence = "the entry is dropped";
+                let mut set = |name: Known, target: &mut Option<String>| {
+                    let order = decode_order(&fields, name);
+                    if let Some(s) = decode_string(&order, issues, Code::InvalidSso, consequence) {
+                        *target = Some(s);
+                    }
+                };
+                let mut psn = Some(std::mem::take(&mut spec.permission_set_name));
+                set(Known::Username, &mut psn);
+                spec.permission_set_name = psn.unwrap_or_default();
+                let mut account = Some(std::mem::take(&mut spec.account_id));
+                set(Known::Arn, &mut account);
+                spec.account_id = account.unwrap_or_default();
+                // A wrong-typed partition stays empty, which is valid: not a reason to drop.
+                let order = decode_order(&fields, Known::Userid);
+                let partition = decode_string(&order, issues, Code::IgnoredValue, "it is ignored");
+                if partition.is_some() {
+                    spec.partition = partition;
+                }
             }
-            "accountid" => {
-                sso.account_id = string_field(val, &name, issues, Code::InvalidSso, consequence)
-                    .unwrap_or_default()
+            _ if matches!(resolve_node(v), Some(Value::Null)) => sso = None,
+            _ => {
+                issues.push(issue(
+                    Code::InvalidSso,
+                    v,
+                    format!(
+                        "sso must be a mapping, found {}; the entry is dropped",
+                        describe(v)
+                    ),
+                ));
+                sso.get_or_insert_with(SsoSpec::default);
             }
-            "partition" => {
-                sso.partition = string_field(val, &name, issues, Code::InvalidSso, consequence)
-            }
-            _ => {}
         }
     }
-    Some(sso)
+    sso
 }
 
 fn scalar_text(n: &Node) -> String {
@@ -560,8 +639,10 @@ fn allowed_char(c: char) -> bool {
 }
 
 /// What the YAML-to-JSON step cannot convert, which loses the whole key: infinities and NaN,
-/// null or complex mapping keys.
-fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
+/// null mapping keys (only values that reach the JSON step: `values`, and not overwritten by a
+/// later identical key), complex mapping keys (go-yaml fails on them while decoding), and
+/// double-quoted escapes go-yaml v2 does not know (`\/`, UTF-16 surrogates).
+fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem> {
     match &n.kind {
         NodeKind::Scalar {
             value,
@@ -582,7 +663,7 @@ fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
                     | ".NaN"
                     | ".NAN"
             );
-            if special {
+            if values && special {
                 return Err(type_error(
                     n,
                     format!("{value} cannot be converted to JSON"),
@@ -590,20 +671,65 @@ fn check_json_safe(n: &Node) -> Result<(), KeyProblem> {
             }
             Ok(())
         }
-        NodeKind::Seq { items, .. } => items.iter().try_for_each(check_json_safe),
-        NodeKind::Map { pairs, .. } => pairs.iter().try_for_each(|(k, v)| {
+        NodeKind::Scalar {
+            style: ScalarStyle::DoubleQuoted,
+            ..
+        } => check_escapes(n, text),
+        NodeKind::Seq { items, .. } => items
+            .iter()
+            .try_for_each(|i| check_json_safe(i, text, values)),
+        NodeKind::Map { pairs, .. } => pairs.iter().enumerate().try_for_each(|(i, (k, v))| {
+            // Of identical keys go-yaml keeps only the last: the others never reach JSON.
+            let overwritten = pairs[i + 1..]
+                .iter()
+                .any(|(later, _)| later.as_str().is_some() && scalar_text(later) == scalar_text(k));
             let null_key = matches!(resolve_node(k), Some(Value::Null))
                 && k.scalar_style() == Some(ScalarStyle::Plain);
-            if null_key || !matches!(k.kind, NodeKind::Scalar { .. }) {
+            if !matches!(k.kind, NodeKind::Scalar { .. } | NodeKind::Alias) || (values && null_key)
+            {
                 return Err(type_error(
                     k,
                     "a mapping key must be a non-null scalar".to_string(),
                 ));
             }
-            check_json_safe(v)
+            check_json_safe(k, text, values)?;
+            check_json_safe(v, text, values && !overwritten)
         }),
         _ => Ok(()),
     }
+}
+
+/// go-yaml v2 knows the escapes `0 a b t n v f r e " \ N _ L P x u U`, space and tab, and
+/// rejects `\u` escapes of UTF-16 surrogates (JSON writes emoji that way).
+fn check_escapes(n: &Node, text: &str) -> Result<(), KeyProblem> {
+    let raw = text.get(n.start..n.end.min(text.len())).unwrap_or_default();
+    let mut chars = raw.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        let bad = match e {
+            '0' | 'a' | 'b' | 't' | '\t' | 'n' | 'v' | 'f' | 'r' | 'e' | ' ' | '"' | '\\' | 'N'
+            | '_' | 'L' | 'P' | 'x' | 'U' | '\n' | '\r' => false,
+            'u' => raw
+                .get(i + 2..i + 6)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .is_some_and(|cp| (0xD800..=0xDFFF).contains(&cp)),
+            _ => true,
+        };
+        if bad {
+            let before = &text[..n.start + i];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
+            return Err(KeyProblem::Syntax(SyntaxError {
+                line,
+                column,
+                message: format!("found unknown escape character \\{e}"),
+            }));
+        }
+    }
+    Ok(())
 }
 
 fn type_error(n: &Node, message: String) -> KeyProblem {
@@ -633,6 +759,27 @@ fn describe(n: &Node) -> String {
     }
 }
 
+/// Whether go-yaml v2 really makes a number of a plain scalar that looks like one: it tries
+/// `strconv.ParseInt`/`ParseUint` (64 bits) and then `ParseFloat`, and keeps the text as a
+/// string when all of them fail, so `0x1FFFFFFFFFFFFFFFF` and `1e400` (out of range) are strings.
+fn go_number(value: &str) -> bool {
+    let plain = value.replace('_', "");
+    let (negative, body) = match plain.as_bytes().first() {
+        Some(b'-') => (true, &plain[1..]),
+        Some(b'+') => (false, &plain[1..]),
+        _ => (false, plain.as_str()),
+    };
+    let radix = |prefix_len: usize, radix: u32| {
+        u64::from_str_radix(&body[prefix_len..], radix).is_ok_and(|m| !negative || m <= 1u64 << 63)
+    };
+    match body.get(..2) {
+        Some("0x" | "0X") => radix(2, 16),
+        Some("0o" | "0O") => radix(2, 8),
+        Some("0b" | "0B") => radix(2, 2),
+        _ => plain.parse::<f64>().is_ok_and(f64::is_finite),
+    }
+}
+
 /// The JSON value go-yaml v2 and `sigs.k8s.io/yaml` make of a node; `None` for aliases.
 pub(crate) fn resolve_node(n: &Node) -> Option<Value> {
     to_json(n)
@@ -659,6 +806,9 @@ fn to_json(n: &Node) -> Option<Value> {
                         | "On"
                         | "ON"
                 )),
+                Resolved::Int | Resolved::Float if !go_number(value) => {
+                    Value::String(value.clone())
+                }
                 Resolved::Int | Resolved::Float => {
                     // The exact number does not matter to a string field: any number fails it.
                     Value::Number(serde_json::Number::from(0))

@@ -220,7 +220,8 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            EntryValue::Role(r) => match (&r.rolearn, &r.sso) {
+            // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
+            EntryValue::Role(r) => match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
                 (None, None) if dropped => {}
                 (None, None) => out.push(d(
                     Code::MissingArn,
@@ -233,11 +234,23 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 (Some(arn), None) => check_arn(arn, "role", &d, out),
                 (None, Some(_)) if dropped => {}
                 (None, Some(sso)) => {
-                    let partition = sso.partition.as_deref().unwrap_or("aws");
-                    if sso.permission_set_name.is_empty() {
+                    // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
+                    // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
+                    let partition = sso.partition.as_deref().unwrap_or_default();
+                    let psn = &sso.permission_set_name;
+                    let psn_ok = (1..=32).contains(&psn.len())
+                        && psn
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
+                    if psn.is_empty() {
                         out.push(d(
                             Code::InvalidSso,
                             "sso has no permissionSetName; the entry is dropped".into(),
+                        ));
+                    } else if !psn_ok {
+                        out.push(d(
+                            Code::InvalidSso,
+                            format!("sso permissionSetName {psn:?} is not 1-32 of A-Z a-z 0-9 _+=,.@-; the entry is dropped"),
                         ));
                     } else if !is_account_id(&sso.account_id) {
                         out.push(d(
@@ -247,12 +260,12 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                                 sso.account_id
                             ),
                         ));
-                    } else if !PARTITIONS.contains(&partition) {
+                    } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
                         out.push(d(Code::InvalidSso, format!("sso partition {partition:?} is not a known partition; the entry is dropped")));
                     }
                 }
             },
-            EntryValue::User(u) => match &u.userarn {
+            EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
                 None if dropped => {}
                 None => out.push(d(
                     Code::MissingArn,

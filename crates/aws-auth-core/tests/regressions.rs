@@ -1,0 +1,143 @@
+//! Minimal inputs on which the differential suite (`crates/aws-auth-differential`) found us
+//! reading aws-auth differently from aws-iam-authenticator v0.7.13.
+
+use aws_auth_core::{AwsAuth, Diagnostic, Severity};
+
+fn errors(data: &[(&str, &str)]) -> Vec<Diagnostic> {
+    AwsAuth::from_data(data.iter().copied())
+        .validate()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+fn roles(text: &str) -> AwsAuth {
+    AwsAuth::from_data([("mapRoles", text)])
+}
+
+#[test]
+fn r_multibyte_char_at_entry_end_does_not_panic() {
+    let auth = roles("- rolearn: arn:aws:iam::111122223333:role/é\n");
+    assert_eq!(
+        auth.mappings().roles[0].rolearn.as_deref(),
+        Some("arn:aws:iam::111122223333:role/é")
+    );
+}
+
+#[test]
+fn r_empty_rolearn_drops_the_entry() {
+    let e = errors(&[("mapRoles", "- rolearn: ''\n  username: a\n")]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].entry, Some(0));
+    let e = errors(&[("mapUsers", "- userarn: \"\"\n  username: a\n")]);
+    assert_eq!(e.len(), 1, "{e:?}");
+}
+
+#[test]
+fn r_empty_rolearn_with_sso_is_kept() {
+    let text = "- rolearn: ''\n  sso:\n    permissionSetName: Admin\n    accountID: '111122223333'\n  username: a\n";
+    assert!(errors(&[("mapRoles", text)]).is_empty());
+}
+
+#[test]
+fn r_sso_permission_set_name_pattern() {
+    for psn in ["'A B'", "'A*'", &"A".repeat(33)] {
+        let text = format!("- sso:\n    permissionSetName: {psn}\n    accountID: '111122223333'\n");
+        assert_eq!(errors(&[("mapRoles", &text)]).len(), 1, "{psn}");
+    }
+    let text = "- sso:\n    permissionSetName: a_b+c=d,e.f@g-h\n    accountID: '111122223333'\n";
+    assert!(errors(&[("mapRoles", text)]).is_empty());
+}
+
+#[test]
+fn r_sso_empty_partition_is_valid() {
+    let text = "- sso:\n    permissionSetName: Admin\n    accountID: '111122223333'\n    partition: ''\n  username: a\n";
+    assert!(errors(&[("mapRoles", text)]).is_empty());
+}
+
+#[test]
+fn r_infinity_in_map_accounts_is_text() {
+    let auth = AwsAuth::from_data([("mapAccounts", "- .inf\n- .nan\n")]);
+    assert!(
+        auth.validate()
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+    );
+    assert_eq!(auth.mappings().accounts, [".inf", ".nan"]);
+}
+
+#[test]
+fn r_unicode_folded_field_name() {
+    let auth = AwsAuth::from_data([(
+        "mapUsers",
+        "- u\u{17f}erarn: arn:aws:iam::111122223333:user/u\n  username: a\n",
+    )]);
+    assert_eq!(
+        auth.mappings().users[0].userarn.as_deref(),
+        Some("arn:aws:iam::111122223333:user/u")
+    );
+    assert!(
+        auth.validate()
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+    );
+}
+
+#[test]
+fn r_wrong_typed_later_spelling_keeps_the_earlier_value() {
+    // `userarn` sorts after `USERARN`; its number does not overwrite the string.
+    let text = "- USERARN: arn:aws:iam::111122223333:user/Ada\n  userarn: 0123\n  username: a\n";
+    let auth = AwsAuth::from_data([("mapUsers", text)]);
+    assert_eq!(
+        auth.mappings().users[0].userarn.as_deref(),
+        Some("arn:aws:iam::111122223333:user/Ada")
+    );
+    assert!(
+        auth.validate()
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+    );
+}
+
+#[test]
+fn r_overwritten_infinity_does_not_fail_the_key() {
+    let auth =
+        roles("- rolearn: arn:aws:iam::111122223333:role/r\n  username: .inf\n  username: x\n");
+    assert_eq!(auth.mappings().roles[0].username.as_deref(), Some("x"));
+    assert!(
+        auth.validate()
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+    );
+}
+
+#[test]
+fn r_overwritten_complex_key_still_fails_the_key() {
+    let text =
+        "- rolearn: arn:aws:iam::111122223333:role/r\n  username: {{SessionName}}\n  username: x\n";
+    let e = errors(&[("mapRoles", text)]);
+    assert!(e.iter().any(|d| d.entry.is_none()), "{e:?}");
+}
+
+#[test]
+fn r_out_of_range_numbers_are_strings() {
+    for n in ["1e400", "0x1FFFFFFFFFFFFFFFF"] {
+        let auth = roles(&format!(
+            "- rolearn: arn:aws:iam::111122223333:role/r\n  username: {n}\n"
+        ));
+        assert_eq!(auth.mappings().roles[0].username.as_deref(), Some(n));
+    }
+}
+
+#[test]
+fn r_json_escapes_go_yaml_rejects_fail_the_key() {
+    for text in [
+        r#"[{"rolearn":"arn:aws:iam::111122223333:role\/a","username":"a"}]"#,
+        r#"[{"rolearn":"arn:aws:iam::111122223333:role/a","username":"\ud83d\ude00"}]"#,
+    ] {
+        let e = errors(&[("mapRoles", text)]);
+        assert!(e.iter().any(|d| d.entry.is_none()), "{text}: {e:?}");
+    }
+    let ok = r#"[{"rolearn":"arn:aws:iam::111122223333:role/a","username":"a\tb\u00e9"}]"#;
+    assert!(errors(&[("mapRoles", ok)]).is_empty());
+}
