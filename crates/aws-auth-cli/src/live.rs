@@ -1,5 +1,7 @@
 //! Live mode: kubeconfig → `kube::Client` → [`aws_auth_kube::AwsAuthClient`].
 
+use std::time::Duration;
+
 use anyhow::{Result, anyhow};
 use aws_auth_core::{AwsAuth, Edit, Options};
 use aws_auth_kube::{AwsAuthClient, RetryPolicy};
@@ -8,6 +10,11 @@ use kube::{Client, Config};
 
 use crate::cli::{TargetArgs, WriteArgs};
 use crate::{out, render, report};
+
+/// How long connecting (TCP and TLS handshake) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a response may take once the request is sent.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
@@ -57,6 +64,13 @@ async fn client(t: &TargetArgs) -> Result<AwsAuthClient> {
             .map_err(|e| anyhow!("no cluster configuration (use --kubeconfig or -f): {e}"))?,
     };
     let mut config = config;
+    // kube's defaults suit watches: a 30 s connect (TCP and TLS) timeout and no response
+    // timeout, so a server that accepts and never answers hangs a run for 30 s or forever, and
+    // --retry never gets to retry it. client-go gives up on a TLS handshake after 10 s; a GET
+    // or PUT of a ConfigMap never takes a minute.
+    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.read_timeout = Some(READ_TIMEOUT);
+    config.reset_reader_on_write = true;
     if let Some(user) = &t.as_user {
         config.auth_info.impersonate = Some(user.clone());
     }

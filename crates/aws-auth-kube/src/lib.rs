@@ -527,10 +527,15 @@ fn classify(e: &kube::Error) -> (bool, String) {
             (transient, format!("{}{reason}: {message}", s.code))
         }
         kube::Error::HyperError(h) => (true, one_line(&format!("connection error: {h}"))),
-        kube::Error::Service(s) => (
-            true,
-            one_line(&format!("connection error: {}", chain(s.as_ref()))),
-        ),
+        kube::Error::Service(s) => {
+            let text = chain(s.as_ref());
+            let text = if text.contains("deadline has elapsed") {
+                "timed out waiting for the server".to_string()
+            } else {
+                text
+            };
+            (true, one_line(&format!("connection error: {text}")))
+        }
         kube::Error::Auth(a) => (
             false,
             one_line(&format!("authentication failed: {}", chain(a))),
