@@ -70,12 +70,12 @@ impl<'a> Arn<'a> {
 pub(crate) fn role_identity(arn: &str) -> String {
     strip_role_path(arn)
         .unwrap_or_else(|| arn.to_string())
-        .to_lowercase()
+        .to_ascii_lowercase()
 }
 
 /// The identity of a user entry: lowercase.
 pub(crate) fn user_identity(arn: &str) -> String {
-    arn.to_lowercase()
+    arn.to_ascii_lowercase()
 }
 
 /// The role ARN without its path, when it has one.

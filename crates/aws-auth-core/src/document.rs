@@ -44,7 +44,8 @@ enum Source {
     Manifest {
         text: String,
         name: String,
-        located: Box<Located>,
+        /// Where the data keys are in `text`; recomputed on demand after an edit.
+        located: Option<Box<Located>>,
     },
     Data(Vec<(String, String)>),
 }
@@ -95,7 +96,7 @@ impl AwsAuth {
         let source = Source::Manifest {
             text: text.to_string(),
             name: name.to_string(),
-            located: Box::new(located),
+            located: Some(Box::new(located)),
         };
         Ok(AwsAuth {
             source,
@@ -146,16 +147,48 @@ impl AwsAuth {
         }
     }
 
-    /// The data as key → string, in order: every key of the ConfigMap for data read with
-    /// [`AwsAuth::from_data`], the three aws-auth keys for a manifest.
+    /// The data as key → string, in order: every key of the ConfigMap, the aws-auth keys as
+    /// they are now and any other key as it was written.
     pub fn data(&self) -> Vec<(String, String)> {
         match &self.source {
             Source::Data(d) => d.clone(),
-            Source::Manifest { .. } => self
-                .sections
-                .iter()
-                .map(|s| (s.key.as_str().to_string(), s.text.clone()))
-                .collect(),
+            Source::Manifest {
+                text,
+                name,
+                located,
+            } => {
+                let fresh;
+                let located = match located {
+                    Some(l) => &**l,
+                    None => match locate(text, name) {
+                        Ok(l) => {
+                            fresh = l;
+                            &fresh
+                        }
+                        Err(_) => return Vec::new(),
+                    },
+                };
+                located.data()
+            }
+        }
+    }
+
+    /// `metadata.name` of the ConfigMap (`aws-auth` unless parsed with another name); `None`
+    /// for data read with [`AwsAuth::from_data`].
+    pub fn name(&self) -> Option<&str> {
+        match &self.source {
+            Source::Manifest { name, .. } => Some(name),
+            Source::Data(_) => None,
+        }
+    }
+
+    /// `metadata.namespace` of the ConfigMap as written in the manifest, if any.
+    pub fn namespace(&self) -> Option<&str> {
+        match &self.source {
+            Source::Manifest {
+                located: Some(l), ..
+            } => l.namespace.as_deref(),
+            _ => None,
         }
     }
 
@@ -261,7 +294,11 @@ impl AwsAuth {
                 });
             }
         }
-        let added = new_errors(&self.validate(), &next.validate());
+        let changed: Vec<DataKey> = updates.iter().map(|(k, _)| *k).collect();
+        let added = new_errors(
+            &self.key_diagnostics(&changed),
+            &next.key_diagnostics(&changed),
+        );
         if !added.is_empty() {
             return Err(Error::WouldBreak(added));
         }
@@ -327,38 +364,82 @@ impl AwsAuth {
         Ok(())
     }
 
+    /// The document with `updates` written in. Only the changed keys are read again: the
+    /// other keys and the manifest around them are unchanged by construction.
     fn with_updates(&self, updates: &[(DataKey, Vec<Piece>)]) -> Result<AwsAuth, Error> {
-        match &self.source {
+        let texts: Vec<(DataKey, String)> = updates
+            .iter()
+            .map(|(key, pieces)| {
+                (
+                    *key,
+                    materialise(self.key_text(*key).unwrap_or_default(), pieces),
+                )
+            })
+            .collect();
+        let source = match &self.source {
             Source::Data(data) => {
                 let mut data = data.clone();
-                for (key, pieces) in updates {
-                    let old = self.key_text(*key).unwrap_or_default();
-                    let new = materialise(old, pieces);
+                for (key, new) in &texts {
                     match data.iter_mut().find(|(k, _)| k == key.as_str()) {
-                        Some((_, v)) => *v = new,
-                        None => data.push((key.as_str().to_string(), new)),
+                        Some((_, v)) => v.clone_from(new),
+                        None => data.push((key.as_str().to_string(), new.clone())),
                     }
                 }
-                Ok(AwsAuth::from_data(data))
+                Source::Data(data)
             }
             Source::Manifest {
                 text,
                 name,
                 located,
             } => {
-                let mut text = text.clone();
-                let mut located = (**located).clone();
-                for (i, (key, pieces)) in updates.iter().enumerate() {
+                let mut out = text.clone();
+                let mut current: Option<Box<Located>> = None;
+                for ((key, pieces), (_, new)) in updates.iter().zip(&texts) {
                     let old = self.key_text(*key).unwrap_or_default();
-                    let new = materialise(old, pieces);
-                    text = write_key(&text, &located, *key, old, pieces, &new);
-                    if i + 1 < updates.len() {
-                        located = locate(&text, name)?;
+                    if current.is_none() && located.is_none() {
+                        current = Some(Box::new(locate(&out, name)?));
                     }
+                    let Some(site) = current.as_deref().or(located.as_deref()) else {
+                        return Err(not_read_back(*key));
+                    };
+                    out = write_key(&out, site, *key, old, pieces, new);
+                    // The manifest must read back with exactly the new value: this checks the
+                    // raw encoding (indentation, escapes) independently of how it was written.
+                    let after = locate(&out, name)?;
+                    if after.key(key.as_str()).and_then(|s| s.value.as_str()) != Some(new.as_str())
+                    {
+                        return Err(not_read_back(*key));
+                    }
+                    current = Some(Box::new(after));
                 }
-                AwsAuth::parse_named(&text, name)
+                Source::Manifest {
+                    text: out,
+                    name: name.clone(),
+                    located: current,
+                }
+            }
+        };
+        let mut sections: Vec<Section> = Vec::with_capacity(DataKey::ALL.len());
+        for key in DataKey::ALL {
+            match texts.iter().find(|(k, _)| *k == key) {
+                Some((_, new)) => sections.push(read_section(key, new.clone())),
+                None => sections.extend(self.section(key).cloned()),
             }
         }
+        Ok(AwsAuth {
+            source,
+            sections,
+            manifest_diagnostics: self.manifest_diagnostics.clone(),
+        })
+    }
+
+    /// Diagnostics of some keys only.
+    fn key_diagnostics(&self, keys: &[DataKey]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for s in self.sections.iter().filter(|s| keys.contains(&s.key)) {
+            check_section(s, &mut out);
+        }
+        out
     }
 
     /// Upserts a role mapping. See [`Edit::UpsertRole`].
@@ -382,6 +463,14 @@ impl AwsAuth {
         changes
             .pop()
             .ok_or_else(|| Error::InvalidArgument("the edit reported nothing".into()))
+    }
+}
+
+fn not_read_back(key: DataKey) -> Error {
+    Error::Manifest {
+        what: format!(
+            "refusing to write: the edited {key} would not read back as intended (please report this manifest)"
+        ),
     }
 }
 

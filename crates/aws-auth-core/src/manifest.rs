@@ -16,6 +16,8 @@ pub(crate) struct Located {
     pub site: DataSite,
     /// Problems with the manifest itself (duplicate keys, non-string values).
     pub diagnostics: Vec<Diagnostic>,
+    /// `metadata.namespace` of the ConfigMap, when written.
+    pub namespace: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,22 @@ pub(crate) struct KeySite {
 }
 
 impl Located {
+    /// Every data key with a string value, in order (the last of duplicates wins, as readers do).
+    pub fn data(&self) -> Vec<(String, String)> {
+        let DataSite::Map { pairs, .. } = &self.site else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            let Some(v) = p.value.as_str() else { continue };
+            match out.iter_mut().find(|(k, _)| *k == p.name) {
+                Some(slot) => slot.1 = v.to_string(),
+                None => out.push((p.name.clone(), v.to_string())),
+            }
+        }
+        out
+    }
+
     /// The site of an exact key name (the last one, as a YAML reader keeps it).
     pub fn key(&self, name: &str) -> Option<&KeySite> {
         match &self.site {
@@ -92,8 +110,16 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
                     other_names.push(format!("ConfigMap {cm_name:?}"));
                     continue;
                 }
+                let namespace = get("metadata").and_then(|m| match &m.kind {
+                    NodeKind::Map { pairs, .. } => pairs
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k.as_str() == Some("namespace"))
+                        .and_then(|(_, v)| v.as_str().map(str::to_string)),
+                    _ => None,
+                });
                 let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
-                return site_of(root, data, *flow, text);
+                return site_of(root, data, *flow, text).map(|l| Located { namespace, ..l });
             }
             Some(other) => other_names.push(other.to_string()),
             None => {
@@ -155,6 +181,7 @@ fn site_of(
 ) -> Result<Located, Error> {
     match data {
         None => Ok(Located {
+            namespace: None,
             json: flow,
             site: DataSite::Missing { root: root.clone() },
             diagnostics: Vec::new(),
@@ -168,6 +195,7 @@ fn site_of(
             {
                 let indent = key.col + 2;
                 Ok(Located {
+                    namespace: None,
                     json: flow,
                     site: DataSite::Null {
                         value: value.clone(),
@@ -231,6 +259,7 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
         });
     }
     Ok(Located {
+        namespace: None,
         json,
         site: DataSite::Map {
             node: map.clone(),

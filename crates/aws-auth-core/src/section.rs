@@ -189,11 +189,16 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         });
     }
     reject_unreadable(text)?;
-    let mut docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
-    if docs.len() > 1 {
-        return Err(KeyProblem::MultipleDocuments);
-    }
-    let root = docs.pop().and_then(|d| d.root);
+    let root = match crate::yaml::fast::parse_block_list(text) {
+        Some(root) => Some(root),
+        None => {
+            let mut docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
+            if docs.len() > 1 {
+                return Err(KeyProblem::MultipleDocuments);
+            }
+            docs.pop().and_then(|d| d.root)
+        }
+    };
     let Some(root) = root else {
         return Ok(Parsed {
             layout: Layout::Empty,

@@ -303,7 +303,7 @@ fn map_quoted(text: &str, node: &Node, double: bool) -> Option<(String, RawValue
 }
 
 /// One escape after the backslash: the decoded text and the raw bytes used.
-fn unescape(s: &str) -> Option<(String, usize)> {
+pub(crate) fn unescape(s: &str) -> Option<(String, usize)> {
     let c = s.chars().next()?;
     let simple = match c {
         '0' => Some('\0'),

@@ -17,7 +17,7 @@ pub(crate) enum ScalarStyle {
 }
 
 /// One node of the tree: its byte range in the source and what it holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node {
     /// Byte offset of the first character of the node (for block scalars: the first content line).
     pub start: usize,
@@ -32,7 +32,7 @@ pub(crate) struct Node {
     pub kind: NodeKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum NodeKind {
     Scalar {
         value: String,
@@ -202,11 +202,17 @@ impl Builder<'_, '_> {
                     ParserStyle::Literal => ScalarStyle::Literal,
                     ParserStyle::Folded => ScalarStyle::Folded,
                 };
-                let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                let end = match style {
                     // The parser's span runs up to the next token; the scalar ends with its last line.
-                    trim_block_end(self.offsets.text, start, end)
-                } else {
-                    end
+                    ScalarStyle::Literal | ScalarStyle::Folded => {
+                        trim_block_end(self.offsets.text, start, end)
+                    }
+                    // ... and a quoted scalar's span can run over a trailing comment.
+                    ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => {
+                        quoted_end(self.offsets.text, start, style == ScalarStyle::DoubleQuoted)
+                            .unwrap_or(end)
+                    }
+                    ScalarStyle::Plain => end,
                 };
                 let kind = NodeKind::Scalar {
                     value: value.into_owned(),
@@ -327,6 +333,22 @@ fn close(open: Open, end_event_end: usize, text: &str) -> Node {
             }
         }
     }
+}
+
+/// Just past the closing quote of the quoted scalar starting at `start`.
+fn quoted_end(text: &str, start: usize, double: bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let quote = if double { b'"' } else { b'\'' };
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if double => i += 2,
+            c if c == quote && !double && b.get(i + 1) == Some(&quote) => i += 2,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Moves a block scalar's end back from the next token to just after its last line break.
