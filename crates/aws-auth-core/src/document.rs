@@ -6,12 +6,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
-use crate::edit::list::{ListEditor, UpsertResult, Values};
+use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
-use crate::manifest::{Located, locate, write_key};
+use crate::manifest::{Located, Written, locate, write_key};
 use crate::model::{DataKey, Mappings};
-use crate::section::{EntryValue, KeyProblem, Layout, Parsed, Section, read_section};
+use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
 use crate::validate::{Diagnostic, Severity, check_section};
 use crate::yaml::raw_value::Piece;
 
@@ -80,15 +80,14 @@ impl AwsAuth {
                 let section_text = site.value.as_str().map(str::to_string);
                 match section_text {
                     Some(t) => sections.push(read_section(key, t)),
-                    None => sections.push(Section {
+                    None => sections.push(Section::broken(
                         key,
-                        text: String::new(),
-                        parsed: Err(KeyProblem::Type {
+                        KeyProblem::Type {
                             line: site.value.line,
                             column: site.value.col + 1,
                             message: format!("{key} must be a string value in the manifest"),
-                        }),
-                    }),
+                        },
+                    )),
                 }
             }
         }
@@ -183,12 +182,15 @@ impl AwsAuth {
     }
 
     /// `metadata.namespace` of the ConfigMap as written in the manifest, if any.
-    pub fn namespace(&self) -> Option<&str> {
+    pub fn namespace(&self) -> Option<String> {
         match &self.source {
             Source::Manifest {
                 located: Some(l), ..
-            } => l.namespace.as_deref(),
-            _ => None,
+            } => l.namespace.clone(),
+            Source::Manifest { text, name, .. } => {
+                locate(text, name).ok().and_then(|l| l.namespace)
+            }
+            Source::Data(_) => None,
         }
     }
 
@@ -206,7 +208,7 @@ impl AwsAuth {
     pub fn mappings(&self) -> Mappings {
         let mut m = Mappings::default();
         for s in &self.sections {
-            let Ok(parsed) = &s.parsed else { continue };
+            let Ok(parsed) = s.parsed() else { continue };
             for e in &parsed.entries {
                 match &e.value {
                     EntryValue::Role(r) => m.roles.push(r.clone()),
@@ -234,14 +236,7 @@ impl AwsAuth {
     /// (without `force`); the result would lock administrators out (without `allow_lockout`) or
     /// would add an error. On error nothing changes.
     pub fn apply(&mut self, edits: &[Edit], options: &Options) -> Result<Vec<Change>, Error> {
-        let empty = Section {
-            key: DataKey::MapRoles,
-            text: String::new(),
-            parsed: Ok(Parsed {
-                layout: Layout::Empty,
-                entries: Vec::new(),
-            }),
-        };
+        let empty = read_section(DataKey::MapRoles, String::new());
         let mut editors: HashMap<DataKey, ListEditor<'_>> = HashMap::new();
         let mut changes = Vec::new();
         for edit in edits {
@@ -250,7 +245,7 @@ impl AwsAuth {
                     continue;
                 }
                 let section = self.section(key).unwrap_or(&empty);
-                let parsed = match &section.parsed {
+                let parsed = match section.parsed() {
                     Ok(p) => p,
                     Err(problem) => return Err(not_editable(key, problem)),
                 };
@@ -266,41 +261,52 @@ impl AwsAuth {
             return Ok(changes);
         }
         self.check_lockout(&editors, options)?;
-        let mut updates: Vec<(DataKey, Vec<Piece>)> = editors
-            .iter()
-            .filter(|(_, e)| e.is_changed())
-            .map(|(k, e)| (*k, e.pieces()))
-            .collect();
+        let mut updates: Vec<(DataKey, Vec<Piece>)> = Vec::new();
+        // Per changed key: the values every entry must read back as, and for a plain block
+        // list the new or changed ranges that alone need checking.
+        let mut expected: Vec<(DataKey, Vec<Values>, Option<(Vec<Check>, usize)>)> = Vec::new();
+        for (key, editor) in editors.iter().filter(|(_, e)| e.is_changed()) {
+            let (pieces, checks) = editor.written();
+            let checks = checks.zip(editor.dash_col());
+            // The whole list's values are only needed where the ranges cannot be checked alone
+            // (and in debug builds, which check both ways).
+            let want = if checks.is_none() || cfg!(debug_assertions) {
+                editor.final_values()
+            } else {
+                Vec::new()
+            };
+            updates.push((*key, pieces));
+            expected.push((*key, want, checks));
+        }
         updates.sort_by_key(|(k, _)| *k);
-        let expected: Vec<(DataKey, Vec<Values>)> = editors
-            .iter()
-            .filter(|(_, e)| e.is_changed())
-            .map(|(k, e)| (*k, e.final_values()))
-            .collect();
         drop(editors);
         let next = self.with_updates(&updates)?;
-        // The written text must read back as exactly the entries the edits decided on.
-        for (key, want) in expected {
-            let got: Vec<Values> = next
-                .section(key)
-                .and_then(|s| s.parsed.as_ref().ok())
-                .map(|p| p.entries.iter().map(crate::edit::list::values_of).collect())
-                .unwrap_or_default();
-            if got != want {
-                return Err(Error::Manifest {
-                    what: format!(
-                        "refusing to write: the edited {key} would not read back as intended (please report this manifest)"
-                    ),
-                });
+        for (key, want, checks) in expected {
+            let Some(section) = next.section(key) else {
+                return Err(not_read_back(key));
+            };
+            let quick = checks.and_then(|(checks, dash_col)| {
+                verify_ranges(key, &section.text, &checks, dash_col)
+            });
+            debug_assert!(
+                quick.is_none() || full_read_back(&next, key, &want),
+                "the range check passed but the whole {key} does not read back"
+            );
+            match quick {
+                // Only new and changed entries were read: they read back right and add no error.
+                Some(true) => continue,
+                Some(false) => return Err(not_read_back(key)),
+                None => {}
             }
-        }
-        let changed: Vec<DataKey> = updates.iter().map(|(k, _)| *k).collect();
-        let added = new_errors(
-            &self.key_diagnostics(&changed),
-            &next.key_diagnostics(&changed),
-        );
-        if !added.is_empty() {
-            return Err(Error::WouldBreak(added));
+            // The written text must read back as exactly the entries the edits decided on ...
+            if !full_read_back(&next, key, &want) {
+                return Err(not_read_back(key));
+            }
+            // ... and add no error.
+            let added = new_errors(&self.key_diagnostics(&[key]), &next.key_diagnostics(&[key]));
+            if !added.is_empty() {
+                return Err(Error::WouldBreak(added));
+            }
         }
         *self = next;
         Ok(changes)
@@ -309,7 +315,7 @@ impl AwsAuth {
     /// Whether new entries in an empty key should be JSON: when a sibling key is.
     fn prefers_flow(&self) -> bool {
         let flow = |k: DataKey| {
-            self.section(k).is_some_and(|s| matches!(&s.parsed, Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
+            self.section(k).is_some_and(|s| matches!(s.parsed(), Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers)
     }
@@ -322,37 +328,27 @@ impl AwsAuth {
         if options.allow_lockout {
             return Ok(());
         }
-        let grants = |values: &[Values]| {
-            values
-                .iter()
-                .filter(|v| {
-                    v.groups
-                        .as_ref()
-                        .is_some_and(|g| g.iter().any(|x| x == MASTERS))
-                })
-                .count()
-        };
+        let grants_masters =
+            |groups: Option<&[String]>| groups.is_some_and(|g| g.iter().any(|x| x == MASTERS));
         let mut before = 0;
         let mut after = 0;
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            let current: Vec<Values> = self
+            let now = self
                 .section(key)
-                .and_then(|s| s.parsed.as_ref().ok())
-                .map(|p| {
+                .and_then(|s| s.parsed().as_ref().ok())
+                .map_or(0, |p| {
                     p.entries
                         .iter()
-                        .map(|e| Values {
-                            arn: String::new(),
-                            username: None,
-                            groups: e.groups().map(<[String]>::to_vec),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            before += grants(&current);
+                        .filter(|e| grants_masters(e.groups()))
+                        .count()
+                });
+            before += now;
             after += match editors.get(&key) {
-                Some(editor) => grants(&editor.final_values()),
-                None => grants(&current),
+                Some(editor) => editor.count_live(
+                    |v| grants_masters(v.groups.as_deref()),
+                    |e| grants_masters(e.groups()),
+                ),
+                None => now,
             };
         }
         if before > 0 && after == 0 {
@@ -393,24 +389,30 @@ impl AwsAuth {
                 located,
             } => {
                 let mut out = text.clone();
-                let mut current: Option<Box<Located>> = None;
+                // Where the keys are in `out`: the stored positions hold until the first write.
+                let mut current: Option<Box<Located>> = located.clone();
                 for ((key, pieces), (_, new)) in updates.iter().zip(&texts) {
                     let old = self.key_text(*key).unwrap_or_default();
-                    if current.is_none() && located.is_none() {
-                        current = Some(Box::new(locate(&out, name)?));
-                    }
-                    let Some(site) = current.as_deref().or(located.as_deref()) else {
-                        return Err(not_read_back(*key));
+                    let site = match current.take() {
+                        Some(l) => l,
+                        None => Box::new(locate(&out, name)?),
                     };
-                    out = write_key(&out, site, *key, old, pieces, new);
-                    // The manifest must read back with exactly the new value: this checks the
-                    // raw encoding (indentation, escapes) independently of how it was written.
-                    let after = locate(&out, name)?;
-                    if after.key(key.as_str()).and_then(|s| s.value.as_str()) != Some(new.as_str())
-                    {
-                        return Err(not_read_back(*key));
+                    match write_key(&out, &site, *key, old, pieces, new) {
+                        None => return Err(not_read_back(*key)),
+                        // Checked already by decoding the value again.
+                        Some(Written::Spliced(text)) => out = text,
+                        Some(Written::Rewritten(text)) => {
+                            out = text;
+                            // The manifest must read back with exactly the new value.
+                            let after = locate(&out, name)?;
+                            if after.key(key.as_str()).and_then(|s| s.value.as_str())
+                                != Some(new.as_str())
+                            {
+                                return Err(not_read_back(*key));
+                            }
+                            current = Some(Box::new(after));
+                        }
                     }
-                    current = Some(Box::new(after));
                 }
                 Source::Manifest {
                     text: out,
@@ -466,6 +468,53 @@ impl AwsAuth {
     }
 }
 
+/// Whether the whole list of `key` in `doc` reads back as `want`.
+fn full_read_back(doc: &AwsAuth, key: DataKey, want: &[Values]) -> bool {
+    let got: Option<Vec<Values>> = doc
+        .section(key)
+        .and_then(|s| s.parsed().as_ref().ok())
+        .map(|p| p.entries.iter().map(crate::edit::list::values_of).collect());
+    got.as_deref() == Some(want)
+}
+
+/// Checks only the new and changed entries of a plain block list: each range must start and
+/// end on a line boundary, read (by the fast path, at the list's column) as exactly the
+/// expected entries, and carry no error. `None` when a range cannot be decided that way.
+fn verify_ranges(key: DataKey, text: &str, checks: &[Check], dash_col: usize) -> Option<bool> {
+    for check in checks {
+        let slice = text.get(check.range.clone())?;
+        let starts_line = check.range.start == 0
+            || text[..check.range.start].ends_with('\n')
+            || slice.starts_with('\n');
+        let ends_line = check.range.end == text.len() || slice.ends_with('\n');
+        if !starts_line || !ends_line {
+            return Some(false);
+        }
+        let root = crate::yaml::fast::parse_block_list(slice)?;
+        if root.col != dash_col {
+            return Some(false);
+        }
+        let section = read_section(key, slice.to_string());
+        let Ok(parsed) = section.parsed() else {
+            return Some(false);
+        };
+        let got: Vec<Values> = parsed
+            .entries
+            .iter()
+            .map(crate::edit::list::values_of)
+            .collect();
+        if got != check.values {
+            return Some(false);
+        }
+        let mut diagnostics = Vec::new();
+        check_section(&section, &mut diagnostics);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return None;
+        }
+    }
+    Some(true)
+}
+
 fn not_read_back(key: DataKey) -> Error {
     Error::Manifest {
         what: format!(
@@ -492,7 +541,6 @@ fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
             column,
             message,
         } => format!("{message} (line {line}, column {column})"),
-        KeyProblem::MultipleDocuments => "it holds more than one YAML document".to_string(),
     };
     Error::KeyNotEditable { key, reason }
 }

@@ -270,7 +270,9 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
 }
 
 /// Writes `pieces` (the new text of `key`) into the manifest, touching only the changed bytes
-/// where the value's style allows, otherwise rewriting that one value.
+/// where the value's style allows, otherwise rewriting that one value. `None` when a spliced
+/// value would not decode back to `new`. A rewritten or inserted value is checked by the
+/// caller, by reading the manifest again.
 pub(crate) fn write_key(
     text: &str,
     located: &Located,
@@ -278,12 +280,24 @@ pub(crate) fn write_key(
     old: &str,
     pieces: &[Piece],
     new: &str,
-) -> String {
+) -> Option<Written> {
     if let Some(site) = located.key(key.as_str()) {
         if let Some(out) = RawValue::map(text, site.key.end, &site.value)
             .and_then(|raw| raw.splice(text, old, pieces))
         {
-            return out;
+            // Decode the written value again, independently of how it was encoded: it must
+            // give exactly the new text (this catches an indentation or escaping slip).
+            let moved = out.len() as isize - text.len() as isize;
+            let mut written = site.value.clone();
+            written.end = site.value.end.saturating_add_signed(moved);
+            // An emptied block value has no content line left to start at.
+            written.start = written.start.min(written.end);
+            written.kind = NodeKind::Scalar {
+                value: new.to_string(),
+                style: site.value.scalar_style()?,
+            };
+            RawValue::map(&out, site.key.end, &written)?;
+            return Some(Written::Spliced(out));
         }
         let start = value_start(text, site);
         let rendered = render_value(
@@ -291,9 +305,22 @@ pub(crate) fn write_key(
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
-        return format!("{}{}{}", &text[..start], rendered, &text[site.value.end..]);
+        return Some(Written::Rewritten(format!(
+            "{}{}{}",
+            &text[..start],
+            rendered,
+            &text[site.value.end..]
+        )));
     }
-    insert_key(text, located, key, new)
+    Some(Written::Rewritten(insert_key(text, located, key, new)))
+}
+
+/// A manifest with one key written.
+pub(crate) enum Written {
+    /// Only the changed bytes were replaced, and the value was checked to decode right.
+    Spliced(String),
+    /// The value was written whole (or inserted): read the manifest again to check it.
+    Rewritten(String),
 }
 
 fn is_quoted(v: &Node) -> bool {

@@ -14,12 +14,33 @@ use crate::validate::Code;
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, parse_stream};
 
-/// A parsed key: its layout and entries, or why the authenticator drops the whole key.
+/// One key's text, parsed on first use: its layout and entries, or why the authenticator drops
+/// the whole key. An edit that only appends or changes entries it has verified does not pay
+/// for parsing the whole list again until something reads it.
 #[derive(Debug, Clone)]
 pub(crate) struct Section {
     pub key: DataKey,
     pub text: String,
-    pub parsed: Result<Parsed, KeyProblem>,
+    parsed: std::sync::OnceLock<Result<Parsed, KeyProblem>>,
+}
+
+impl Section {
+    /// A section whose problem is known without parsing (a value that is not a string).
+    pub fn broken(key: DataKey, problem: KeyProblem) -> Section {
+        let parsed = std::sync::OnceLock::new();
+        let _ = parsed.set(Err(problem));
+        Section {
+            key,
+            text: String::new(),
+            parsed,
+        }
+    }
+
+    /// The parsed list, parsed now if it was not yet.
+    pub fn parsed(&self) -> &Result<Parsed, KeyProblem> {
+        self.parsed
+            .get_or_init(|| parse_entries(self.key, &self.text))
+    }
 }
 
 /// Why a whole key is unusable; each makes the authenticator drop every mapping in it.
@@ -32,14 +53,16 @@ pub(crate) enum KeyProblem {
         column: usize,
         message: String,
     },
-    /// More than one YAML document in the value.
-    MultipleDocuments,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Parsed {
     pub layout: Layout,
     pub entries: Vec<Entry>,
+    /// Read by the fast path: a plain block list of one-line values (see `yaml::fast`).
+    pub simple: bool,
+    /// More YAML documents follow the first; the authenticator ignores them.
+    pub later_documents: bool,
 }
 
 /// How the list is written.
@@ -176,8 +199,11 @@ impl Entry {
 
 /// Parses one key's text.
 pub(crate) fn read_section(key: DataKey, text: String) -> Section {
-    let parsed = parse_entries(key, &text);
-    Section { key, text, parsed }
+    Section {
+        key,
+        text,
+        parsed: std::sync::OnceLock::new(),
+    }
 }
 
 fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
@@ -186,23 +212,29 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         return Ok(Parsed {
             layout: Layout::Empty,
             entries: Vec::new(),
+            simple: false,
+            later_documents: false,
         });
     }
     reject_unreadable(text)?;
-    let root = match crate::yaml::fast::parse_block_list(text) {
+    let fast = crate::yaml::fast::parse_block_list(text);
+    let simple = fast.is_some();
+    let mut later_documents = false;
+    let root = match fast {
         Some(root) => Some(root),
         None => {
-            let mut docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
-            if docs.len() > 1 {
-                return Err(KeyProblem::MultipleDocuments);
-            }
-            docs.pop().and_then(|d| d.root)
+            let docs = parse_stream(text).map_err(KeyProblem::Syntax)?;
+            // go-yaml reads the first document only; the rest is ignored (a warning).
+            later_documents = docs.len() > 1;
+            docs.into_iter().next().and_then(|d| d.root)
         }
     };
     let Some(root) = root else {
         return Ok(Parsed {
             layout: Layout::Empty,
             entries: Vec::new(),
+            simple: false,
+            later_documents,
         });
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
@@ -211,6 +243,8 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         return Ok(Parsed {
             layout: Layout::Empty,
             entries: Vec::new(),
+            simple: false,
+            later_documents,
         });
     }
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
@@ -260,7 +294,12 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     } else {
         Layout::Block
     };
-    Ok(Parsed { layout, entries })
+    Ok(Parsed {
+        layout,
+        entries,
+        simple,
+        later_documents,
+    })
 }
 
 /// A block item owns the lines from its `-` to the end of its last line (comments and blank
@@ -647,6 +686,27 @@ fn allowed_char(c: char) -> bool {
 /// null mapping keys (only values that reach the JSON step: `values`, and not overwritten by a
 /// later identical key), complex mapping keys (go-yaml fails on them while decoding), and
 /// double-quoted escapes go-yaml v2 does not know (`\/`, UTF-16 surrogates).
+/// Whether two mapping keys name the same JSON field: equal text, after YAML 1.1 resolution
+/// where a key is not a plain string.
+fn same_key(a: &Node, b: &Node) -> bool {
+    let (Some(x), Some(y)) = (a.as_str(), b.as_str()) else {
+        return false;
+    };
+    let plain_string = |n: &Node, v: &str| {
+        !n.tagged
+            && (n.scalar_style() != Some(ScalarStyle::Plain) || resolve_plain(v) == Resolved::Str)
+    };
+    if plain_string(a, x) && plain_string(b, y) {
+        return x == y;
+    }
+    scalar_text(a) == scalar_text(b)
+}
+
+/// `~`, `null`, an empty value: a plain null.
+fn is_plain_null(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if !n.tagged && resolve_plain(value) == Resolved::Null)
+}
+
 fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem> {
     match &n.kind {
         NodeKind::Scalar {
@@ -685,11 +745,8 @@ fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem>
             .try_for_each(|i| check_json_safe(i, text, values)),
         NodeKind::Map { pairs, .. } => pairs.iter().enumerate().try_for_each(|(i, (k, v))| {
             // Of identical keys go-yaml keeps only the last: the others never reach JSON.
-            let overwritten = pairs[i + 1..]
-                .iter()
-                .any(|(later, _)| later.as_str().is_some() && scalar_text(later) == scalar_text(k));
-            let null_key = matches!(resolve_node(k), Some(Value::Null))
-                && k.scalar_style() == Some(ScalarStyle::Plain);
+            let overwritten = pairs[i + 1..].iter().any(|(later, _)| same_key(later, k));
+            let null_key = is_plain_null(k);
             if !matches!(k.kind, NodeKind::Scalar { .. } | NodeKind::Alias) || (values && null_key)
             {
                 return Err(type_error(
@@ -845,7 +902,10 @@ mod tests {
     use super::*;
 
     fn parsed(key: DataKey, text: &str) -> Parsed {
-        read_section(key, text.to_string()).parsed.unwrap()
+        read_section(key, text.to_string())
+            .parsed()
+            .clone()
+            .unwrap()
     }
 
     #[test]
@@ -929,7 +989,7 @@ mod tests {
         ] {
             assert!(
                 read_section(DataKey::MapRoles, text.to_string())
-                    .parsed
+                    .parsed()
                     .is_err(),
                 "{text:?}"
             );
@@ -937,7 +997,7 @@ mod tests {
         for text in ["\"\"", "''", "``", "  "] {
             assert!(
                 read_section(DataKey::MapRoles, text.to_string())
-                    .parsed
+                    .parsed()
                     .is_ok(),
                 "{text:?} is skipped"
             );
@@ -968,6 +1028,6 @@ mod tests {
     #[test]
     fn a_mapping_instead_of_a_list_fails_the_key() {
         let s = read_section(DataKey::MapRoles, "rolearn: a\n".to_string());
-        assert!(matches!(s.parsed, Err(KeyProblem::Type { .. })));
+        assert!(matches!(s.parsed(), Err(KeyProblem::Type { .. })));
     }
 }

@@ -78,7 +78,7 @@ pub enum Code {
     /// Warning: an account ID written without quotes (read as a number by YAML 1.1 tools, though
     /// the authenticator itself keeps its text).
     UnquotedAccountId,
-    /// Error: more than one YAML document in one key.
+    /// Warning: more than one YAML document in one key; the authenticator reads the first only.
     MultipleDocuments,
     /// Error: an entry without `rolearn`/`sso` (roles) or `userarn` (users) is dropped.
     MissingArn,
@@ -144,7 +144,6 @@ impl Code {
         match self {
             Code::Syntax
             | Code::WrongType
-            | Code::MultipleDocuments
             | Code::MissingArn
             | Code::ArnAndSso
             | Code::InvalidSso
@@ -185,13 +184,24 @@ pub(crate) fn diagnostic(
 /// Diagnostics of one key.
 pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
     let key = section.key;
-    let parsed = match &section.parsed {
+    let parsed = match section.parsed() {
         Ok(p) => p,
         Err(problem) => {
             out.push(key_problem(key, problem));
             return;
         }
     };
+    if parsed.later_documents {
+        out.push(diagnostic(
+            Code::MultipleDocuments,
+            Some(key),
+            None,
+            None,
+            format!(
+                "{key} holds more than one YAML document; the authenticator reads only the first"
+            ),
+        ));
+    }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut dead: Vec<(usize, usize)> = Vec::new();
     for (i, entry) in parsed.entries.iter().enumerate() {
@@ -378,13 +388,6 @@ fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
             None,
             Some((*line, *column)),
             format!("{message}; the authenticator drops every mapping in {key}"),
-        ),
-        KeyProblem::MultipleDocuments => diagnostic(
-            Code::MultipleDocuments,
-            Some(key),
-            None,
-            None,
-            format!("{key} holds more than one YAML document; the authenticator drops it"),
         ),
     }
 }

@@ -102,7 +102,7 @@ fn upsert_then_remove_gives_back_the_original_bytes() {
             ..Remove::default()
         };
         auth.apply(&[Edit::RemoveRole(remove)], &Options::default())
-            .unwrap();
+            .unwrap_or_else(|e| panic!("{name}: removing the probe: {e}"));
         let back = auth.to_string();
         // A file whose last entry ends without a line break gets one when an entry is appended
         // after it; removing the new entry keeps that line break (and nothing else changes).

@@ -973,11 +973,6 @@ fn pending_gap(data: &[(String, String)], found: &[String]) -> Option<&'static s
     if any(&|v| v.contains('&') && v.contains('*')) {
         return Some("aliases");
     }
-    // go-yaml reads only the first document of a key, without error; we fail the key
-    // (the check sits in the part of `parse_entries` being rewritten for the fast parser).
-    if any(&|v| v.lines().filter(|l| l.starts_with("---")).count() >= 2 || v.contains("\n---")) {
-        return Some("multi-document");
-    }
     None
 }
 

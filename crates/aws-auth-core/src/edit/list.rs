@@ -15,6 +15,13 @@ use crate::yaml::tree::{Node, NodeKind};
 
 use super::style::{BlockStyle, FieldValue, FlowStyle, ListStyle, dash_column};
 
+/// A range of the new text and the entries it must read back as.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    pub range: std::ops::Range<usize>,
+    pub values: Vec<Values>,
+}
+
 /// The values of an entry that edits decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Values {
@@ -239,7 +246,26 @@ impl<'a> ListEditor<'a> {
             || self.states.iter().any(|s| !matches!(s, State::Keep))
     }
 
-    /// The values every live entry will have, in order (for the lockout rule).
+    /// How many live entries satisfy a test, without copying them: `new` for edited or added
+    /// entries, `kept` for untouched ones.
+    pub fn count_live(
+        &self,
+        new: impl Fn(&Values) -> bool,
+        kept: impl Fn(&Entry) -> bool,
+    ) -> usize {
+        let old =
+            self.states
+                .iter()
+                .zip(&self.parsed.entries)
+                .filter(|(state, entry)| match state {
+                    State::Keep => kept(entry),
+                    State::Removed => false,
+                    State::Changed(v) => new(v),
+                });
+        old.count() + self.added.iter().flatten().filter(|v| new(v)).count()
+    }
+
+    /// The values every live entry will have, in order (for the read-back check).
     pub fn final_values(&self) -> Vec<Values> {
         (0..self.states.len())
             .map(Slot::Old)
@@ -249,6 +275,32 @@ impl<'a> ListEditor<'a> {
     }
 
     /// The new text of the list as pieces of the old one and new writing.
+    /// The new text as pieces, and for a plain block list, the ranges of the new text that hold
+    /// new or changed entries with the values they must read back as. Everything outside those
+    /// ranges is whole entries and gaps copied unchanged, so checking the ranges checks the list.
+    pub fn written(&self) -> (Vec<Piece>, Option<Vec<Check>>) {
+        let style = ListStyle::of(self.text, self.parsed, self.prefer_flow);
+        match (&self.parsed.layout, &style) {
+            (Layout::Block, ListStyle::Block(block))
+                if self.parsed.simple && !self.parsed.entries.is_empty() =>
+            {
+                let added: Vec<&Values> = self.added.iter().flatten().collect();
+                let mut checks = Vec::new();
+                let pieces = self.block_pieces(block, &added, Some(&mut checks));
+                (pieces, Some(checks))
+            }
+            _ => (self.pieces(), None),
+        }
+    }
+
+    /// Column of the list's `-`, for lists that have entries.
+    pub fn dash_col(&self) -> Option<usize> {
+        self.parsed
+            .entries
+            .first()
+            .map(|e| dash_column(self.text, e.node.start))
+    }
+
     pub fn pieces(&self) -> Vec<Piece> {
         let style = ListStyle::of(self.text, self.parsed, self.prefer_flow);
         let added: Vec<&Values> = self.added.iter().flatten().collect();
@@ -272,21 +324,36 @@ impl<'a> ListEditor<'a> {
                 let items: Vec<String> = added.iter().map(|v| self.render_flow(&flow, v)).collect();
                 self.replace_empty(format!("[{}]", items.join(&flow.separator)))
             }
-            (_, ListStyle::Block(block)) => self.block_pieces(&block, &added),
+            (_, ListStyle::Block(block)) => self.block_pieces(&block, &added, None),
             // A block list always yields a block style.
             (Layout::Block, ListStyle::Flow(_)) => vec![Piece::Keep(0..self.text.len())],
         }
     }
 
-    fn block_pieces(&self, style: &BlockStyle, added: &[&Values]) -> Vec<Piece> {
+    fn block_pieces(
+        &self,
+        style: &BlockStyle,
+        added: &[&Values],
+        mut checks: Option<&mut Vec<Check>>,
+    ) -> Vec<Piece> {
         let mut pieces = Vec::new();
         let mut cursor = 0;
+        let written = |pieces: &[Piece]| -> usize { pieces.iter().map(Piece::len).sum() };
         for (i, entry) in self.parsed.entries.iter().enumerate() {
             pieces.push(Piece::Keep(cursor..entry.span.start));
             match &self.states[i] {
                 State::Keep => pieces.push(Piece::Keep(entry.span.clone())),
                 State::Removed => {}
-                State::Changed(v) => pieces.extend(self.rewrite_entry(entry, v)),
+                State::Changed(v) => {
+                    let start = written(&pieces);
+                    pieces.extend(self.rewrite_entry(entry, v));
+                    if let Some(checks) = checks.as_deref_mut() {
+                        checks.push(Check {
+                            range: start..written(&pieces),
+                            values: vec![v.clone()],
+                        });
+                    }
+                }
             }
             cursor = entry.span.end;
         }
@@ -295,6 +362,7 @@ impl<'a> ListEditor<'a> {
             if self.parsed.entries.is_empty() {
                 return self.replace_empty(rendered);
             }
+            let start = written(&pieces);
             if self.text[..cursor].ends_with('\n') {
                 pieces.push(Piece::Write(rendered));
             } else {
@@ -302,6 +370,13 @@ impl<'a> ListEditor<'a> {
                     "\n{}",
                     rendered.trim_end_matches('\n')
                 )));
+            }
+            if let Some(checks) = checks.as_deref_mut() {
+                let values = added.iter().map(|v| (*v).clone()).collect();
+                checks.push(Check {
+                    range: start..written(&pieces),
+                    values,
+                });
             }
         }
         pieces.push(Piece::Keep(cursor..self.text.len()));

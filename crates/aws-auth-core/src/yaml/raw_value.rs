@@ -16,6 +16,16 @@ pub(crate) enum Piece {
     Write(String),
 }
 
+impl Piece {
+    /// Bytes this piece contributes to the new text.
+    pub fn len(&self) -> usize {
+        match self {
+            Piece::Keep(r) => r.len(),
+            Piece::Write(s) => s.len(),
+        }
+    }
+}
+
 /// Where a data value sits in the manifest and how its decoded text maps onto raw bytes.
 #[derive(Debug, Clone)]
 pub(crate) struct RawValue {
