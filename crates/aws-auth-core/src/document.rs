@@ -264,7 +264,7 @@ impl AwsAuth {
         let mut updates: Vec<(DataKey, Vec<Piece>)> = Vec::new();
         // Per changed key: the values every entry must read back as, and for a plain block
         // list the new or changed ranges that alone need checking.
-        let mut expected: Vec<(DataKey, Vec<Values>, Option<(Vec<Check>, usize)>)> = Vec::new();
+        let mut expected: Vec<(DataKey, Vec<Values>, Option<RangeChecks>)> = Vec::new();
         for (key, editor) in editors.iter().filter(|(_, e)| e.is_changed()) {
             let (pieces, checks) = editor.written();
             let checks = checks.zip(editor.dash_col());
@@ -467,6 +467,9 @@ impl AwsAuth {
             .ok_or_else(|| Error::InvalidArgument("the edit reported nothing".into()))
     }
 }
+
+/// The new and changed ranges of a plain block list, and the column of its `-`.
+type RangeChecks = (Vec<Check>, usize);
 
 /// Whether the whole list of `key` in `doc` reads back as `want`.
 fn full_read_back(doc: &AwsAuth, key: DataKey, want: &[Values]) -> bool {

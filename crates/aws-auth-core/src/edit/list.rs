@@ -371,7 +371,7 @@ impl<'a> ListEditor<'a> {
                     rendered.trim_end_matches('\n')
                 )));
             }
-            if let Some(checks) = checks.as_deref_mut() {
+            if let Some(checks) = checks {
                 let values = added.iter().map(|v| (*v).clone()).collect();
                 checks.push(Check {
                     range: start..written(&pieces),
