@@ -4,6 +4,8 @@
 //! `arn:aws:iam::A:role/R`) and compares case-insensitively, so a mapped role ARN that carries a
 //! path (`role/team/R`) never matches anyone.
 
+use crate::quoted::quoted;
+
 /// The partitions the authenticator accepts.
 pub const PARTITIONS: [&str; 8] = [
     "aws",
@@ -107,14 +109,15 @@ pub(crate) fn is_blocking(problem: &str) -> bool {
 /// What is wrong with an ARN for the key it is in, if anything. Messages are lowercase and
 /// name the problem; the caller adds where.
 pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
+    let quoted_arn = quoted(arn);
     let Some(parsed) = Arn::parse(arn) else {
         return Some(format!(
-            "{arn:?} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"
+            "{quoted_arn} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"
         ));
     };
     if parsed.service == "sts" && parsed.resource_type == "assumed-role" {
         return Some(format!(
-            "{arn:?} is an STS assumed-role ARN; map the role itself (arn:{}:iam::{}:role/{})",
+            "{quoted_arn} is an STS assumed-role ARN; map the role itself (arn:{}:iam::{}:role/{})",
             parsed.partition,
             parsed.account,
             parsed.path.split('/').next().unwrap_or(parsed.name)
@@ -122,27 +125,30 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     }
     if !PARTITIONS.contains(&parsed.partition) {
         return Some(format!(
-            "{arn:?} has unknown partition {:?}",
-            parsed.partition
+            "{quoted_arn} has unknown partition {}",
+            quoted(parsed.partition)
         ));
     }
     if parsed.service != "iam" {
-        return Some(format!("{arn:?} is an {} ARN, not iam", parsed.service));
+        return Some(format!(
+            "{quoted_arn} is an {} ARN, not iam",
+            parsed.service
+        ));
     }
     if parsed.account.len() != 12 || !parsed.account.bytes().all(|b| b.is_ascii_digit()) {
         return Some(format!(
-            "{arn:?} has account {:?}, which is not 12 digits",
+            "{quoted_arn} has account {}, which is not 12 digits",
             parsed.account
         ));
     }
     if parsed.resource_type != expected_type {
         return Some(format!(
-            "{arn:?} is a {} ARN where a {expected_type} ARN belongs",
+            "{quoted_arn} is a {} ARN where a {expected_type} ARN belongs",
             parsed.resource_type
         ));
     }
     if parsed.name.is_empty() {
-        return Some(format!("{arn:?} has no {expected_type} name"));
+        return Some(format!("{quoted_arn} has no {expected_type} name"));
     }
     None
 }

@@ -1,6 +1,7 @@
 //! [`AwsAuth`]: an aws-auth ConfigMap (a manifest, or just its data) that reads, validates and
 //! edits without losing a byte it did not change.
 
+use crate::quoted::quoted;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -135,7 +136,10 @@ impl AwsAuth {
                     None,
                     None,
                     None,
-                    format!("data key {k:?} is ignored by the authenticator; the key is {real}"),
+                    format!(
+                        "data key {} is ignored by the authenticator; the key is {real}",
+                        quoted(k)
+                    ),
                 ))
             })
             .collect();
@@ -639,14 +643,18 @@ fn apply_one(
                 }));
             }
             if !any && !options.force {
-                return Err(Error::NothingMatched(format!("username {username:?}")));
+                return Err(Error::NothingMatched(format!(
+                    "username {}",
+                    quoted(username)
+                )));
             }
         }
         Edit::AddAccount { account } => {
             let account = account.trim();
             if !crate::arn::is_account_id(account) {
                 return Err(Error::InvalidArgument(format!(
-                    "invalid account ID {account:?}: an AWS account ID is 12 digits"
+                    "invalid account ID {}: an AWS account ID is 12 digits",
+                    quoted(account)
                 )));
             }
             let result = editor(editors, key)?.upsert(account, None, &[], false, false);

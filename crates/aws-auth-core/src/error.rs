@@ -18,7 +18,7 @@ pub enum Error {
         message: String,
     },
     /// No document in the stream is the ConfigMap we edit.
-    #[error("no ConfigMap named {name:?} in the manifest{found}")]
+    #[error("no ConfigMap named {} in the manifest{found}", crate::quoted::quoted(.name))]
     NotFound {
         /// The name looked for (`aws-auth` unless told otherwise).
         name: String,

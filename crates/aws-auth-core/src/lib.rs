@@ -46,6 +46,7 @@ mod edit;
 mod error;
 mod manifest;
 mod model;
+mod quoted;
 mod section;
 mod validate;
 mod yaml;

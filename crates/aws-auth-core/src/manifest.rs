@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::model::DataKey;
+use crate::quoted::quoted;
 use crate::validate::{Code, Diagnostic, diagnostic};
 use crate::yaml::raw_value::{Piece, RawValue, render_value};
 use crate::yaml::scalar::double_quoted;
@@ -107,7 +108,7 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
                 });
                 let cm_name = cm_name.and_then(Node::as_str).unwrap_or_default();
                 if cm_name != name {
-                    other_names.push(format!("ConfigMap {cm_name:?}"));
+                    other_names.push(format!("ConfigMap {}", quoted(cm_name)));
                     continue;
                 }
                 let namespace = get("metadata").and_then(|m| match &m.kind {
@@ -167,8 +168,10 @@ fn duplicate_key(pairs: &[(Node, Node)]) -> Option<String> {
         let name = k.as_str()?;
         let earlier = pairs[..i].iter().find(|(e, _)| e.as_str() == Some(name))?;
         Some(format!(
-            "key {name:?} twice (lines {} and {})",
-            earlier.0.line, k.line
+            "key {} twice (lines {} and {})",
+            quoted(name),
+            earlier.0.line,
+            k.line
         ))
     })
 }
@@ -227,7 +230,7 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
                 DataKey::from_name(&name),
                 None,
                 Some((k.line, k.col + 1)),
-                format!("data key {name:?} appears more than once (line {}); readers disagree on which one counts", k.line),
+                format!("data key {} appears more than once (line {}); readers disagree on which one counts", quoted(&name), k.line),
             ));
         }
         if DataKey::from_name(&name).is_none()
@@ -240,7 +243,10 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
                 None,
                 None,
                 Some((k.line, k.col + 1)),
-                format!("data key {name:?} is ignored by the authenticator; the key is {real}"),
+                format!(
+                    "data key {} is ignored by the authenticator; the key is {real}",
+                    quoted(&name)
+                ),
             ));
         }
         if !matches!(v.kind, NodeKind::Scalar { .. }) {
@@ -249,7 +255,7 @@ fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
                 DataKey::from_name(&name),
                 None,
                 Some((v.line, v.col + 1)),
-                format!("data key {name:?} holds a YAML structure, not a string; write it as a block (`{name}: |`)"),
+                format!("data key {} holds a YAML structure, not a string; write it as a block (`{name}: |`)", quoted(&name)),
             ));
         }
         sites.push(KeySite {

@@ -5,6 +5,7 @@
 //! with Go's `encoding/json`: field names match case-insensitively, and a value of the wrong
 //! type fails the whole key. [`read_section`] reproduces both steps.
 
+use crate::quoted::quoted;
 use std::ops::Range;
 
 use serde_json::{Map, Value};
@@ -812,9 +813,9 @@ fn describe(n: &Node) -> String {
             Resolved::Bool => format!("boolean {value} (quote it)"),
             Resolved::Int | Resolved::Float => format!("number {value} (quote it)"),
             Resolved::Null => "null".to_string(),
-            _ => format!("string {value:?}"),
+            _ => format!("string {}", quoted(value)),
         },
-        NodeKind::Scalar { value, .. } => format!("string {value:?}"),
+        NodeKind::Scalar { value, .. } => format!("string {}", quoted(value)),
         NodeKind::Seq { .. } => "a list".to_string(),
         NodeKind::Map { .. } => "a mapping".to_string(),
         NodeKind::Alias => "an alias".to_string(),
@@ -838,7 +839,41 @@ fn go_number(value: &str) -> bool {
         Some("0x" | "0X") => radix(2, 16),
         Some("0o" | "0O") => radix(2, 8),
         Some("0b" | "0B") => radix(2, 2),
-        _ => plain.parse::<f64>().is_ok_and(f64::is_finite),
+        _ => decimal_is_finite(body),
+    }
+}
+
+/// Whether Go's `ParseFloat` reads a decimal (`123`, `1.5e3`, `08`) without overflowing, i.e.
+/// it is at most the largest double plus half a unit in the last place. Decided on the digits,
+/// so the wasm build carries no float parser.
+fn decimal_is_finite(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, "0"),
+    };
+    let exponent: i64 = match exponent.strip_prefix('+').unwrap_or(exponent).parse() {
+        Ok(e) => e,
+        // An exponent too long for i64: huge unless it is negative.
+        Err(_) => return exponent.starts_with('-'),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = int_part.chars().chain(frac_part.chars()).collect();
+    let Some(first) = digits.find(|c: char| c != '0') else {
+        return true;
+    };
+    // The value is 0.d1d2... x 10^magnitude.
+    let magnitude = int_part.len() as i64 - first as i64 + exponent;
+    let significant = digits[first..].trim_end_matches('0');
+    // Halfway between the largest double and the next power: 1.797693134862315807937...e308.
+    const LIMIT: &str =
+        "17976931348623158079372897140530341507993413271003782693617377898044496829276475094664736";
+    match magnitude {
+        m if m < 309 => true,
+        309 => {
+            significant.len() <= LIMIT.len() && significant < LIMIT
+                || significant.len() > LIMIT.len() && &significant[..LIMIT.len()] < LIMIT
+        }
+        _ => false,
     }
 }
 
@@ -1029,5 +1064,35 @@ mod tests {
     fn a_mapping_instead_of_a_list_fails_the_key() {
         let s = read_section(DataKey::MapRoles, "rolearn: a\n".to_string());
         assert!(matches!(s.parsed(), Err(KeyProblem::Type { .. })));
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::decimal_is_finite;
+
+    #[test]
+    fn decimal_overflow_matches_go_parse_float() {
+        for (s, finite) in [
+            ("0", true),
+            ("123", true),
+            ("1.5e3", true),
+            ("08", true),
+            ("1e308", true),
+            ("1.7976931348623157e308", true),
+            ("1.7976931348623159e308", false),
+            ("1.8e308", false),
+            ("1e309", false),
+            ("1e400", false),
+            ("0.0000001e315", true),
+            ("1e-400", true),
+            ("99999999999999999999999", true),
+            ("1e99999999999999999999", false),
+            ("1e-99999999999999999999", true),
+        ] {
+            assert_eq!(decimal_is_finite(s), finite, "{s}");
+            let std = s.parse::<f64>().is_ok_and(f64::is_finite);
+            assert_eq!(std, finite, "{s} (std)");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: what the authenticator will drop (errors) and what will not do what its author
 //! meant (warnings), each with a stable code and a location.
 
+use crate::quoted::quoted;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -225,56 +226,58 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 if !is_account_id(a) {
                     out.push(d(
                         Code::InvalidAccountId,
-                        format!("{a:?} is not a 12-digit account ID"),
+                        format!("{} is not a 12-digit account ID", quoted(a)),
                     ));
                 }
                 continue;
             }
             // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
-            EntryValue::Role(r) => match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
-                (None, None) if dropped => {}
-                (None, None) => out.push(d(
-                    Code::MissingArn,
-                    "entry has neither rolearn nor sso; it is dropped".into(),
-                )),
-                (Some(_), Some(_)) => out.push(d(
-                    Code::ArnAndSso,
-                    "entry has both rolearn and sso; it is dropped".into(),
-                )),
-                (Some(arn), None) => check_arn(arn, "role", &d, out),
-                (None, Some(_)) if dropped => {}
-                (None, Some(sso)) => {
-                    // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
-                    // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
-                    let partition = sso.partition.as_deref().unwrap_or_default();
-                    let psn = &sso.permission_set_name;
-                    let psn_ok = (1..=32).contains(&psn.len())
-                        && psn
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
-                    if psn.is_empty() {
-                        out.push(d(
+            EntryValue::Role(r) => {
+                match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
+                    (None, None) if dropped => {}
+                    (None, None) => out.push(d(
+                        Code::MissingArn,
+                        "entry has neither rolearn nor sso; it is dropped".into(),
+                    )),
+                    (Some(_), Some(_)) => out.push(d(
+                        Code::ArnAndSso,
+                        "entry has both rolearn and sso; it is dropped".into(),
+                    )),
+                    (Some(arn), None) => check_arn(arn, "role", &d, out),
+                    (None, Some(_)) if dropped => {}
+                    (None, Some(sso)) => {
+                        // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
+                        // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
+                        let partition = sso.partition.as_deref().unwrap_or_default();
+                        let psn = &sso.permission_set_name;
+                        let psn_ok = (1..=32).contains(&psn.len())
+                            && psn
+                                .bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
+                        if psn.is_empty() {
+                            out.push(d(
+                                Code::InvalidSso,
+                                "sso has no permissionSetName; the entry is dropped".into(),
+                            ));
+                        } else if !psn_ok {
+                            out.push(d(
                             Code::InvalidSso,
-                            "sso has no permissionSetName; the entry is dropped".into(),
+                            format!("sso permissionSetName {} is not 1-32 of A-Z a-z 0-9 _+=,.@-; the entry is dropped", quoted(psn)),
                         ));
-                    } else if !psn_ok {
-                        out.push(d(
-                            Code::InvalidSso,
-                            format!("sso permissionSetName {psn:?} is not 1-32 of A-Z a-z 0-9 _+=,.@-; the entry is dropped"),
-                        ));
-                    } else if !is_account_id(&sso.account_id) {
-                        out.push(d(
-                            Code::InvalidSso,
-                            format!(
-                                "sso accountID {:?} is not 12 digits; the entry is dropped",
-                                sso.account_id
-                            ),
-                        ));
-                    } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
-                        out.push(d(Code::InvalidSso, format!("sso partition {partition:?} is not a known partition; the entry is dropped")));
+                        } else if !is_account_id(&sso.account_id) {
+                            out.push(d(
+                                Code::InvalidSso,
+                                format!(
+                                    "sso accountID {} is not 12 digits; the entry is dropped",
+                                    quoted(&sso.account_id)
+                                ),
+                            ));
+                        } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
+                            out.push(d(Code::InvalidSso, format!("sso partition {} is not a known partition; the entry is dropped", quoted(partition))));
+                        }
                     }
                 }
-            },
+            }
             EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
                 None if dropped => {}
                 None => out.push(d(
@@ -296,7 +299,7 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 let name = f.key.as_str().unwrap_or_default();
                 out.push(d(
                     Code::UnknownField,
-                    format!("field {name:?} is ignored by the authenticator"),
+                    format!("field {} is ignored by the authenticator", quoted(name)),
                 ));
             }
         }
@@ -359,7 +362,10 @@ fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Ve
         if !TEMPLATES.contains(&name) {
             out.push(d(
                 Code::UnknownTemplate,
-                format!("{{{{{name}}}}} in {s:?} is not expanded by the authenticator"),
+                format!(
+                    "{{{{{name}}}}} in {} is not expanded by the authenticator",
+                    quoted(s)
+                ),
             ));
         }
         rest = &after[close + 2..];

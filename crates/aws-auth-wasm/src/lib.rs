@@ -6,8 +6,6 @@
 //! TypeScript layer (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on
 //! user input.
 
-mod metadata;
-
 use aws_auth_core::{Edit, Options, Remove, Upsert};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -56,7 +54,6 @@ fn options(force: bool, allow_lockout: bool) -> Options {
 #[wasm_bindgen]
 pub struct AwsAuth {
     doc: aws_auth_core::AwsAuth,
-    meta: metadata::Metadata,
 }
 
 #[wasm_bindgen]
@@ -64,8 +61,7 @@ impl AwsAuth {
     /// Reads a manifest (YAML or JSON). Throws the JSON text of `{code, message, diagnostics}`.
     pub fn parse(text: &str) -> Result<AwsAuth, JsValue> {
         let doc = aws_auth_core::AwsAuth::parse(text).map_err(|e| into_error(&e))?;
-        let meta = metadata::Metadata::find(text);
-        Ok(AwsAuth { doc, meta })
+        Ok(AwsAuth { doc })
     }
 
     /// Upserts a `mapRoles` entry; returns the core's `Change[]` as JSON.
@@ -190,13 +186,13 @@ impl AwsAuth {
     /// `metadata.name` of the ConfigMap edited (`aws-auth`).
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
-        self.meta.name.clone()
+        self.doc.name().unwrap_or("aws-auth").to_string()
     }
 
     /// `metadata.namespace` of the ConfigMap edited, if the manifest gives one.
     #[wasm_bindgen(getter)]
     pub fn namespace(&self) -> Option<String> {
-        self.meta.namespace.clone()
+        self.doc.namespace()
     }
 }
 
