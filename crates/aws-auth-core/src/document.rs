@@ -268,32 +268,30 @@ impl AwsAuth {
         let mut updates: Vec<(DataKey, Vec<Piece>)> = Vec::new();
         // Per changed key: the values every entry must read back as, and for a plain block
         // list the new or changed ranges that alone need checking.
-        let mut expected: Vec<(DataKey, Vec<Values>, Option<RangeChecks>)> = Vec::new();
+        let mut expected: Vec<(DataKey, Option<RangeChecks>)> = Vec::new();
         for (key, editor) in editors.iter().filter(|(_, e)| e.is_changed()) {
             let (pieces, checks) = editor.written();
-            let checks = checks.zip(editor.dash_col());
-            // The whole list's values are only needed where the ranges cannot be checked alone
-            // (and in debug builds, which check both ways).
-            let want = if checks.is_none() || cfg!(debug_assertions) {
-                editor.final_values()
-            } else {
-                Vec::new()
-            };
             updates.push((*key, pieces));
-            expected.push((*key, want, checks));
+            expected.push((*key, checks.zip(editor.dash_col())));
         }
         updates.sort_by_key(|(k, _)| *k);
-        drop(editors);
         let next = self.with_updates(&updates)?;
-        for (key, want, checks) in expected {
+        for (key, checks) in expected {
             let Some(section) = next.section(key) else {
                 return Err(not_read_back(key));
+            };
+            // The values of the whole list, only where the ranges cannot be checked alone.
+            let want = || {
+                editors
+                    .get(&key)
+                    .map(ListEditor::final_values)
+                    .unwrap_or_default()
             };
             let quick = checks.and_then(|(checks, dash_col)| {
                 verify_ranges(key, &section.text, &checks, dash_col)
             });
             debug_assert!(
-                quick.is_none() || full_read_back(&next, key, &want),
+                quick != Some(true) || full_read_back(&next, key, &want()),
                 "the range check passed but the whole {key} does not read back"
             );
             match quick {
@@ -303,7 +301,7 @@ impl AwsAuth {
                 None => {}
             }
             // The written text must read back as exactly the entries the edits decided on ...
-            if !full_read_back(&next, key, &want) {
+            if !full_read_back(&next, key, &want()) {
                 return Err(not_read_back(key));
             }
             // ... and add no error.
@@ -312,6 +310,7 @@ impl AwsAuth {
                 return Err(Error::WouldBreak(added));
             }
         }
+        drop(editors);
         *self = next;
         Ok(changes)
     }

@@ -141,3 +141,19 @@ fn r_json_escapes_go_yaml_rejects_fail_the_key() {
     let ok = r#"[{"rolearn":"arn:aws:iam::111122223333:role/a","username":"a\tb\u00e9"}]"#;
     assert!(errors(&[("mapRoles", ok)]).is_empty());
 }
+
+/// A group that starts with `-` (`- -dash`): the list's own `-` is the one before the item, not
+/// the item's first character. Found by the property tests: the groups were rewritten from
+/// the wrong column (and the read-back check refused the edit).
+#[test]
+fn r_group_starting_with_a_dash() {
+    let text = "data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/r0\n      username: a\n      groups:\n      - -dash\n";
+    let mut auth = aws_auth_core::AwsAuth::parse(text).unwrap();
+    let up = aws_auth_core::Upsert::new("arn:aws:iam::111122223333:role/r0", "a", ["a"]);
+    auth.apply(
+        &[aws_auth_core::Edit::UpsertRole(up)],
+        &aws_auth_core::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(auth.to_string(), text.replace("- -dash", "- a"));
+}

@@ -292,7 +292,8 @@ fn close(open: Open, end_event_end: usize, text: &str) -> Node {
             // item's content; always use the `-`.
             let (start, col) = match items.first() {
                 Some(first) if !flow => {
-                    let dash = text[..=first.start.min(text.len().saturating_sub(1))]
+                    // Strictly before the item: a plain item may itself start with `-`.
+                    let dash = text[..first.start.min(text.len())]
                         .rfind('-')
                         .unwrap_or(start);
                     let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
