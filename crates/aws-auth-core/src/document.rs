@@ -391,34 +391,44 @@ impl AwsAuth {
                 name,
                 located,
             } => {
-                let mut out = text.clone();
-                // Where the keys are in `out`: the stored positions hold until the first write.
-                let mut current: Option<Box<Located>> = located.clone();
-                for ((key, pieces), (_, new)) in updates.iter().zip(&texts) {
+                // The text so far (`None`: still the original) and where its keys are.
+                let mut out: Option<String> = None;
+                let mut current: Option<Box<Located>> = None;
+                for (i, ((key, pieces), (_, new))) in updates.iter().zip(&texts).enumerate() {
                     let old = self.key_text(*key).unwrap_or_default();
-                    let site = match current.take() {
-                        Some(l) => l,
-                        None => Box::new(locate(&out, name)?),
+                    let base: &str = out.as_deref().unwrap_or(text);
+                    let fresh;
+                    // The stored positions hold until the first write.
+                    let site: &Located = match (&current, located) {
+                        (Some(l), _) => l,
+                        (None, Some(l)) if i == 0 => l,
+                        _ => {
+                            fresh = locate(base, name)?;
+                            &fresh
+                        }
                     };
-                    match write_key(&out, &site, *key, old, pieces, new) {
+                    match write_key(base, site, *key, old, pieces, new) {
                         None => return Err(not_read_back(*key)),
                         // Checked already by decoding the value again.
-                        Some(Written::Spliced(text)) => out = text,
-                        Some(Written::Rewritten(text)) => {
-                            out = text;
+                        Some(Written::Spliced(written)) => {
+                            out = Some(written);
+                            current = None;
+                        }
+                        Some(Written::Rewritten(written)) => {
                             // The manifest must read back with exactly the new value.
-                            let after = locate(&out, name)?;
+                            let after = locate(&written, name)?;
                             if after.key(key.as_str()).and_then(|s| s.value.as_str())
                                 != Some(new.as_str())
                             {
                                 return Err(not_read_back(*key));
                             }
+                            out = Some(written);
                             current = Some(Box::new(after));
                         }
                     }
                 }
                 Source::Manifest {
-                    text: out,
+                    text: out.unwrap_or_else(|| text.clone()),
                     name: name.clone(),
                     located: current,
                 }

@@ -5,9 +5,10 @@ use crate::error::Error;
 use crate::model::DataKey;
 use crate::quoted::quoted;
 use crate::validate::{Code, Diagnostic, diagnostic};
+use crate::yaml::masked::parse_manifest;
 use crate::yaml::raw_value::{Piece, RawValue, render_value};
 use crate::yaml::scalar::double_quoted;
-use crate::yaml::tree::{Node, NodeKind, parse_stream};
+use crate::yaml::tree::{Node, NodeKind};
 
 /// Where the data keys are in the manifest text.
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ impl Located {
 /// # Errors
 /// Syntax errors, no such ConfigMap, `data` that is not a mapping.
 pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
-    let docs = parse_stream(text).map_err(|e| Error::ManifestSyntax {
+    let docs = parse_manifest(text).map_err(|e| Error::ManifestSyntax {
         line: e.line,
         column: e.column,
         message: e.message,
