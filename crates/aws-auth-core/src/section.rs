@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
 use crate::validate::Code;
 use crate::yaml::scalar::{Resolved, resolve_plain};
-use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, parse_stream};
+use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag, parse_stream};
 
 /// One key's text, parsed on first use: its layout and entries, or why the authenticator drops
 /// the whole key. An edit that only appends or changes entries it has verified does not pay
@@ -180,7 +180,7 @@ impl Entry {
     /// Whether the entry uses YAML features the editor does not rewrite (aliases, tags, anchors).
     pub fn is_opaque(&self) -> bool {
         fn opaque(n: &Node) -> bool {
-            n.tagged
+            n.tag != Tag::None
                 || match &n.kind {
                     NodeKind::Alias => true,
                     NodeKind::Scalar { .. } => false,
@@ -694,7 +694,7 @@ fn same_key(a: &Node, b: &Node) -> bool {
         return false;
     };
     let plain_string = |n: &Node, v: &str| {
-        !n.tagged
+        !n.tag.forces_string()
             && (n.scalar_style() != Some(ScalarStyle::Plain) || resolve_plain(v) == Resolved::Str)
     };
     if plain_string(a, x) && plain_string(b, y) {
@@ -705,7 +705,7 @@ fn same_key(a: &Node, b: &Node) -> bool {
 
 /// `~`, `null`, an empty value: a plain null.
 fn is_plain_null(n: &Node) -> bool {
-    matches!(&n.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if !n.tagged && resolve_plain(value) == Resolved::Null)
+    matches!(&n.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if !n.tag.forces_string() && resolve_plain(value) == Resolved::Null)
 }
 
 fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem> {
@@ -713,7 +713,7 @@ fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem>
         NodeKind::Scalar {
             value,
             style: ScalarStyle::Plain,
-        } if !n.tagged => {
+        } if !n.tag.forces_string() => {
             let special = matches!(
                 value.as_str(),
                 ".inf"
@@ -885,7 +885,7 @@ pub(crate) fn resolve_node(n: &Node) -> Option<Value> {
 fn to_json(n: &Node) -> Option<Value> {
     Some(match &n.kind {
         NodeKind::Scalar { value, style } => {
-            if *style != ScalarStyle::Plain || n.tagged {
+            if *style != ScalarStyle::Plain || n.tag.forces_string() {
                 return Some(Value::String(value.clone()));
             }
             match resolve_plain(value) {

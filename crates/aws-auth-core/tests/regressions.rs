@@ -157,3 +157,26 @@ fn r_group_starting_with_a_dash() {
     .unwrap();
     assert_eq!(auth.to_string(), text.replace("- -dash", "- a"));
 }
+
+/// Tags and aliases are read as go-yaml v2 reads them (found by the differential suite).
+#[test]
+fn r_tags_and_aliases_read_like_go_yaml() {
+    let auth = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/a\n  username: !!binary YWJj\n  groups: [!!str yes, !!int 5, !foo bar]\n- &e {rolearn: arn:aws:iam::111122223333:role/b, username: b, groups: [g]}\n- <<: *e\n  rolearn: arn:aws:iam::111122223333:role/c\n",
+    );
+    let m = auth.mappings();
+    assert_eq!(m.roles[0].username.as_deref(), Some("abc"));
+    assert_eq!(
+        m.roles[0].groups.as_deref(),
+        Some(&["yes".to_string(), String::new(), "bar".to_string()][..])
+    );
+    assert_eq!(
+        m.roles[2].rolearn.as_deref(),
+        Some("arn:aws:iam::111122223333:role/c")
+    );
+    assert_eq!(
+        m.roles[2].username.as_deref(),
+        Some("b"),
+        "merged from the anchor"
+    );
+}

@@ -964,15 +964,6 @@ fn pending_gap(data: &[(String, String)], found: &[String]) -> Option<&'static s
     {
         return Some("flow-dash");
     }
-    // The tree keeps only `tagged: bool`: `!!int 5` in a string field is a number to go-yaml,
-    // `!!binary` is decoded; needs the tag's name.
-    if any(&|v| v.contains("!!")) {
-        return Some("tags");
-    }
-    // Aliases and merge keys are not resolved by the tree (`- *e`, `<<: *e`, `groups: *g`).
-    if any(&|v| v.contains('&') && v.contains('*')) {
-        return Some("aliases");
-    }
     None
 }
 

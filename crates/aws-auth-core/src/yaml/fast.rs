@@ -7,7 +7,7 @@
 //! (`tests::agrees_with_the_general_parser` and the property tests) holds the two together.
 
 use super::raw_value::unescape;
-use super::tree::{Node, NodeKind, ScalarStyle};
+use super::tree::{Node, NodeKind, ScalarStyle, Tag};
 
 /// The root node of `text`, or `None` when the text is not in the fast path's shape.
 pub(crate) fn parse_block_list(text: &str) -> Option<Node> {
@@ -157,7 +157,7 @@ impl Parser<'_> {
                         end,
                         line: k0.line,
                         col: k0.col,
-                        tagged: false,
+                        tag: Tag::None,
                         kind: NodeKind::Map { pairs, flow: false },
                     };
                     return Some((node, next_row));
@@ -282,7 +282,7 @@ fn seq_node(dash: usize, line: usize, col: usize, items: Vec<Node>) -> Node {
         end,
         line,
         col,
-        tagged: false,
+        tag: Tag::None,
         kind: NodeKind::Seq { items, flow: false },
     }
 }
@@ -300,7 +300,7 @@ fn scalar_node(
         end,
         line,
         col,
-        tagged: false,
+        tag: Tag::None,
         kind: NodeKind::Scalar { value, style },
     }
 }

@@ -258,7 +258,7 @@ mod tests {
 
     /// The first difference between two trees, short enough to read.
     fn diff(a: &Node, b: &Node, path: &str) -> Option<String> {
-        let head = |n: &Node| (n.start, n.end, n.line, n.col, n.tagged);
+        let head = |n: &Node| (n.start, n.end, n.line, n.col, n.tag);
         if head(a) != head(b) {
             return Some(format!("{path}: {:?} vs {:?}", head(a), head(b)));
         }

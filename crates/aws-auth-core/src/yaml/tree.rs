@@ -27,9 +27,29 @@ pub(crate) struct Node {
     pub line: usize,
     /// 0-based column (in characters) of `start`.
     pub col: usize,
-    /// Whether an explicit tag (`!!str`, `!foo`) was written on the node.
-    pub tagged: bool,
+    /// An explicit tag, or an alias copy: the editor never rewrites such a node.
+    pub tag: Tag,
     pub kind: NodeKind,
+}
+
+/// What an explicit tag (or an alias) means for reading the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    None,
+    /// `!!str`, and `!!binary` (already decoded): a string whatever it looks like.
+    Str,
+    /// Any other tag: read as if untagged (go-yaml ignores unknown tags; `!!int 5` is the plain
+    /// `5`, which resolves the same way).
+    Other,
+    /// A copy of an anchored node made for an alias (`*name`).
+    Aliased,
+}
+
+impl Tag {
+    /// Whether the node reads as a string whatever its text looks like.
+    pub fn forces_string(self) -> bool {
+        self == Tag::Str
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +148,7 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
         stack: Vec::new(),
         docs: Vec::new(),
         current: None,
+        anchors: std::collections::HashMap::new(),
     };
     let mut parser = Parser::new_from_str(text);
     for item in &mut parser {
@@ -148,7 +169,8 @@ enum Open {
         start: usize,
         line: usize,
         col: usize,
-        tagged: bool,
+        tag: Tag,
+        anchor: usize,
         flow: bool,
         items: Vec<Node>,
     },
@@ -156,7 +178,8 @@ enum Open {
         start: usize,
         line: usize,
         col: usize,
-        tagged: bool,
+        tag: Tag,
+        anchor: usize,
         flow: bool,
         pairs: Vec<(Node, Node)>,
         key: Option<Node>,
@@ -168,6 +191,8 @@ struct Builder<'a, 'b> {
     stack: Vec<Open>,
     docs: Vec<Document>,
     current: Option<Node>,
+    /// Anchored nodes by the parser's anchor id, for aliases.
+    anchors: std::collections::HashMap<usize, Node>,
 }
 
 impl Builder<'_, '_> {
@@ -184,17 +209,25 @@ impl Builder<'_, '_> {
                 let root = self.current.take();
                 self.docs.push(Document { root });
             }
-            Event::Alias(_) => {
-                self.attach(Node {
-                    start,
-                    end,
-                    line,
-                    col,
-                    tagged: false,
-                    kind: NodeKind::Alias,
-                });
+            Event::Alias(id) => {
+                // A copy of the anchored node, as go-yaml reads it; marked so it is never rewritten.
+                let node = match self.anchors.get(&id) {
+                    Some(anchored) => Node {
+                        tag: Tag::Aliased,
+                        ..anchored.clone()
+                    },
+                    None => Node {
+                        start,
+                        end,
+                        line,
+                        col,
+                        tag: Tag::None,
+                        kind: NodeKind::Alias,
+                    },
+                };
+                self.attach(node);
             }
-            Event::Scalar(value, style, _, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 let style = match style {
                     ParserStyle::Plain => ScalarStyle::Plain,
                     ParserStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -214,38 +247,42 @@ impl Builder<'_, '_> {
                     }
                     ScalarStyle::Plain => end,
                 };
-                let kind = NodeKind::Scalar {
-                    value: value.into_owned(),
-                    style,
-                };
-                self.attach(Node {
+                let (tag, value, style) = read_tag(tag.as_deref(), value.into_owned(), style);
+                let kind = NodeKind::Scalar { value, style };
+                let node = Node {
                     start,
                     end,
                     line,
                     col,
-                    tagged: tag.is_some(),
+                    tag,
                     kind,
-                });
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.attach(node);
             }
-            Event::SequenceStart(_, tag) => {
+            Event::SequenceStart(anchor, tag) => {
                 let flow = self.offsets.text.as_bytes().get(start) == Some(&b'[');
                 self.stack.push(Open::Seq {
                     start,
                     line,
                     col,
-                    tagged: tag.is_some(),
+                    tag: if tag.is_some() { Tag::Other } else { Tag::None },
+                    anchor,
                     flow,
                     items: Vec::new(),
                 });
             }
-            Event::MappingStart(_, tag) => {
+            Event::MappingStart(anchor, tag) => {
                 let flow = self.offsets.text.as_bytes().get(start) == Some(&b'{');
                 let pairs = Vec::new();
                 self.stack.push(Open::Map {
                     start,
                     line,
                     col,
-                    tagged: tag.is_some(),
+                    tag: if tag.is_some() { Tag::Other } else { Tag::None },
+                    anchor,
                     flow,
                     pairs,
                     key: None,
@@ -253,7 +290,10 @@ impl Builder<'_, '_> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(open) = self.stack.pop() {
-                    let node = close(open, end, self.offsets.text);
+                    let (node, anchor) = close(open, end, self.offsets.text);
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
                     self.attach(node);
                 }
             }
@@ -273,13 +313,15 @@ impl Builder<'_, '_> {
     }
 }
 
-fn close(open: Open, end_event_end: usize, text: &str) -> Node {
+/// The finished collection and its anchor id (0: none).
+fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
     match open {
         Open::Seq {
             start,
             line,
             col,
-            tagged,
+            tag,
+            anchor,
             flow,
             items,
         } => {
@@ -301,20 +343,25 @@ fn close(open: Open, end_event_end: usize, text: &str) -> Node {
                 }
                 _ => (start, col),
             };
-            Node {
-                start,
-                end,
-                line,
-                col,
-                tagged,
-                kind: NodeKind::Seq { items, flow },
-            }
+            let kind = NodeKind::Seq { items, flow };
+            (
+                Node {
+                    start,
+                    end,
+                    line,
+                    col,
+                    tag,
+                    kind,
+                },
+                anchor,
+            )
         }
         Open::Map {
             start,
             line,
             col,
-            tagged,
+            tag,
+            anchor,
             flow,
             pairs,
             ..
@@ -324,14 +371,21 @@ fn close(open: Open, end_event_end: usize, text: &str) -> Node {
             } else {
                 pairs.last().map_or(start, |(_, v)| v.end)
             };
-            Node {
-                start,
-                end,
-                line,
-                col,
-                tagged,
-                kind: NodeKind::Map { pairs, flow },
-            }
+            let kind = NodeKind::Map {
+                pairs: merge_keys(pairs),
+                flow,
+            };
+            (
+                Node {
+                    start,
+                    end,
+                    line,
+                    col,
+                    tag,
+                    kind,
+                },
+                anchor,
+            )
         }
     }
 }
@@ -350,6 +404,104 @@ fn quoted_end(text: &str, start: usize, double: bool) -> Option<usize> {
         }
     }
     None
+}
+
+/// What a tag on a scalar means for reading it, as go-yaml v2 decodes into `interface{}`:
+/// `!!str` and `!!binary` (decoded) are strings; `!!int 5`, `!!bool`, `!!null`, `!!float` are
+/// the plain value; unknown tags are ignored.
+fn read_tag(
+    tag: Option<&saphyr_parser::Tag>,
+    value: String,
+    style: ScalarStyle,
+) -> (Tag, String, ScalarStyle) {
+    let Some(tag) = tag else {
+        return (Tag::None, value, style);
+    };
+    let core = matches!(tag.handle.as_str(), "!!" | "tag:yaml.org,2002:");
+    match (core, tag.suffix.as_str()) {
+        (true, "str") => (Tag::Str, value, style),
+        (true, "binary") => match decode_base64(&value) {
+            Some(decoded) => (Tag::Str, decoded, style),
+            None => (Tag::Str, value, style),
+        },
+        (true, "int" | "float" | "bool" | "null") => (Tag::Other, value, ScalarStyle::Plain),
+        _ => (Tag::Other, value, style),
+    }
+}
+
+/// Standard base64 (whitespace ignored) to UTF-8 text.
+fn decode_base64(s: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Expands YAML merge keys (`<<: *base`, `<<: [*a, *b]`) in place, as go-yaml v2 does: the
+/// merged pairs take the `<<` pair's position, so later keys override them.
+fn merge_keys(pairs: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| {
+        k.as_str() == Some("<<")
+            && k.scalar_style() == Some(ScalarStyle::Plain)
+            && k.tag == Tag::None
+    };
+    if !pairs
+        .iter()
+        .any(|(k, v)| is_merge(k) && v.tag == Tag::Aliased)
+    {
+        return pairs;
+    }
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if !is_merge(&k) {
+            out.push((k, v));
+            continue;
+        }
+        let sources: Vec<Node> = match v.kind {
+            NodeKind::Map { .. } => vec![v],
+            NodeKind::Seq { items, .. } => items,
+            _ => {
+                out.push((k, v));
+                continue;
+            }
+        };
+        for source in sources {
+            if let NodeKind::Map { pairs, .. } = source.kind {
+                // Marked as alias copies: an entry built from them is never rewritten.
+                out.extend(pairs.into_iter().map(|(k, v)| {
+                    (
+                        Node {
+                            tag: Tag::Aliased,
+                            ..k
+                        },
+                        Node {
+                            tag: Tag::Aliased,
+                            ..v
+                        },
+                    )
+                }));
+            }
+        }
+    }
+    out
 }
 
 /// Moves a block scalar's end back from the next token to just after its last line break.
