@@ -250,6 +250,10 @@ impl AwsAuth {
                 }
                 let section = self.section(key).unwrap_or(&empty);
                 let parsed = match section.parsed() {
+                    Ok(p) if p.read_only => {
+                        let reason = "it uses a bare `-` as a flow list item, which the editor does not rewrite; quote it (\"-\")".to_string();
+                        return Err(Error::KeyNotEditable { key, reason });
+                    }
                     Ok(p) => p,
                     Err(problem) => return Err(not_editable(key, problem)),
                 };

@@ -180,3 +180,24 @@ fn r_tags_and_aliases_read_like_go_yaml() {
         "merged from the anchor"
     );
 }
+
+/// A bare `-` in a flow list is the string "-" to go-yaml v2 (YAML 1.2 rejects it): read, never
+/// edited (found by the differential suite).
+#[test]
+fn r_flow_dash_is_read_not_edited() {
+    let text = "[{\"rolearn\": \"arn:aws:iam::111122223333:role/a\", \"groups\": [-, x]}]";
+    let mut auth = roles(text);
+    assert_eq!(
+        auth.mappings().roles[0].groups.as_deref(),
+        Some(&["-".to_string(), "x".to_string()][..])
+    );
+    assert!(errors(&[("mapRoles", text)]).is_empty());
+    let up = aws_auth_core::Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    let err = auth
+        .apply(
+            &[aws_auth_core::Edit::UpsertRole(up)],
+            &aws_auth_core::Options::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "key-not-editable");
+}

@@ -942,31 +942,6 @@ fn compare_edit(before: &Value, after: &Value, edit: &Edit) -> Vec<String> {
     out
 }
 
-/// Gaps whose fix belongs to the YAML layer (`crates/aws-auth-core/src/yaml/`, being reworked
-/// separately), not to `section.rs`/`validate.rs`. NOT accepted differences: each is a bug to
-/// fix there, after which its line here must go. A data map that disagrees and shows the
-/// feature is counted and printed under its gap instead of failing the test.
-fn pending_gap(data: &[(String, String)], found: &[String]) -> Option<&'static str> {
-    if found.is_empty() {
-        return None;
-    }
-    let any = |f: &dyn Fn(&str) -> bool| data.iter().any(|(_, v)| f(v));
-    // go-yaml v2 starts a plain scalar with `-` before a flow indicator (`[-, a]` is `["-",
-    // "a"]`); saphyr-parser (YAML 1.2) rejects it.
-    if found
-        .iter()
-        .any(|f| f.contains("plain scalar cannot start with '-'"))
-        || any(&|v| {
-            ["[-,", "[-]", ", -,", ", -]", ": -,", ": -}"]
-                .iter()
-                .any(|p| v.contains(p))
-        })
-    {
-        return Some("flow-dash");
-    }
-    None
-}
-
 fn panic_text(e: &Box<dyn std::any::Any + Send>) -> String {
     e.downcast_ref::<String>()
         .cloned()
@@ -1066,7 +1041,6 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
 
     let mut disagreements: Vec<String> = panics;
     let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut pending: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, (input, result)) in inputs.iter().zip(&results).enumerate() {
         assert_eq!(result["label"], json!(i.to_string()));
         assert!(
@@ -1080,19 +1054,16 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
             None => input.label.split(' ').next().unwrap(),
         };
         *per_source.entry(source).or_default() += 1;
-        let mut found = std::panic::catch_unwind(|| {
+        let found = std::panic::catch_unwind(|| {
             let auth = AwsAuth::from_data(input.data.clone());
             compare(&auth, result)
         })
         .unwrap_or_else(|e| vec![format!("our core panics: {}", panic_text(&e))]);
-        if let Some((from, edit)) = &input.edit {
-            found.extend(compare_edit(&results[*from], result, edit));
-        }
-        if let Some(gap) = pending_gap(&input.data, &found) {
-            *pending.entry(gap).or_default() += 1;
-            continue;
-        }
-        for f in found {
+        let edit_found = match &input.edit {
+            Some((from, edit)) => compare_edit(&results[*from], result, edit),
+            None => Vec::new(),
+        };
+        for f in found.into_iter().chain(edit_found) {
             disagreements.push(format!(
                 "{}\n    data: {}\n    {f}",
                 input.label,
@@ -1112,13 +1083,6 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
         disagreements.len(),
         started.elapsed()
     );
-    if !pending.is_empty() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "differential: NOT YET FIXED (in the YAML layer, src/yaml/): data maps that disagree \
-             only through a pending gap: {pending:?}"
-        );
-    }
     for s in &skipped {
         let _ = writeln!(std::io::stderr(), "  skipped: {s}");
     }
