@@ -416,47 +416,52 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
             }
         })
         .collect();
-    let mut role = RoleMapping::default();
-    let mut user = UserMapping::default();
     let arn = decode_string(
         &decode_order(&fields, Known::Arn),
         &mut issues,
         Code::WrongType,
         "the entry is dropped",
     );
-    role.rolearn.clone_from(&arn);
-    user.userarn = arn;
-    let u = decode_string(
+    let username = decode_string(
         &decode_order(&fields, Known::Username),
         &mut issues,
         Code::IgnoredValue,
         "the authenticator uses an empty username",
     );
-    role.username.clone_from(&u);
-    user.username = u;
-    let u = decode_string(
+    let userid = decode_string(
         &decode_order(&fields, Known::Userid),
         &mut issues,
         Code::IgnoredValue,
         "the authenticator ignores it",
     );
-    role.userid.clone_from(&u);
-    user.userid = u;
-    let g = decode_groups(&decode_order(&fields, Known::Groups), &mut issues);
-    role.groups.clone_from(&g);
-    user.groups = g;
-    if key == DataKey::MapRoles {
-        role.sso = decode_sso(&decode_order(&fields, Known::Sso), &mut issues);
-    }
-    for f in fields.iter().filter(|f| f.name == Known::Other) {
-        let value = to_json(&f.value).unwrap_or(Value::Null);
-        role.extra.insert(f.key_text.clone(), value.clone());
-        user.extra.insert(f.key_text.clone(), value);
-    }
-    let value = if key == DataKey::MapRoles {
-        EntryValue::Role(role)
+    let groups = decode_groups(&decode_order(&fields, Known::Groups), &mut issues);
+    let sso = if key == DataKey::MapRoles {
+        decode_sso(&decode_order(&fields, Known::Sso), &mut issues)
     } else {
-        EntryValue::User(user)
+        None
+    };
+    let extra: Map<String, Value> = fields
+        .iter()
+        .filter(|f| f.name == Known::Other)
+        .map(|f| (f.key_text.clone(), to_json(&f.value).unwrap_or(Value::Null)))
+        .collect();
+    let value = if key == DataKey::MapRoles {
+        EntryValue::Role(RoleMapping {
+            rolearn: arn,
+            sso,
+            username,
+            groups,
+            userid,
+            extra,
+        })
+    } else {
+        EntryValue::User(UserMapping {
+            userarn: arn,
+            username,
+            groups,
+            userid,
+            extra,
+        })
     };
     (value, fields, issues)
 }
@@ -506,7 +511,15 @@ fn fold(name: &str) -> String {
 }
 
 fn known_field(key: DataKey, name: &str) -> Known {
-    match (key, fold(name).as_str()) {
+    // The usual spellings need no folding (and no allocation).
+    let folded;
+    let name = if name.bytes().all(|b| b.is_ascii_lowercase()) {
+        name
+    } else {
+        folded = fold(name);
+        folded.as_str()
+    };
+    match (key, name) {
         (DataKey::MapRoles, "rolearn") | (DataKey::MapUsers, "userarn") => Known::Arn,
         (DataKey::MapRoles, "sso") => Known::Sso,
         (_, "username") => Known::Username,
