@@ -440,11 +440,11 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
     } else {
         None
     };
-    let extra: Map<String, Value> = fields
-        .iter()
-        .filter(|f| f.name == Known::Other)
-        .map(|f| (f.key_text.clone(), to_json(&f.value).unwrap_or(Value::Null)))
-        .collect();
+    // One insert at a time: collecting would pull a sort into the wasm build.
+    let mut extra = Map::new();
+    for f in fields.iter().filter(|f| f.name == Known::Other) {
+        extra.insert(f.key_text.clone(), to_json(&f.value).unwrap_or(Value::Null));
+    }
     let value = if key == DataKey::MapRoles {
         EntryValue::Role(RoleMapping {
             rolearn: arn,

@@ -148,7 +148,7 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
         stack: Vec::new(),
         docs: Vec::new(),
         current: None,
-        anchors: std::collections::HashMap::new(),
+        anchors: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     for item in &mut parser {
@@ -191,8 +191,8 @@ struct Builder<'a, 'b> {
     stack: Vec<Open>,
     docs: Vec<Document>,
     current: Option<Node>,
-    /// Anchored nodes by the parser's anchor id, for aliases.
-    anchors: std::collections::HashMap<usize, Node>,
+    /// Anchored nodes with the parser's anchor id, for aliases (a handful at most: a list).
+    anchors: Vec<(usize, Node)>,
 }
 
 impl Builder<'_, '_> {
@@ -211,8 +211,8 @@ impl Builder<'_, '_> {
             }
             Event::Alias(id) => {
                 // A copy of the anchored node, as go-yaml reads it; marked so it is never rewritten.
-                let node = match self.anchors.get(&id) {
-                    Some(anchored) => Node {
+                let node = match self.anchors.iter().rev().find(|(a, _)| *a == id) {
+                    Some((_, anchored)) => Node {
                         tag: Tag::Aliased,
                         ..anchored.clone()
                     },
@@ -258,7 +258,7 @@ impl Builder<'_, '_> {
                     kind,
                 };
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.push((anchor, node.clone()));
                 }
                 self.attach(node);
             }
@@ -292,7 +292,7 @@ impl Builder<'_, '_> {
                 if let Some(open) = self.stack.pop() {
                     let (node, anchor) = close(open, end, self.offsets.text);
                     if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.push((anchor, node.clone()));
                     }
                     self.attach(node);
                 }
@@ -429,7 +429,7 @@ fn read_tag(
     }
 }
 
-/// Standard base64 (whitespace ignored) to UTF-8 text.
+/// Standard base64 (whitespace ignored) to ASCII text.
 fn decode_base64(s: &str) -> Option<String> {
     let mut bits: u32 = 0;
     let mut count = 0;
@@ -452,7 +452,11 @@ fn decode_base64(s: &str) -> Option<String> {
             bits &= (1 << count) - 1;
         }
     }
-    String::from_utf8(out).ok()
+    // ASCII only: enough for the text fields of aws-auth, and keeps a UTF-8 validator out of
+    // the wasm build; other binary content is left as written.
+    out.iter()
+        .all(u8::is_ascii)
+        .then(|| out.into_iter().map(char::from).collect())
 }
 
 /// Expands YAML merge keys (`<<: *base`, `<<: [*a, *b]`) in place, as go-yaml v2 does: the
