@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,67 +20,11 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use test_cluster::{RequestCounts, TestCluster, User};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+mod common;
+use common::{BIN, NODE_ROLE, Run, aws_auth, command};
+
 const NS: &str = "kube-system";
-const NODE_ROLE: &str =
-    "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6";
 const A_USER: &str = "arn:aws:iam::555555555555:user/a-user";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    fn from(out: Output, elapsed: Duration) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-            elapsed,
-        }
-    }
-
-    #[track_caller]
-    fn ok(&self) -> &Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Exit 1 with exactly one stderr line, an `error: ` line.
-    #[track_caller]
-    fn one_error(&self) -> &str {
-        assert_eq!(self.code, 1, "stderr: {}", self.stderr);
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "one stderr line: {}", self.stderr);
-        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
-        lines[0]
-    }
-}
-
-fn command(kubeconfig: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .env_remove("KUBECONFIG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
-}
-
-fn aws_auth(kubeconfig: &Path, args: &[&str]) -> Run {
-    let start = Instant::now();
-    let out = command(kubeconfig, args).output().unwrap();
-    Run::from(out, start.elapsed())
-}
 
 fn shared() -> &'static TestCluster {
     TestCluster::shared().unwrap()

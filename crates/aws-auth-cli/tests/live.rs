@@ -3,35 +3,12 @@
 //! They always run: a skipped test would count as passing. The first run builds the API
 //! server (minutes); later runs use the cached binary.
 
-use std::path::Path;
-use std::process::Command;
-
 use test_cluster::{TestCluster, User};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
-const NODE_ROLE: &str =
-    "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn aws_auth(kubeconfig: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .env_remove("KUBECONFIG")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
+mod common;
+use common::{BIN, NODE_ROLE, aws_auth};
+use std::path::Path;
+use std::process::Command;
 
 fn upsert_node_role() -> Vec<&'static str> {
     vec![

@@ -1,0 +1,70 @@
+//! What the live-cluster test binaries (`live.rs`, `e2e.rs`) share: running `aws-auth` against
+//! a kubeconfig and reading what it did.
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+pub const NODE_ROLE: &str =
+    "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6";
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn from(out: Output, elapsed: Duration) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+            elapsed,
+        }
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        assert_eq!(
+            self.code, 0,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Exit 1 with exactly one stderr line, an `error: ` line.
+    #[track_caller]
+    pub fn one_error(&self) -> &str {
+        assert_eq!(self.code, 1, "stderr: {}", self.stderr);
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one stderr line: {}", self.stderr);
+        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
+        lines[0]
+    }
+}
+
+/// `aws-auth ARGS --kubeconfig KUBECONFIG`, ignoring the environment's `KUBECONFIG`.
+pub fn command(kubeconfig: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Runs `aws-auth` against a cluster and collects what it printed.
+pub fn aws_auth(kubeconfig: &Path, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let out = command(kubeconfig, args).output().unwrap();
+    Run::from(out, start.elapsed())
+}
