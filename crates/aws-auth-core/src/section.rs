@@ -722,6 +722,13 @@ pub(crate) fn quote_flow_dashes(text: &str) -> Option<String> {
 /// What go-yaml rejects before parsing anything: a tab in indentation (on any line, blank and
 /// comment lines included) and characters YAML does not allow.
 fn reject_unreadable(text: &str) -> Result<(), KeyProblem> {
+    // The usual text (printable ASCII, no tabs) needs no look at each line.
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\r')
+    {
+        return Ok(());
+    }
     for (i, line) in text.split('\n').enumerate() {
         let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t', '-']).len()];
         if let Some(col) = indent.find('\t') {
