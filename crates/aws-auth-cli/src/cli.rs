@@ -103,6 +103,13 @@ pub struct WriteArgs {
     /// Allow a write that leaves no entry granting system:masters (locks administrators out).
     #[arg(long)]
     pub allow_lockout: bool,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+}
+
+/// Retries of live-cluster requests (the Go tool's flags and defaults).
+#[derive(Debug, Clone, Args)]
+pub struct RetryArgs {
     /// Retry on failure with exponential backoff
     #[arg(long)]
     pub retry: bool,
@@ -218,9 +225,8 @@ pub struct GetArgs {
     /// Output format. Example: -o json
     #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Retry on failure with exponential backoff
-    #[arg(long)]
-    pub retry: bool,
+    #[command(flatten)]
+    pub retry: RetryArgs,
     #[command(flatten)]
     pub target: TargetArgs,
 }
@@ -231,6 +237,8 @@ pub struct ValidateArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub retry: RetryArgs,
     #[command(flatten)]
     pub target: TargetArgs,
 }

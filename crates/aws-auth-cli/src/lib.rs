@@ -126,7 +126,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     }
                     f.doc.mappings()
                 }
-                None => live::read(&a.target, a.retry)?
+                None => live::read(&a.target, &a.retry)?
                     .map(|d| d.mappings())
                     .unwrap_or_default(),
             };
@@ -139,7 +139,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     let f = file::LocalFile::read(path, &a.target.name)?;
                     (f.label.clone(), Some(f.doc))
                 }
-                None => (live::label(&a.target)?, live::read(&a.target, false)?),
+                None => (live::label(&a.target)?, live::read(&a.target, &a.retry)?),
             };
             let Some(doc) = doc else {
                 eprintln!("{label} does not exist");

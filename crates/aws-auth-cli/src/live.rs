@@ -8,7 +8,7 @@ use aws_auth_kube::{AwsAuthClient, RetryPolicy};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
-use crate::cli::{TargetArgs, WriteArgs};
+use crate::cli::{RetryArgs, TargetArgs, WriteArgs};
 use crate::{out, render, report};
 
 /// How long connecting (TCP and TLS handshake) may take.
@@ -88,25 +88,25 @@ async fn client(t: &TargetArgs) -> Result<AwsAuthClient> {
 }
 
 /// Reads the ConfigMap (`None`: it does not exist).
-pub fn read(t: &TargetArgs, retry: bool) -> Result<Option<AwsAuth>> {
+pub fn read(t: &TargetArgs, retry: &RetryArgs) -> Result<Option<AwsAuth>> {
     runtime()?.block_on(async {
         let c = client(t).await?;
-        let policy = RetryPolicy {
-            enabled: retry,
-            ..RetryPolicy::default()
-        };
-        Ok(c.read_with(&policy).await?)
+        Ok(c.read_with(&policy(retry)).await?)
     })
+}
+
+fn policy(r: &RetryArgs) -> RetryPolicy {
+    RetryPolicy {
+        enabled: r.retry,
+        max_count: r.retry_max_count,
+        min: r.retry_min_time,
+        max: r.retry_max_time,
+    }
 }
 
 /// Applies edits to the live ConfigMap and reports.
 pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -> Result<()> {
-    let policy = RetryPolicy {
-        enabled: w.retry,
-        max_count: w.retry_max_count,
-        min: w.retry_min_time,
-        max: w.retry_max_time,
-    };
+    let policy = policy(&w.retry);
     let outcome = runtime()?.block_on(async {
         let c = client(t).await?;
         let r = if w.dry_run {

@@ -81,8 +81,10 @@ pub fn diff(label: &str, before: &[(String, String)], after: &[(String, String)]
             continue;
         }
         let diff = similar::TextDiff::from_lines(&old, &new);
-        let a = format!("a/{label}/data/{key}");
-        let b = format!("b/{label}/data/{key}");
+        // `a/` + an absolute path would read `a//tmp/...`.
+        let path = label.trim_start_matches('/');
+        let a = format!("a/{path}/data/{key}");
+        let b = format!("b/{path}/data/{key}");
         let text = diff
             .unified_diff()
             .context_radius(3)

@@ -381,6 +381,27 @@ mod get {
     use super::*;
 
     #[test]
+    fn takes_the_retry_flags_of_the_writing_commands() {
+        let d = TempDir::new();
+        let file = fixture("02-three-roles-simple.yaml").display().to_string();
+        let args = [
+            "get",
+            "--retry",
+            "--retry-max-count",
+            "3",
+            "--retry-min-time",
+            "50ms",
+            "--retry-max-time",
+            "1m30s",
+            "-f",
+            &file,
+        ];
+        let r = run(&d, &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("role/developer-role"));
+    }
+
+    #[test]
     fn json_shape_has_all_three_keys() {
         let d = TempDir::new();
         let r = run(
@@ -690,6 +711,21 @@ mod write {
 ";
         eqnice!(want, r.stdout);
         assert!(!fs::read_to_string(f).unwrap().contains("developer-role"));
+    }
+
+    #[test]
+    fn diff_header_of_an_absolute_path_has_one_slash() {
+        let d = TempDir::new();
+        let f = d.copy("02-three-roles-simple.yaml");
+        let path = f.display().to_string();
+        let arn = "arn:aws:iam::205930638578:role/developer-role";
+        let r = run(&d, &["remove", "--rolearn", arn, "-f", &path, "--diff"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let first = r.stdout.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!("--- a/{}/data/mapRoles", path.trim_start_matches('/'))
+        );
     }
 
     #[test]
