@@ -2,7 +2,6 @@
 //! edits without losing a byte it did not change.
 
 use crate::quoted::quoted;
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -241,11 +240,11 @@ impl AwsAuth {
     /// would add an error. On error nothing changes.
     pub fn apply(&mut self, edits: &[Edit], options: &Options) -> Result<Vec<Change>, Error> {
         let empty = read_section(DataKey::MapRoles, String::new());
-        let mut editors: HashMap<DataKey, ListEditor<'_>> = HashMap::new();
+        let mut editors = Editors(Vec::new());
         let mut changes = Vec::new();
         for edit in edits {
             for key in keys_of(edit) {
-                if editors.contains_key(&key) {
+                if editors.get(key).is_some() {
                     continue;
                 }
                 let section = self.section(key).unwrap_or(&empty);
@@ -258,14 +257,14 @@ impl AwsAuth {
                     Err(problem) => return Err(not_editable(key, problem)),
                 };
                 let prefer_flow = self.prefers_flow();
-                editors.insert(
+                editors.0.push((
                     key,
                     ListEditor::new(key, &section.text, parsed, prefer_flow),
-                );
+                ));
             }
             apply_one(edit, options, &mut editors, &mut changes)?;
         }
-        if !editors.values().any(ListEditor::is_changed) {
+        if editors.changed().next().is_none() {
             return Ok(changes);
         }
         self.check_lockout(&editors, options)?;
@@ -273,10 +272,10 @@ impl AwsAuth {
         // Per changed key: the values every entry must read back as, and for a plain block
         // list the new or changed ranges that alone need checking.
         let mut expected: Vec<(DataKey, Option<RangeChecks>)> = Vec::new();
-        for (key, editor) in editors.iter().filter(|(_, e)| e.is_changed()) {
+        for (key, editor) in editors.changed() {
             let (pieces, checks) = editor.written();
-            updates.push((*key, pieces));
-            expected.push((*key, checks.zip(editor.dash_col())));
+            updates.push((key, pieces));
+            expected.push((key, checks.zip(editor.dash_col())));
         }
         updates.sort_by_key(|(k, _)| *k);
         let next = self.with_updates(&updates)?;
@@ -287,7 +286,7 @@ impl AwsAuth {
             // The values of the whole list, only where the ranges cannot be checked alone.
             let want = || {
                 editors
-                    .get(&key)
+                    .get(key)
                     .map(ListEditor::final_values)
                     .unwrap_or_default()
             };
@@ -327,11 +326,7 @@ impl AwsAuth {
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers)
     }
 
-    fn check_lockout(
-        &self,
-        editors: &HashMap<DataKey, ListEditor<'_>>,
-        options: &Options,
-    ) -> Result<(), Error> {
+    fn check_lockout(&self, editors: &Editors<'_>, options: &Options) -> Result<(), Error> {
         if options.allow_lockout {
             return Ok(());
         }
@@ -350,7 +345,7 @@ impl AwsAuth {
                         .count()
                 });
             before += now;
-            after += match editors.get(&key) {
+            after += match editors.get(key) {
                 Some(editor) => editor.count_live(
                     |v| grants_masters(v.groups.as_deref()),
                     |e| grants_masters(e.groups()),
@@ -568,7 +563,7 @@ fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
 fn apply_one(
     edit: &Edit,
     options: &Options,
-    editors: &mut HashMap<DataKey, ListEditor<'_>>,
+    editors: &mut Editors<'_>,
     changes: &mut Vec<Change>,
 ) -> Result<(), Error> {
     let key = edit.key();
@@ -692,12 +687,31 @@ fn apply_one(
 }
 
 fn editor<'e, 'a>(
-    editors: &'e mut HashMap<DataKey, ListEditor<'a>>,
+    editors: &'e mut Editors<'a>,
     key: DataKey,
 ) -> Result<&'e mut ListEditor<'a>, Error> {
     editors
-        .get_mut(&key)
+        .0
+        .iter_mut()
+        .find(|(k, _)| *k == key)
+        .map(|(_, e)| e)
         .ok_or_else(|| Error::InvalidArgument(format!("{key} is not loaded")))
+}
+
+/// The editors of the keys one `apply` touches: three at most, so a list.
+struct Editors<'a>(Vec<(DataKey, ListEditor<'a>)>);
+
+impl<'a> Editors<'a> {
+    fn get(&self, key: DataKey) -> Option<&ListEditor<'a>> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, e)| e)
+    }
+
+    fn changed(&self) -> impl Iterator<Item = (DataKey, &ListEditor<'a>)> {
+        self.0
+            .iter()
+            .filter(|(_, e)| e.is_changed())
+            .map(|(k, e)| (*k, e))
+    }
 }
 
 fn report_removed(
@@ -733,14 +747,24 @@ pub(crate) fn materialise(old: &str, pieces: &[Piece]) -> String {
 
 /// Errors in `after` beyond those in `before`, counted per code and key.
 fn new_errors(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<Diagnostic> {
-    let mut budget: HashMap<(crate::validate::Code, Option<String>), usize> = HashMap::new();
+    // Errors are few: a list of (code, key) budgets is enough.
+    let mut budget: Vec<(crate::validate::Code, Option<&str>, usize)> = Vec::new();
     for d in before.iter().filter(|d| d.severity == Severity::Error) {
-        *budget.entry((d.code, d.key.clone())).or_default() += 1;
+        match budget
+            .iter_mut()
+            .find(|(c, k, _)| *c == d.code && *k == d.key.as_deref())
+        {
+            Some(slot) => slot.2 += 1,
+            None => budget.push((d.code, d.key.as_deref(), 1)),
+        }
     }
     let mut added = Vec::new();
     for d in after.iter().filter(|d| d.severity == Severity::Error) {
-        match budget.get_mut(&(d.code, d.key.clone())) {
-            Some(n) if *n > 0 => *n -= 1,
+        match budget
+            .iter_mut()
+            .find(|(c, k, _)| *c == d.code && *k == d.key.as_deref())
+        {
+            Some(slot) if slot.2 > 0 => slot.2 -= 1,
             _ => added.push(d.clone()),
         }
     }

@@ -11,7 +11,8 @@ use super::tree::{Node, NodeKind, ScalarStyle, Tag};
 
 /// The root node of `text`, or `None` when the text is not in the fast path's shape.
 pub(crate) fn parse_block_list(text: &str) -> Option<Node> {
-    if !text.is_ascii() || text.contains(['\r', '\t']) {
+    // Bytes, not chars: this scans the whole text, and byte loops stay tight in the wasm build.
+    if text.bytes().any(|b| b >= 0x80 || b == b'\r' || b == b'\t') {
         return None;
     }
     let lines = Lines::new(text);
@@ -253,7 +254,13 @@ impl Parser<'_> {
             }
             c if b"-?:,[]{}#&*!|>%@`".contains(&c) => return None,
             _ => {
-                let body = match s.find(" #") {
+                // A comment starts at ` #`; look for `#` first (rare) rather than the pair.
+                let comment = s
+                    .bytes()
+                    .enumerate()
+                    .find(|&(i, b)| b == b'#' && i > 0 && s.as_bytes()[i - 1] == b' ')
+                    .map(|(i, _)| i - 1);
+                let body = match comment {
                     Some(i) => &s[..i],
                     None => s,
                 };

@@ -36,10 +36,6 @@ struct Region {
 /// # Errors
 /// As [`parse_stream`] (syntax errors are always those of the original text).
 pub(crate) fn parse_manifest(text: &str) -> Result<Vec<Document>, SyntaxError> {
-    // The wasm build keeps its size budget (250 KiB) and parses the plain way.
-    if cfg!(target_arch = "wasm32") {
-        return parse_stream(text);
-    }
     match mask(text) {
         Some((masked, mut regions)) if !regions.is_empty() => match parse_stream(&masked) {
             Ok(mut docs) => {
@@ -59,7 +55,8 @@ pub(crate) fn parse_manifest(text: &str) -> Result<Vec<Document>, SyntaxError> {
 
 /// The masked text and its regions, or `None` where masking is not known to be safe.
 fn mask(text: &str) -> Option<(String, Vec<Region>)> {
-    if !text.is_ascii() || text.contains(['\t', '\r']) || text.len() < MIN_CONTENT {
+    // Byte loops throughout: they stay tight in the wasm build, char iterators do not.
+    if text.len() < MIN_CONTENT || text.bytes().any(|b| b >= 0x80 || b == b'\t' || b == b'\r') {
         return None;
     }
     let lines: Vec<(usize, &str)> = {
@@ -80,15 +77,14 @@ fn mask(text: &str) -> Option<(String, Vec<Region>)> {
         if !line_is_simple(line) {
             return None;
         }
-        let Some(parent) = literal_header(line) else {
+        let Some(parent) = line.contains('|').then(|| literal_header(line)).flatten() else {
             i += 1;
             continue;
         };
         // Content: lines indented deeper than the first content line's indentation `n > parent`,
         // or blank; it ends at the first less-indented non-blank line.
         let first = i + 1;
-        let Some(first_content) = (first..lines.len()).find(|&j| !lines[j].1.trim().is_empty())
-        else {
+        let Some(first_content) = (first..lines.len()).find(|&j| !blank(lines[j].1)) else {
             break;
         };
         if first_content != first {
@@ -100,20 +96,20 @@ fn mask(text: &str) -> Option<(String, Vec<Region>)> {
             continue; // an empty literal: nothing to mask
         }
         let mut end = first;
-        while end < lines.len() && (lines[end].1.trim().is_empty() || indent(lines[end].1) >= n) {
+        while end < lines.len() && (blank(lines[end].1) || indent(lines[end].1) >= n) {
             end += 1;
         }
         // Trailing blank lines belong to the chomping, not to us; and there must be a line
         // break after the last content line (so not the text's last line).
         // (A line of spaces longer than the indentation is content, not an empty line.)
-        while end > first && lines[end - 1].1.trim().is_empty() && lines[end - 1].1.len() <= n {
+        while end > first && blank(lines[end - 1].1) && lines[end - 1].1.len() <= n {
             end -= 1;
         }
         if end >= lines.len() || end == first {
             return None;
         }
         let next = lines[end].1;
-        if !next.trim().is_empty() && indent(next) > parent {
+        if !blank(next) && indent(next) > parent {
             return None; // less indented than the content but deeper than the key: an error
         }
         let orig = lines[first].0..lines[end].0;
@@ -188,7 +184,12 @@ fn literal_header(line: &str) -> Option<usize> {
 }
 
 fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
+    line.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// Only spaces (or nothing).
+fn blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ')
 }
 
 /// Maps a masked-text node back onto the original text, putting the literals back.

@@ -18,6 +18,17 @@ pub(crate) enum Resolved {
 /// Resolves a plain scalar as go-yaml v2 does (`resolve.go`): a table of literal words, then
 /// timestamps, then Go's `strconv` number syntax with underscores removed.
 pub(crate) fn resolve_plain(s: &str) -> Resolved {
+    // Only these first characters start anything but a string (most values start with a
+    // letter such as `a` of `arn:` or `s` of `system:`): skip the table for the rest.
+    match s.as_bytes().first() {
+        None => return Resolved::Null,
+        Some(
+            b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'o' | b'O' | b'f' | b'F' | b'.'
+            | b'+' | b'-' | b'<',
+        ) => {}
+        Some(b) if b.is_ascii_digit() => {}
+        Some(_) => return Resolved::Str,
+    }
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "n"
