@@ -70,6 +70,10 @@ impl<'a> Arn<'a> {
 
 /// The identity of a role entry: lowercase, any path removed.
 pub(crate) fn role_identity(arn: &str) -> String {
+    // Most role ARNs have one `/` (no path): nothing to strip, no need to split the ARN.
+    if arn.bytes().filter(|&b| b == b'/').count() <= 1 {
+        return arn.to_ascii_lowercase();
+    }
     strip_role_path(arn)
         .unwrap_or_else(|| arn.to_string())
         .to_ascii_lowercase()
