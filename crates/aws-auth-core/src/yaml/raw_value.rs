@@ -57,7 +57,8 @@ impl RawValue {
     pub fn map(text: &str, header_from: usize, node: &Node) -> Option<RawValue> {
         let decoded = node.as_str()?;
         let raw = match node.scalar_style()? {
-            ScalarStyle::Literal => map_literal(text, header_from, node)?,
+            // Compared while it is decoded: no copy of a mebibyte value is built.
+            ScalarStyle::Literal => return map_literal(text, header_from, node, decoded),
             ScalarStyle::DoubleQuoted => map_quoted(text, node, true)?,
             ScalarStyle::SingleQuoted => map_quoted(text, node, false)?,
             ScalarStyle::Plain | ScalarStyle::Folded => return None,
@@ -162,7 +163,9 @@ impl RawValue {
 }
 
 /// Decodes a block literal from its raw lines, recording each line's position.
-fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, RawValue)> {
+/// Maps a block literal whose decoded text must be `expected` (up to trailing whitespace, on
+/// which parsers disagree at the end of a stream).
+fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> Option<RawValue> {
     let bytes = text.as_bytes();
     let header = header_from + text.get(header_from..node.start)?.find('|')?;
     let header_end = header + text[header..].find('\n')?;
@@ -210,17 +213,25 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
         (_, Some(i)) => i + 1,
         (_, None) => 0,
     };
-    let mut decoded = String::with_capacity(region.len());
+    let mut decoded = Matcher {
+        expected: expected.as_bytes(),
+        len: 0,
+        same: true,
+        last: None,
+    };
     let mut rows = Vec::with_capacity(keep_lines + 1);
     for (i, (raw_line, raw_content, content, has_break)) in
         lines.iter().take(keep_lines).enumerate()
     {
-        rows.push((decoded.len(), *raw_line, *raw_content));
-        decoded.push_str(content);
+        rows.push((decoded.len, *raw_line, *raw_content));
+        decoded.push(content);
         let is_last = i + 1 == keep_lines;
         if *has_break && !(is_last && chomp == '-') {
-            decoded.push('\n');
+            decoded.push("\n");
         }
+    }
+    if !decoded.finish() {
+        return None;
     }
     // The decoded end: after the last kept line break, or after the last character (strip).
     let end = match lines.get(keep_lines.wrapping_sub(1)) {
@@ -234,18 +245,54 @@ fn map_literal(text: &str, header_from: usize, node: &Node) -> Option<(String, R
         }
         None => content_start.min(bytes.len()),
     };
-    if decoded.ends_with('\n') || decoded.is_empty() {
-        rows.push((decoded.len(), end, end));
+    if decoded.ends_with_break() || decoded.len == 0 {
+        rows.push((decoded.len, end, end));
     }
     let start = rows.first().map_or(end, |r| r.1);
     let value = RawValue {
         style: RawStyle::Literal { indent },
         start,
         end,
-        decoded_len: decoded.len(),
+        decoded_len: decoded.len,
         map: PositionMap::Lines(rows),
     };
-    Some((decoded, value))
+    Some(value)
+}
+
+/// Compares decoded text with the expected text as it is produced.
+struct Matcher<'e> {
+    expected: &'e [u8],
+    /// Bytes decoded so far.
+    len: usize,
+    /// Equal so far, allowing whitespace past the expected end.
+    same: bool,
+    /// The last byte decoded.
+    last: Option<u8>,
+}
+
+impl Matcher<'_> {
+    fn push(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let have = self.expected.len().saturating_sub(self.len).min(b.len());
+        let (inside, beyond) = b.split_at(have);
+        let inside_same = have == 0 || self.expected.get(self.len..self.len + have) == Some(inside);
+        self.same &= inside_same && beyond.iter().all(u8::is_ascii_whitespace);
+        self.len += b.len();
+        self.last = b.last().copied().or(self.last);
+    }
+
+    fn ends_with_break(&self) -> bool {
+        self.last == Some(b'\n')
+    }
+
+    /// Whether the whole decoded text equals the expected one up to trailing whitespace.
+    fn finish(&self) -> bool {
+        self.same
+            && self
+                .expected
+                .get(self.len..)
+                .is_none_or(|rest| rest.iter().all(u8::is_ascii_whitespace))
+    }
 }
 
 fn line_indent(text: &str, at: usize) -> usize {
