@@ -266,8 +266,19 @@ proptest! {
         prop_assert!(out.starts_with(&text[..r.start]), "bytes before the entry changed:\n{}", out);
         prop_assert!(out.ends_with(tail), "bytes after the entry changed:\n{}", out);
         let reread = AwsAuth::parse(&out).unwrap();
+        let was = &AwsAuth::parse(&text).unwrap().mappings().roles[i];
         let got = &reread.mappings().roles[i];
-        prop_assert_eq!(got.username.clone(), (!new.username.is_empty()).then(|| new.username.clone()).or(got.username.clone()));
+        // The given username replaces the old one; an empty one leaves it.
+        let username = if new.username.is_empty() { was.username.clone() } else { Some(new.username.clone()) };
+        prop_assert_eq!(&got.username, &username);
+        // The given groups replace the old ones (deduplicated); none means no `groups` key.
+        let mut groups: Vec<String> = Vec::new();
+        for g in &new.groups {
+            if !groups.contains(g) {
+                groups.push(g.clone());
+            }
+        }
+        prop_assert_eq!(got.groups.clone().unwrap_or_default(), groups);
         prop_assert!(errors(&reread) <= before);
     }
 }

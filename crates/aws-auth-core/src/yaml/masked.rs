@@ -319,19 +319,23 @@ mod tests {
     #[test]
     fn declines_what_it_cannot_vouch_for() {
         let base = manifest(200, "");
-        for text in [
-            base.replace("      username: u1\n", "      username: u1\n\tx\n"),
-            base.replace("  mapUsers: |\n", "  mapUsers: |2\n"),
-            base.replace("apiVersion: v1\n", "apiVersion: \"v1\n  continued\"\n"),
-            base.trim_end_matches('\n').to_string(),
-        ] {
-            if let Some((_, regions)) = mask(&text) {
-                // Masking may still apply to the other literal; the tree must agree anyway.
-                let _ = regions;
-            }
+        let masked_regions = |text: &str| mask(text).map(|(_, regions)| regions.len());
+        assert_eq!(masked_regions(&base), Some(2));
+        // A tab anywhere, a quoted scalar running over lines, no final line break: no masking.
+        let tab = base.replace("      username: u1\n", "      username: u1\n\tx\n");
+        let multi_line_quote =
+            base.replace("apiVersion: v1\n", "apiVersion: \"v1\n  continued\"\n");
+        let no_final_break = base.trim_end_matches('\n').to_string();
+        for text in [&tab, &multi_line_quote, &no_final_break] {
+            assert_eq!(masked_regions(text), None);
+        }
+        // An indentation indicator: that literal is left to the general parser, the other masked.
+        let indicator = base.replace("  mapUsers: |\n", "  mapUsers: |2\n");
+        assert_eq!(masked_regions(&indicator), Some(1));
+        for text in [&tab, &multi_line_quote, &no_final_break, &indicator] {
             assert_eq!(
-                parse_manifest(&text).map(|d| d.into_iter().map(|d| d.root).collect::<Vec<_>>()),
-                parse_stream(&text).map(|d| d.into_iter().map(|d| d.root).collect::<Vec<_>>()),
+                parse_manifest(text).map(|d| d.into_iter().map(|d| d.root).collect::<Vec<_>>()),
+                parse_stream(text).map(|d| d.into_iter().map(|d| d.root).collect::<Vec<_>>()),
             );
         }
     }
