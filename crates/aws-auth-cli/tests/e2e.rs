@@ -21,7 +21,7 @@ use serde_json::Value;
 use test_cluster::{RequestCounts, TestCluster, User};
 
 mod common;
-use common::{BIN, NODE_ROLE, Run, aws_auth, command};
+use common::{BIN, NODE_ROLE, Run, aws_auth, command, upsert_node_role};
 
 const NS: &str = "kube-system";
 const A_USER: &str = "arn:aws:iam::555555555555:user/a-user";
@@ -278,17 +278,7 @@ fn reference_readme_commands() {
 
     // Bootstrap a new node group role.
     seed();
-    let node_args = [
-        "upsert",
-        "--maproles",
-        "--rolearn",
-        NODE_ROLE,
-        "--username",
-        "system:node:{{EC2PrivateDNSName}}",
-        "--groups",
-        "system:bootstrappers",
-        "system:nodes",
-    ];
+    let node_args = upsert_node_role();
     let r = aws_auth(&kc, &node_args);
     r.ok();
     assert_eq!(r.stderr, format!("added {NODE_ROLE} to aws-auth\n"));
@@ -879,17 +869,7 @@ fn rbac_forbidden_and_impersonation() {
     let unchanged = |cluster: &TestCluster| {
         assert_eq!(resource_version(cluster, name), rv, "the ConfigMap changed");
     };
-    let node_args = [
-        "upsert",
-        "--maproles",
-        "--rolearn",
-        NODE_ROLE,
-        "--username",
-        "system:node:{{EC2PrivateDNSName}}",
-        "--groups",
-        "system:bootstrappers",
-        "system:nodes",
-    ];
+    let node_args = upsert_node_role();
 
     // The get-only user reads, but may not write: one clear error line.
     let reader = cluster.kubeconfig_for(User::Reader);

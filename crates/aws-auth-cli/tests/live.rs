@@ -6,23 +6,9 @@
 use test_cluster::{TestCluster, User};
 
 mod common;
-use common::{BIN, NODE_ROLE, aws_auth};
+use common::{BIN, NODE_ROLE, aws_auth, upsert_node_role};
 use std::path::Path;
 use std::process::Command;
-
-fn upsert_node_role() -> Vec<&'static str> {
-    vec![
-        "upsert",
-        "--maproles",
-        "--rolearn",
-        NODE_ROLE,
-        "--username",
-        "system:node:{{EC2PrivateDNSName}}",
-        "--groups",
-        "system:bootstrappers",
-        "system:nodes",
-    ]
-}
 
 #[test]
 fn upsert_creates_then_one_get_and_one_put_per_write() {

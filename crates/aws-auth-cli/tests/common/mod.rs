@@ -68,3 +68,18 @@ pub fn aws_auth(kubeconfig: &Path, args: &[&str]) -> Run {
     let out = command(kubeconfig, args).output().unwrap();
     Run::from(out, start.elapsed())
 }
+
+/// The reference README's "bootstrap a new node group role" command line.
+pub fn upsert_node_role() -> Vec<&'static str> {
+    vec![
+        "upsert",
+        "--maproles",
+        "--rolearn",
+        NODE_ROLE,
+        "--username",
+        "system:node:{{EC2PrivateDNSName}}",
+        "--groups",
+        "system:bootstrappers",
+        "system:nodes",
+    ]
+}
