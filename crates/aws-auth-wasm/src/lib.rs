@@ -215,7 +215,8 @@ fn upsert(
 ) -> Upsert {
     Upsert {
         arn,
-        username: username.filter(|u| !u.is_empty()),
+        // An empty username means "not given": the core decides that, as for every caller.
+        username,
         groups,
         append,
         update_username,
