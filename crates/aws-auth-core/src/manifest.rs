@@ -121,7 +121,7 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
                     _ => None,
                 });
                 let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
-                return site_of(root, data, *flow, text).map(|l| Located { namespace, ..l });
+                return site_of(root, data, *flow).map(|l| Located { namespace, ..l });
             }
             Some(other) => other_names.push(other.to_string()),
             None => {
@@ -147,9 +147,9 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
             _ => None,
         };
         return match data {
-            Some(data) => site_of(root, Some(data), flow, text),
+            Some(data) => site_of(root, Some(data), flow),
             // A bare data map: the root is the data.
-            None => site_of_map(root, flow, text),
+            None => site_of_map(root, flow),
         };
     }
     let found = if other_names.is_empty() {
@@ -177,12 +177,7 @@ fn duplicate_key(pairs: &[(Node, Node)]) -> Option<String> {
     })
 }
 
-fn site_of(
-    root: &Node,
-    data: Option<&(Node, Node)>,
-    flow: bool,
-    text: &str,
-) -> Result<Located, Error> {
+fn site_of(root: &Node, data: Option<&(Node, Node)>, flow: bool) -> Result<Located, Error> {
     match data {
         None => Ok(Located {
             namespace: None,
@@ -191,7 +186,7 @@ fn site_of(
             diagnostics: Vec::new(),
         }),
         Some((key, value)) => match &value.kind {
-            NodeKind::Map { .. } => site_of_map(value, flow, text),
+            NodeKind::Map { .. } => site_of_map(value, flow),
             NodeKind::Scalar { .. }
                 if value.is_empty_plain()
                     || value.as_str() == Some("~")
@@ -215,7 +210,7 @@ fn site_of(
     }
 }
 
-fn site_of_map(map: &Node, json: bool, _text: &str) -> Result<Located, Error> {
+fn site_of_map(map: &Node, json: bool) -> Result<Located, Error> {
     let NodeKind::Map { pairs, .. } = &map.kind else {
         return Err(Error::Manifest {
             what: "data is not a mapping".into(),
