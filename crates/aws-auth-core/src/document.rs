@@ -2,6 +2,7 @@
 //! edits without losing a byte it did not change.
 
 use crate::quoted::quoted;
+use crate::small_sort::sort_small_by_key;
 use std::fmt;
 use std::str::FromStr;
 
@@ -277,7 +278,7 @@ impl AwsAuth {
             updates.push((key, pieces));
             expected.push((key, checks.zip(editor.dash_col())));
         }
-        updates.sort_by_key(|(k, _)| *k);
+        sort_small_by_key(&mut updates, |(k, _)| *k);
         let next = self.with_updates(&updates)?;
         for (key, checks) in expected {
             let Some(section) = next.section(key) else {

@@ -48,6 +48,7 @@ mod manifest;
 mod model;
 mod quoted;
 mod section;
+mod small_sort;
 mod validate;
 mod yaml;
 

@@ -6,6 +6,7 @@
 //! type fails the whole key. [`read_section`] reproduces both steps.
 
 use crate::quoted::quoted;
+use crate::small_sort::sort_small_by_key;
 use std::ops::Range;
 
 use serde_json::{Map, Value};
@@ -475,7 +476,7 @@ fn decode_order(fields: &[Field], name: Known) -> Vec<&Field> {
         order.retain(|g| g.key_text != f.key_text);
         order.push(f);
     }
-    order.sort_by(|a, b| a.key_text.as_bytes().cmp(b.key_text.as_bytes()));
+    sort_small_by_key(&mut order, |f| f.key_text.as_bytes());
     order
 }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use crate::arn::{role_identity, strip_role_path, user_identity};
 use crate::model::DataKey;
 use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
+use crate::small_sort::sort_small_by_key;
 use crate::yaml::raw_value::Piece;
 use crate::yaml::tree::{Node, NodeKind};
 
@@ -588,7 +589,7 @@ impl<'a> ListEditor<'a> {
                 (None, None) => {}
             }
         }
-        splices.sort_by_key(|s| (s.0, s.1));
+        sort_small_by_key(&mut splices, |s| (s.0, s.1));
         let mut pieces = Vec::with_capacity(splices.len() * 2 + 1);
         let mut cursor = entry.span.start;
         for (start, end, with) in splices {
