@@ -11,17 +11,22 @@ use super::tree::{Node, NodeKind, ScalarStyle, Tag};
 
 /// The root node of `text`, or `None` when the text is not in the fast path's shape.
 pub(crate) fn parse_block_list(text: &str) -> Option<Node> {
-    // Bytes, not chars: this scans the whole text, and byte loops stay tight in the wasm build.
-    if text.bytes().any(|b| b >= 0x80 || b == b'\r' || b == b'\t') {
-        return None;
-    }
-    let lines = Lines::new(text);
+    let lines = Lines::new(text.as_bytes())?;
     let first = lines.next_content(0)?;
-    let mut p = Parser { text, lines };
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        lines,
+    };
     let (root, next) = p.seq(first, p.lines.rows[first].indent)?;
     // Nothing may follow the list but blank and comment lines.
     p.lines.next_content(next).is_none().then_some(root)
 }
+
+// The scanning below works on bytes with plain loops, not on `str` with char patterns: this
+// runs over every line of a mebibyte list, and in the size-optimised wasm build each `str`
+// slice, `find` or `trim` is an out-of-line call with UTF-8 boundary checks. The text is ASCII
+// (checked by `Lines::new`), so every byte offset is a character boundary.
 
 #[derive(Debug, Clone, Copy)]
 struct Row {
@@ -40,22 +45,33 @@ struct Lines {
 }
 
 impl Lines {
-    fn new(text: &str) -> Lines {
+    /// The lines of `text` as `split('\n')` gives them; `None` when the text has a byte the
+    /// fast path leaves to the general parser (non-ASCII, `\r`, tab).
+    fn new(text: &[u8]) -> Option<Lines> {
         let mut rows = Vec::with_capacity(text.len() / 24 + 1);
-        let mut start = 0;
-        for line in text.split('\n') {
-            let end = start + line.len();
-            let rest = line.trim_start_matches(' ');
-            let indent = line.len() - rest.len();
+        let mut i = 0;
+        loop {
+            let start = i;
+            i += spaces(&text[i..]);
+            let indent = i - start;
+            let skip = matches!(text.get(i), None | Some(b'\n' | b'#'));
+            while i < text.len() && text[i] != b'\n' {
+                if text[i] >= 0x80 || text[i] == b'\r' || text[i] == b'\t' {
+                    return None;
+                }
+                i += 1;
+            }
             rows.push(Row {
                 start,
-                end,
+                end: i,
                 indent,
-                skip: rest.is_empty() || rest.starts_with('#'),
+                skip,
             });
-            start = end + 1;
+            if i == text.len() {
+                return Some(Lines { rows });
+            }
+            i += 1;
         }
-        Lines { rows }
     }
 
     fn next_content(&self, from: usize) -> Option<usize> {
@@ -63,12 +79,63 @@ impl Lines {
     }
 }
 
+/// The number of leading spaces.
+fn spaces(b: &[u8]) -> usize {
+    let mut n = 0;
+    while n < b.len() && b[n] == b' ' {
+        n += 1;
+    }
+    n
+}
+
+/// `b` without trailing spaces.
+fn trim_end_spaces(b: &[u8]) -> &[u8] {
+    let mut n = b.len();
+    while n > 0 && b[n - 1] == b' ' {
+        n -= 1;
+    }
+    &b[..n]
+}
+
+/// Whether `b` continues with `- `: a block list item.
+fn is_dash_item(b: &[u8]) -> bool {
+    b.len() >= 2 && b[0] == b'-' && b[1] == b' '
+}
+
+/// The length of a plain key: letters, digits, `_` and `-`.
+fn plain_key_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    while n < b.len() && (b[n].is_ascii_alphanumeric() || b[n] == b'_' || b[n] == b'-') {
+        n += 1;
+    }
+    n
+}
+
+/// The offset of the first `c` in `b`.
+fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == c {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 struct Parser<'a> {
     text: &'a str,
+    bytes: &'a [u8],
     lines: Lines,
 }
 
 impl Parser<'_> {
+    /// The bytes of `row` from column `col` to the end of the line.
+    fn line_from(&self, row: usize, col: usize) -> &[u8] {
+        let r = self.lines.rows[row];
+        &self.bytes[(r.start + col).min(r.end)..r.end]
+    }
+
     /// A block list whose `-` are at column `indent`, starting on content row `row`.
     /// Returns the node and the row after it.
     fn seq(&mut self, first_row: usize, indent: usize) -> Option<(Node, usize)> {
@@ -77,15 +144,11 @@ impl Parser<'_> {
         let mut items = Vec::new();
         let mut row = first_row;
         loop {
-            let r = self.lines.rows[row];
-            let line = &self.text[r.start..r.end];
-            if r.indent != indent || !line[indent..].starts_with("- ") {
+            if !self.is_item(row, indent) {
                 return None;
             }
-            let spaces =
-                line[indent + 1..].len() - line[indent + 1..].trim_start_matches(' ').len();
-            let after_dash = indent + 1 + spaces;
-            let (item, next) = if looks_like_key(&line[after_dash..]) {
+            let after_dash = indent + 1 + spaces(self.line_from(row, indent + 1));
+            let (item, next) = if looks_like_key(self.line_from(row, after_dash)) {
                 self.map(row, after_dash)?
             } else {
                 (self.scalar(row, after_dash)?, row + 1)
@@ -106,49 +169,43 @@ impl Parser<'_> {
     }
 
     fn is_item(&self, row: usize, indent: usize) -> bool {
-        let r = self.lines.rows[row];
-        r.indent == indent && self.text[r.start + indent..r.end].starts_with("- ")
+        self.lines.rows[row].indent == indent && is_dash_item(self.line_from(row, indent))
     }
 
     /// A block mapping whose keys are at column `col`, the first on row `row`.
     fn map(&mut self, mut row: usize, col: usize) -> Option<(Node, usize)> {
-        let mut pairs: Vec<(Node, Node)> = Vec::new();
+        let mut pairs: Vec<(Node, Node)> = Vec::with_capacity(3);
         loop {
-            let r = self.lines.rows[row];
-            let line = &self.text[r.start..r.end];
             let (key, after_colon) = self.key(row, col)?;
-            let rest = &line[after_colon..];
-            let value_text = rest.trim_start_matches(' ');
-            let value_col = after_colon + (rest.len() - value_text.len());
-            let (value, next) = if value_text.is_empty() || value_text.starts_with('#') {
+            let rest = self.line_from(row, after_colon);
+            let gap = spaces(rest);
+            let value_text = &rest[gap..];
+            let (value, next) = if value_text.is_empty() || value_text[0] == b'#' {
                 // `key:` with the value on the following lines: only a block list is fast.
-                if !value_text.is_empty() && rest.len() == value_text.len() {
+                if !value_text.is_empty() && gap == 0 {
                     return None;
                 }
                 let n = self.lines.next_content(row + 1)?;
                 let nr = self.lines.rows[n];
-                if nr.indent < col || !self.text[nr.start + nr.indent..nr.end].starts_with("- ") {
+                if nr.indent < col || !is_dash_item(self.line_from(n, nr.indent)) {
                     return None;
                 }
                 self.seq(n, nr.indent)?
             } else {
-                if rest.len() == value_text.len() {
+                if gap == 0 {
                     return None;
                 }
-                (self.scalar(row, value_col)?, row + 1)
+                (self.scalar(row, after_colon + gap)?, row + 1)
             };
             pairs.push((key, value));
             match self.lines.next_content(next) {
                 Some(n)
                     if self.lines.rows[n].indent == col
-                        && looks_like_key(
-                            &self.text[self.lines.rows[n].start + col..self.lines.rows[n].end],
-                        ) =>
+                        && looks_like_key(self.line_from(n, col)) =>
                 {
                     row = n
                 }
-                Some(n) if self.lines.rows[n].indent > col => return None,
-                Some(n) if self.lines.rows[n].indent == col => return None,
+                Some(n) if self.lines.rows[n].indent >= col => return None,
                 other => {
                     let next_row = other.unwrap_or(self.lines.rows.len());
                     let (k0, _) = &pairs[0];
@@ -167,67 +224,56 @@ impl Parser<'_> {
         }
     }
 
-    /// The key at `col` of `row` and the offset just past its `:`.
+    /// The key at `col` of `row` and the column just past its `:`.
     fn key(&self, row: usize, col: usize) -> Option<(Node, usize)> {
-        let r = self.lines.rows[row];
-        let line = &self.text[r.start..r.end];
-        let s = &line[col..];
-        let (value, style, len) = if let Some(body) = s.strip_prefix('"') {
-            let close = body.find('"')?;
-            let inner = &body[..close];
-            if inner.contains('\\') {
+        let s = self.line_from(row, col);
+        let (style, value, len) = if s.first() == Some(&b'"') {
+            let close = find_byte(&s[1..], b'"')?;
+            if find_byte(&s[1..1 + close], b'\\').is_some() {
                 return None;
             }
-            (inner.to_string(), ScalarStyle::DoubleQuoted, close + 2)
+            (ScalarStyle::DoubleQuoted, 1..1 + close, close + 2)
         } else {
-            let len = s
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                .count();
-            if len == 0 || s.as_bytes()[0] == b'-' {
+            let len = plain_key_len(s);
+            if len == 0 || s[0] == b'-' {
                 return None;
             }
-            (s[..len].to_string(), ScalarStyle::Plain, len)
+            (ScalarStyle::Plain, 0..len, len)
         };
-        if s.as_bytes().get(len) != Some(&b':') {
+        if s.get(len) != Some(&b':') {
             return None;
         }
-        let node = scalar_node(
-            r.start + col,
-            r.start + col + len,
-            row + 1,
-            col,
-            value,
-            style,
-        );
+        let start = self.lines.rows[row].start + col;
+        let value = self.text[start + value.start..start + value.end].to_string();
+        let node = scalar_node(start, start + len, row + 1, col, value, style);
         Some((node, col + len + 1))
     }
 
     /// A one-line scalar starting at `col` of `row`, ending the line (a comment may follow).
     fn scalar(&self, row: usize, col: usize) -> Option<Node> {
-        let r = self.lines.rows[row];
-        let line = &self.text[r.start..r.end];
-        let s = &line[col..];
-        let first = s.bytes().next()?;
-        let (value, style, len) = match first {
+        let s = self.line_from(row, col);
+        let start = self.lines.rows[row].start + col;
+        let (value, style, len) = match *s.first()? {
             b'"' => {
                 let mut out = String::new();
-                let b = s.as_bytes();
                 let mut i = 1;
                 loop {
-                    match b.get(i)? {
+                    // Copy runs of ordinary characters whole.
+                    let run = i;
+                    while i < s.len() && s[i] != b'"' && s[i] != b'\\' {
+                        i += 1;
+                    }
+                    out.push_str(&self.text[start + run..start + i]);
+                    match s.get(i)? {
                         b'"' => break,
-                        b'\\' => {
-                            let (piece, used) = unescape(&s[i + 1..])?;
-                            if used == 0 || s[i + 1..].starts_with('\n') {
+                        _ => {
+                            let escape = &self.text[start + i + 1..start + s.len()];
+                            let (piece, used) = unescape(escape)?;
+                            if used == 0 || escape.starts_with('\n') {
                                 return None;
                             }
                             out.push_str(&piece);
                             i += 1 + used;
-                        }
-                        &c => {
-                            out.push(c as char);
-                            i += 1;
                         }
                     }
                 }
@@ -235,49 +281,54 @@ impl Parser<'_> {
             }
             b'\'' => {
                 let mut out = String::new();
-                let b = s.as_bytes();
                 let mut i = 1;
                 loop {
-                    match b.get(i)? {
-                        b'\'' if b.get(i + 1) == Some(&b'\'') => {
+                    let run = i;
+                    while i < s.len() && s[i] != b'\'' {
+                        i += 1;
+                    }
+                    out.push_str(&self.text[start + run..start + i]);
+                    match (s.get(i)?, s.get(i + 1)) {
+                        (_, Some(b'\'')) => {
                             out.push('\'');
                             i += 2;
                         }
-                        b'\'' => break,
-                        &c => {
-                            out.push(c as char);
-                            i += 1;
-                        }
+                        _ => break,
                     }
                 }
                 (out, ScalarStyle::SingleQuoted, i + 1)
             }
             c if b"-?:,[]{}#&*!|>%@`".contains(&c) => return None,
             _ => {
-                // A comment starts at ` #`; look for `#` first (rare) rather than the pair.
-                let comment = s
-                    .bytes()
-                    .enumerate()
-                    .find(|&(i, b)| b == b'#' && i > 0 && s.as_bytes()[i - 1] == b' ')
-                    .map(|(i, _)| i - 1);
-                let body = match comment {
-                    Some(i) => &s[..i],
-                    None => s,
-                };
-                let body = body.trim_end_matches(' ');
-                if body.contains(": ") || body.ends_with(':') {
-                    return None;
+                // A comment starts at ` #`.
+                let mut body_end = s.len();
+                let mut i = 1;
+                while i < s.len() {
+                    if s[i] == b'#' && s[i - 1] == b' ' {
+                        body_end = i - 1;
+                        break;
+                    }
+                    i += 1;
                 }
-                (body.to_string(), ScalarStyle::Plain, body.len())
+                let body = trim_end_spaces(&s[..body_end]);
+                let mut j = 0;
+                while j < body.len() {
+                    // `a: b` or a final `:` would be a mapping.
+                    if body[j] == b':' && (j + 1 == body.len() || body[j + 1] == b' ') {
+                        return None;
+                    }
+                    j += 1;
+                }
+                let value = self.text[start..start + body.len()].to_string();
+                (value, ScalarStyle::Plain, body.len())
             }
         };
         // After a quoted scalar: spaces, then the end or a comment.
         let rest = &s[len..];
-        let after = rest.trim_start_matches(' ');
-        if !(after.is_empty() || after.starts_with('#') && after.len() < rest.len()) {
+        let gap = spaces(rest);
+        if !(gap == rest.len() || rest[gap] == b'#' && gap > 0) {
             return None;
         }
-        let start = r.start + col;
         Some(scalar_node(start, start + len, row + 1, col, value, style))
     }
 }
@@ -313,17 +364,13 @@ fn scalar_node(
 }
 
 /// `name:` followed by a space or the end of the line.
-fn looks_like_key(s: &str) -> bool {
-    let len = if let Some(body) = s.strip_prefix('"') {
-        body.find('"').map_or(0, |i| i + 2)
+fn looks_like_key(s: &[u8]) -> bool {
+    let len = if s.first() == Some(&b'"') {
+        find_byte(&s[1..], b'"').map_or(0, |i| i + 2)
     } else {
-        s.bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-            .count()
+        plain_key_len(s)
     };
-    len > 0
-        && s.as_bytes().get(len) == Some(&b':')
-        && matches!(s.as_bytes().get(len + 1), None | Some(b' '))
+    len > 0 && s.get(len) == Some(&b':') && matches!(s.get(len + 1), None | Some(b' '))
 }
 
 #[cfg(test)]
