@@ -192,20 +192,30 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
             .map_or(0, |l| l.len() - l.trim_start_matches(' ').len()),
     };
     // Every raw line of the region: (raw start, raw content start, content, ends with break).
-    let mut lines = Vec::new();
+    // Bytes and plain loops: this runs over every line of a mebibyte value, and `str` searches
+    // are out-of-line calls in the size-optimised wasm build. Line breaks and spaces are ASCII,
+    // so the offsets found are character boundaries.
+    let mut lines: Vec<(usize, usize, &[u8], bool)> = Vec::new();
     let mut pos = content_start;
     while pos < content_end {
-        let nl = text[pos..content_end].find('\n').map(|i| pos + i);
-        let line_end = nl.unwrap_or(content_end);
-        let line = &text[pos..line_end];
+        let mut line_end = pos;
+        while line_end < content_end && bytes[line_end] != b'\n' {
+            line_end += 1;
+        }
+        let has_break = line_end < content_end;
+        let line = &bytes[pos..line_end];
+        let mut spaces = 0;
+        while spaces < line.len() && line[spaces] == b' ' {
+            spaces += 1;
+        }
         // A last line of spaces with no line break is trailing whitespace, whatever its length.
-        let is_blank = line.bytes().all(|b| b == b' ') && (line.len() <= indent || nl.is_none());
-        if !is_blank && !line.as_bytes().iter().take(indent).all(|&b| b == b' ') {
+        let is_blank = spaces == line.len() && (line.len() <= indent || !has_break);
+        if !is_blank && spaces < indent {
             return None;
         }
         let content_at = if is_blank { line_end } else { pos + indent };
-        lines.push((pos, content_at, &text[content_at..line_end], nl.is_some()));
-        pos = nl.map_or(content_end, |n| n + 1);
+        lines.push((pos, content_at, &bytes[content_at..line_end], has_break));
+        pos = line_end + 1;
     }
     let last_content = lines.iter().rposition(|l| !l.2.is_empty());
     let keep_lines = match (chomp, last_content) {
@@ -227,7 +237,7 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
         decoded.push(content);
         let is_last = i + 1 == keep_lines;
         if *has_break && !(is_last && chomp == '-') {
-            decoded.push("\n");
+            decoded.push(b"\n");
         }
     }
     if !decoded.finish() {
@@ -271,8 +281,7 @@ struct Matcher<'e> {
 }
 
 impl Matcher<'_> {
-    fn push(&mut self, s: &str) {
-        let b = s.as_bytes();
+    fn push(&mut self, b: &[u8]) {
         let have = self.expected.len().saturating_sub(self.len).min(b.len());
         let (inside, beyond) = b.split_at(have);
         let inside_same = have == 0 || self.expected.get(self.len..self.len + have) == Some(inside);
