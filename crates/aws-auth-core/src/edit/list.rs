@@ -53,7 +53,28 @@ pub(crate) struct ListEditor<'a> {
     prefer_flow: bool,
     states: Vec<State>,
     added: Vec<Option<Values>>,
-    by_identity: HashMap<String, Vec<Slot>>,
+    by_identity: HashMap<String, Slots>,
+}
+
+/// The entries with one identity. Nearly always one: it is kept inline, so indexing a list
+/// of thousands of entries does not allocate a vector for each.
+#[derive(Debug, Default)]
+struct Slots {
+    first: Option<Slot>,
+    more: Vec<Slot>,
+}
+
+impl Slots {
+    fn push(&mut self, slot: Slot) {
+        match self.first {
+            None => self.first = Some(slot),
+            Some(_) => self.more.push(slot),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.first.into_iter().chain(self.more.iter().copied())
+    }
 }
 
 /// What an upsert did.
@@ -66,7 +87,7 @@ pub(crate) enum UpsertResult {
 
 impl<'a> ListEditor<'a> {
     pub fn new(key: DataKey, text: &'a str, parsed: &'a Parsed, prefer_flow: bool) -> Self {
-        let mut by_identity: HashMap<String, Vec<Slot>> = HashMap::new();
+        let mut by_identity: HashMap<String, Slots> = HashMap::new();
         for (i, e) in parsed.entries.iter().enumerate() {
             if let Some(id) = entry_identity(key, e) {
                 by_identity.entry(id).or_default().push(Slot::Old(i));
@@ -120,7 +141,6 @@ impl<'a> ListEditor<'a> {
     fn slots(&self, identity: &str) -> Vec<Slot> {
         self.by_identity.get(identity).map_or_else(Vec::new, |s| {
             s.iter()
-                .copied()
                 .filter(|&slot| self.current(slot).is_some())
                 .collect()
         })
