@@ -326,8 +326,16 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
 /// A block item owns the lines from its `-` to the end of its last line (comments and blank
 /// lines after it belong to the gap, and stay where they are).
 fn block_item_span(text: &str, item: &Node) -> Range<usize> {
-    let dash = text[..item.start].rfind('-').unwrap_or(item.start);
-    let start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
+    // Bytes: `-` and line breaks are ASCII, and byte searches stay inline in the wasm build.
+    let before = &text.as_bytes()[..item.start];
+    let dash = before
+        .iter()
+        .rposition(|&b| b == b'-')
+        .unwrap_or(item.start);
+    let start = before[..dash.min(before.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let end = line_end(text, item.end);
     start..end
 }
@@ -787,21 +795,23 @@ fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem>
             value,
             style: ScalarStyle::Plain,
         } if !n.tag.forces_string() => {
-            let special = matches!(
-                value.as_str(),
-                ".inf"
-                    | ".Inf"
-                    | ".INF"
-                    | "+.inf"
-                    | "+.Inf"
-                    | "+.INF"
-                    | "-.inf"
-                    | "-.Inf"
-                    | "-.INF"
-                    | ".nan"
-                    | ".NaN"
-                    | ".NAN"
-            );
+            // Most values start with a letter: skip the twelve comparisons for them.
+            let special = matches!(value.as_bytes().first(), Some(b'.' | b'+' | b'-'))
+                && matches!(
+                    value.as_str(),
+                    ".inf"
+                        | ".Inf"
+                        | ".INF"
+                        | "+.inf"
+                        | "+.Inf"
+                        | "+.INF"
+                        | "-.inf"
+                        | "-.Inf"
+                        | "-.INF"
+                        | ".nan"
+                        | ".NaN"
+                        | ".NAN"
+                );
             if values && special {
                 return Err(type_error(
                     n,
