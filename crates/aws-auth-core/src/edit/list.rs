@@ -87,7 +87,7 @@ pub(crate) enum UpsertResult {
 
 impl<'a> ListEditor<'a> {
     pub fn new(key: DataKey, text: &'a str, parsed: &'a Parsed, prefer_flow: bool) -> Self {
-        let mut by_identity: HashMap<String, Slots> = HashMap::new();
+        let mut by_identity: HashMap<String, Slots> = HashMap::with_capacity(parsed.entries.len());
         for (i, e) in parsed.entries.iter().enumerate() {
             if let Some(id) = entry_identity(key, e) {
                 by_identity.entry(id).or_default().push(Slot::Old(i));

@@ -60,13 +60,20 @@ fn mask(text: &str) -> Option<(String, Vec<Region>)> {
         return None;
     }
     let lines: Vec<(usize, &str)> = {
-        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(text.len() / 24 + 1);
         let mut start = 0;
-        for line in text.split('\n') {
-            out.push((start, line));
-            start += line.len() + 1;
+        loop {
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != b'\n' {
+                end += 1;
+            }
+            out.push((start, &text[start..end]));
+            if end == bytes.len() {
+                break out;
+            }
+            start = end + 1;
         }
-        out
     };
     let mut regions = Vec::new();
     let mut masked = String::with_capacity(text.len() / 8);
@@ -122,7 +129,7 @@ fn mask(text: &str) -> Option<(String, Vec<Region>)> {
             if l.len() > n {
                 value.push_str(&l[n..]);
             }
-            value.push('\n');
+            value.push_str("\n");
         }
         masked.push_str(&text[copied..orig.start]);
         let placeholder_start = masked.len();
@@ -184,12 +191,17 @@ fn literal_header(line: &str) -> Option<usize> {
 }
 
 fn indent(line: &str) -> usize {
-    line.bytes().take_while(|&b| b == b' ').count()
+    let b = line.as_bytes();
+    let mut n = 0;
+    while n < b.len() && b[n] == b' ' {
+        n += 1;
+    }
+    n
 }
 
 /// Only spaces (or nothing).
 fn blank(line: &str) -> bool {
-    line.bytes().all(|b| b == b' ')
+    indent(line) == line.len()
 }
 
 /// Maps a masked-text node back onto the original text, putting the literals back.
