@@ -107,10 +107,45 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub name: Known,
-    /// The field name as the JSON decoder sees it.
-    pub key_text: String,
+    /// The field name as the JSON decoder sees it, where that differs from the key's text (a
+    /// plain key YAML 1.1 reads as a boolean, a number or null). Nearly every key is its own
+    /// name: not copying it saves thousands of allocations on a big list.
+    decoded_name: Option<String>,
     pub key: Node,
     pub value: Node,
+}
+
+impl Field {
+    fn new(name: Known, key: Node, value: Node) -> Field {
+        let decoded_name = decoded_key_name(&key);
+        Field {
+            name,
+            decoded_name,
+            key,
+            value,
+        }
+    }
+
+    /// The field name as the JSON decoder sees it.
+    pub fn key_text(&self) -> &str {
+        self.decoded_name
+            .as_deref()
+            .or(self.key.as_str())
+            .unwrap_or_default()
+    }
+}
+
+/// A key's name as the JSON decoder sees it, when that is not the key's own text.
+fn decoded_key_name(k: &Node) -> Option<String> {
+    if let NodeKind::Scalar { value, style } = &k.kind
+        && (*style != ScalarStyle::Plain
+            || k.tag.forces_string()
+            || resolve_plain(value) == Resolved::Str)
+    {
+        return None;
+    }
+    let text = scalar_text(k);
+    (k.as_str() != Some(text.as_str())).then_some(text)
 }
 
 /// A problem with one entry: the authenticator drops the entry (an error) or one of its values
@@ -416,12 +451,10 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
     let fields: Vec<Field> = std::mem::take(pairs)
         .into_iter()
         .map(|(k, v)| {
-            let key_text = scalar_text(&k);
+            let field = Field::new(Known::Other, k, v);
             Field {
-                name: known_field(key, &key_text),
-                key_text,
-                key: k,
-                value: v,
+                name: known_field(key, field.key_text()),
+                ..field
             }
         })
         .collect();
@@ -452,7 +485,10 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
     // One insert at a time: collecting would pull a sort into the wasm build.
     let mut extra = Map::new();
     for f in fields.iter().filter(|f| f.name == Known::Other) {
-        extra.insert(f.key_text.clone(), to_json(&f.value).unwrap_or(Value::Null));
+        extra.insert(
+            f.key_text().to_string(),
+            to_json(&f.value).unwrap_or(Value::Null),
+        );
     }
     let value = if key == DataKey::MapRoles {
         EntryValue::Role(RoleMapping {
@@ -478,14 +514,39 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
 /// The fields called `name`, in the order `encoding/json` decodes them: go-yaml keeps only the
 /// last of identical spellings, and the JSON object is re-marshalled from a Go map, which sorts
 /// the spellings in byte order.
-fn decode_order(fields: &[Field], name: Known) -> Vec<&Field> {
-    let mut order: Vec<&Field> = Vec::new();
-    for f in fields.iter().filter(|f| f.name == name) {
-        order.retain(|g| g.key_text != f.key_text);
+fn decode_order(fields: &[Field], name: Known) -> DecodeOrder<'_> {
+    let mut named = fields.iter().filter(|f| f.name == name);
+    let Some(first) = named.next() else {
+        return DecodeOrder::One(None);
+    };
+    let Some(second) = named.next() else {
+        return DecodeOrder::One(Some(first));
+    };
+    let mut order: Vec<&Field> = vec![first];
+    for f in std::iter::once(second).chain(named) {
+        order.retain(|g| g.key_text() != f.key_text());
         order.push(f);
     }
-    sort_small_by_key(&mut order, |f| f.key_text.as_bytes());
-    order
+    sort_small_by_key(&mut order, |f| f.key_text().as_bytes());
+    DecodeOrder::Many(order)
+}
+
+/// The fields [`decode_order`] found. A field is nearly always spelled once (or not at all):
+/// that case needs no vector, which matters on a list of thousands of entries.
+enum DecodeOrder<'a> {
+    One(Option<&'a Field>),
+    Many(Vec<&'a Field>),
+}
+
+impl<'a> std::ops::Deref for DecodeOrder<'a> {
+    type Target = [&'a Field];
+
+    fn deref(&self) -> &[&'a Field] {
+        match self {
+            DecodeOrder::One(one) => one.as_slice(),
+            DecodeOrder::Many(many) => many,
+        }
+    }
 }
 
 /// Whether decoding `v` into the field sets it (rather than leaving the earlier value).
@@ -566,7 +627,7 @@ fn decode_string(
         };
         let message = format!(
             "{} must be a string, found {}; {consequence}",
-            f.key_text,
+            f.key_text(),
             describe(&f.value)
         );
         issues.push(issue(code, &f.value, message));
@@ -582,7 +643,7 @@ fn decode_groups(order: &[&Field], issues: &mut Vec<Issue>) -> Option<Vec<String
     let mut backing: Vec<String> = Vec::new();
     let mut value = None;
     for f in order {
-        let name = &f.key_text;
+        let name = f.key_text();
         match &f.value.kind {
             NodeKind::Seq { items, .. } => {
                 if items.is_empty() {
@@ -634,19 +695,14 @@ fn decode_sso(order: &[&Field], issues: &mut Vec<Issue>) -> Option<SsoSpec> {
                 let fields: Vec<Field> = pairs
                     .iter()
                     .map(|(k, val)| {
-                        let key_text = scalar_text(k);
-                        let name = match fold(&key_text).as_str() {
+                        let field = Field::new(Known::Other, k.clone(), val.clone());
+                        let name = match fold(field.key_text()).as_str() {
                             "permissionsetname" => Known::Username,
                             "accountid" => Known::Arn,
                             "partition" => Known::Userid,
                             _ => Known::Other,
                         };
-                        Field {
-                            name,
-                            key_text,
-                            key: k.clone(),
-                            value: val.clone(),
-                        }
+                        Field { name, ..field }
                     })
                     .collect();
                 let consequence = "the entry is dropped";

@@ -129,7 +129,7 @@ fn mask(text: &str) -> Option<(String, Vec<Region>)> {
             if l.len() > n {
                 value.push_str(&l[n..]);
             }
-            value.push_str("\n");
+            value.push('\n');
         }
         masked.push_str(&text[copied..orig.start]);
         let placeholder_start = masked.len();
