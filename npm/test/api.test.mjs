@@ -105,6 +105,19 @@ test("lossless: untouched entries and comments are byte-identical", () => {
   ]);
 });
 
+test("a CRLF manifest (a Windows checkout) is edited in CRLF and round-trips", () => {
+  const crlf = COMMENTED.replaceAll("\n", "\r\n");
+  const auth = AwsAuth.parse(crlf);
+  assert.equal(auth.toString(), crlf);
+  auth.upsertRole(NODE);
+  const out = auth.toString();
+  const lf = AwsAuth.parse(COMMENTED);
+  lf.upsertRole(NODE);
+  assert.equal(out, lf.toString().replaceAll("\n", "\r\n"));
+  auth.removeRole({ rolearn: NODE.rolearn });
+  assert.equal(auth.toString(), crlf);
+});
+
 test("upsertUser and removeUser", () => {
   const auth = AwsAuth.parse(COMMENTED);
   assert.equal(auth.upsertUser(ADMIN).action, "added");

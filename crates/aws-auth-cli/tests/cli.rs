@@ -602,6 +602,63 @@ mod write {
     }
 
     #[test]
+    fn crlf_file_is_edited_in_place_in_crlf() {
+        // A manifest checked out on Windows (git core.autocrlf): CRLF on every line.
+        let d = TempDir::new();
+        let lf = fs::read_to_string(fixture("02-three-roles-simple.yaml")).unwrap();
+        let f = d.write("crlf.yaml", &lf.replace('\n', "\r\n"));
+        let args = |verb: &'static str| {
+            let mut a = vec![verb, "--rolearn", "arn:aws:iam::111122223333:role/ops"];
+            if verb == "upsert" {
+                a.extend(["--username", "ops", "--groups", "system:masters"]);
+            } else {
+                a.push("--maproles");
+            }
+            a.extend(["-f", "crlf.yaml", "-i"]);
+            a
+        };
+        let r = run(&d, &args("upsert"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let want = format!(
+            "{lf}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n        - system:masters\n"
+        );
+        eqnice!(want.replace('\n', "\r\n"), fs::read_to_string(&f).unwrap());
+        let r = run(&d, &args("remove"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(lf.replace('\n', "\r\n"), fs::read_to_string(&f).unwrap());
+    }
+
+    #[test]
+    fn mixed_line_breaks_are_refused_with_one_line() {
+        let d = TempDir::new();
+        let lf = fs::read_to_string(fixture("02-three-roles-simple.yaml")).unwrap();
+        let mixed = lf.replacen('\n', "\r\n", 3);
+        let f = d.write("mixed.yaml", &mixed);
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::111122223333:role/ops",
+                "--username",
+                "ops",
+                "-f",
+                "mixed.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: mixed.yaml: refusing to edit")
+                && r.stderr.contains("line 4"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(fs::read_to_string(&f).unwrap(), mixed);
+    }
+
+    #[test]
     fn error_leaves_the_file_untouched() {
         let d = TempDir::new();
         let f = d.copy("02-three-roles-simple.yaml");

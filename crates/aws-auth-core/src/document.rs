@@ -10,6 +10,7 @@ use crate::arn::{arn_problem, is_blocking, strip_role_path};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
+use crate::line_breaks::LineBreaks;
 use crate::manifest::{Located, Written, locate, write_key};
 use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
@@ -43,10 +44,13 @@ pub struct AwsAuth {
 #[derive(Debug, Clone)]
 enum Source {
     Manifest {
+        /// The manifest with LF line breaks (see [`LineBreaks`]).
         text: String,
         name: String,
         /// Where the data keys are in `text`; recomputed on demand after an edit.
         located: Option<Box<Located>>,
+        /// The line breaks of the input, restored when the manifest is printed.
+        breaks: LineBreaks,
     },
     Data(Vec<(String, String)>),
 }
@@ -74,7 +78,9 @@ impl AwsAuth {
                 limit: MAX_INPUT_BYTES,
             });
         }
-        let located = locate(text, name)?;
+        let breaks = LineBreaks::of(text);
+        let text = breaks.to_lf(text);
+        let located = locate(&text, name)?;
         let mut sections = Vec::new();
         for key in DataKey::ALL {
             if let Some(site) = located.key(key.as_str()) {
@@ -94,9 +100,10 @@ impl AwsAuth {
         }
         let manifest_diagnostics = located.diagnostics.clone();
         let source = Source::Manifest {
-            text: text.to_string(),
+            text: text.into_owned(),
             name: name.to_string(),
             located: Some(Box::new(located)),
+            breaks,
         };
         Ok(AwsAuth {
             source,
@@ -159,6 +166,7 @@ impl AwsAuth {
                 text,
                 name,
                 located,
+                ..
             } => {
                 let fresh;
                 let located = match located {
@@ -267,6 +275,19 @@ impl AwsAuth {
         }
         if editors.changed().next().is_none() {
             return Ok(changes);
+        }
+        if let Source::Manifest {
+            breaks: LineBreaks::Mixed { line },
+            ..
+        } = self.source
+        {
+            return Err(Error::Manifest {
+                what: format!(
+                    "refusing to edit: the manifest mixes line breaks (CRLF, LF or a lone CR; \
+                     first at line {line}), so new lines have no one style to follow; convert \
+                     it to one kind (for example with dos2unix) first"
+                ),
+            });
         }
         self.check_lockout(&editors, options)?;
         let mut updates: Vec<(DataKey, Vec<Piece>)> = Vec::new();
@@ -390,6 +411,7 @@ impl AwsAuth {
                 text,
                 name,
                 located,
+                breaks,
             } => {
                 // The text so far (`None`: still the original) and where its keys are.
                 let mut out: Option<String> = None;
@@ -431,6 +453,7 @@ impl AwsAuth {
                     text: out.unwrap_or_else(|| text.clone()),
                     name: name.clone(),
                     located: current,
+                    breaks: *breaks,
                 }
             }
         };
@@ -785,7 +808,7 @@ impl fmt::Display for AwsAuth {
     /// holding that data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.source {
-            Source::Manifest { text, .. } => f.write_str(text),
+            Source::Manifest { text, breaks, .. } => breaks.write(text, f),
             Source::Data(data) => {
                 f.write_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n")?;
                 for (k, v) in data {

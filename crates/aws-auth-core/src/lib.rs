@@ -44,6 +44,7 @@ mod arn;
 mod document;
 mod edit;
 mod error;
+mod line_breaks;
 mod manifest;
 mod model;
 mod quoted;

@@ -437,3 +437,52 @@ fn multi_document_streams_edit_only_the_aws_auth_document() {
     assert!(out.starts_with(&format!("{other}---\n")));
     assert!(out.ends_with(&format!("---\n{other}")));
 }
+
+#[test]
+fn crlf_manifests_are_edited_in_crlf() {
+    // As git checks a manifest out on Windows with core.autocrlf: every line ends in CRLF.
+    let lf = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    # nodes\n    - rolearn: arn:aws:iam::111122223333:role/nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/ada\n      username: ada\n      groups:\n        - system:masters\n";
+    let crlf = lf.replace('\n', "\r\n");
+    let upsert = Upsert::new(
+        "arn:aws:iam::111122223333:role/ops",
+        "ops",
+        ["system:masters"],
+    );
+    let (out, lines) = apply(&crlf, &[Edit::UpsertRole(upsert.clone())]);
+    assert_eq!(
+        lines,
+        ["added arn:aws:iam::111122223333:role/ops to aws-auth"]
+    );
+    // Exactly the LF edit, in CRLF.
+    let (want_lf, _) = apply(lf, &[Edit::UpsertRole(upsert)]);
+    eqnice!(want_lf.replace('\n', "\r\n"), out);
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/ops".into(),
+        ..Remove::default()
+    };
+    let (back, _) = apply(&out, &[Edit::RemoveRole(remove)]);
+    eqnice!(crlf, back);
+    // Read as YAML reads it: the values hold LF line breaks, as the API server stores them.
+    let auth = AwsAuth::parse(&crlf).unwrap();
+    assert_eq!(auth.mappings().users[0].username.as_deref(), Some("ada"));
+    assert!(auth.data().iter().all(|(_, v)| !v.contains('\r')));
+    assert!(auth.validate().is_empty(), "{:?}", auth.validate());
+}
+
+#[test]
+fn mixed_line_breaks_are_read_but_not_edited() {
+    let text = "apiVersion: v1\r\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/nodes\n      username: nodes\n";
+    let mut auth = AwsAuth::parse(text).unwrap();
+    assert_eq!(auth.mappings().roles.len(), 1);
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/ops", "ops", ["g"]);
+    let err = auth
+        .apply(&[Edit::UpsertRole(upsert)], &Options::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("mixes line breaks")
+            && err.to_string().contains("line 2")
+            && !err.to_string().contains('\n'),
+        "{err}"
+    );
+    assert_eq!(auth.to_string(), text, "a refused edit changes nothing");
+}
