@@ -8,7 +8,7 @@ use crate::validate::{Code, Diagnostic, diagnostic};
 use crate::yaml::masked::parse_manifest;
 use crate::yaml::raw_value::{Piece, RawValue, render_value};
 use crate::yaml::scalar::double_quoted;
-use crate::yaml::tree::{Node, NodeKind};
+use crate::yaml::tree::{Node, NodeKind, ScalarStyle};
 
 /// Where the data keys are in the manifest text.
 #[derive(Debug, Clone)]
@@ -307,11 +307,23 @@ pub(crate) fn write_key(
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
+        // A block scalar's text runs to just after its last line break, which the rendered
+        // value leaves to the text after it (as after any other value): keep that break.
+        let block = matches!(
+            site.value.scalar_style(),
+            Some(ScalarStyle::Literal | ScalarStyle::Folded)
+        );
+        let end = if block && site.value.end > start && text.as_bytes()[site.value.end - 1] == b'\n'
+        {
+            site.value.end - 1
+        } else {
+            site.value.end
+        };
         return Some(Written::Rewritten(format!(
             "{}{}{}",
             &text[..start],
             rendered,
-            &text[site.value.end..]
+            &text[end..]
         )));
     }
     Some(Written::Rewritten(insert_key(text, located, key, new)))

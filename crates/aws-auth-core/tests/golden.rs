@@ -486,3 +486,20 @@ fn mixed_line_breaks_are_read_but_not_edited() {
     );
     assert_eq!(auth.to_string(), text, "a refused edit changes nothing");
 }
+
+#[test]
+fn a_folded_value_is_rewritten_as_a_literal_keeping_the_lines_after_it() {
+    // `>` cannot be spliced line by line (folding joins lines), so the value is written whole.
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: >\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/u\n      username: u\n";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    let (out, _) = apply(text, &[Edit::UpsertRole(upsert)]);
+    eqnice!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\n      groups:\n        - g\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/u\n      username: u\n",
+        out
+    );
+    // At the end of the file, the file's last line break stays.
+    let at_end = text.split("  mapUsers").next().unwrap();
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    let (out, _) = apply(at_end, &[Edit::UpsertRole(upsert)]);
+    assert!(out.ends_with("        - g\n"), "{out:?}");
+}

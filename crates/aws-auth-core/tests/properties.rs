@@ -231,6 +231,49 @@ proptest! {
         prop_assert_eq!(auth.to_string(), text);
     }
 
+    /// Every block scalar header and both line-break styles: the new entry reads back, and
+    /// the manifest around `mapRoles` keeps its bytes (and its line breaks).
+    #[test]
+    fn upsert_keeps_the_header_style_and_line_breaks_around_it(
+        entries in prop::collection::vec(entry(), 1..5),
+        style in style().prop_map(|s| Style { json: false, ..s }),
+        header in prop::sample::select(vec!["|", "|-", "|+", "|2", ">", ">-", ">+", "|  # roles"]),
+        crlf in any::<bool>(),
+        new in entry(),
+    ) {
+        let (lf, _) = manifest(&entries, style);
+        let lf = lf.replacen("  mapRoles: |\n", &format!("  mapRoles: {header}\n"), 1);
+        let text = if crlf { lf.replace('\n', "\r\n") } else { lf };
+        let mut auth = AwsAuth::parse(&text).unwrap();
+        let was = auth.mappings();
+        let before = errors(&auth);
+        let arn = "arn:aws:iam::999988887777:role/new";
+        let up = Upsert::new(arn, new.username.clone(), new.groups.clone());
+        match auth.apply(&[Edit::UpsertRole(up)], &Options::default()) {
+            Ok(_) => {}
+            // A folded scalar folds a comment line into the entry after it: that list may
+            // not parse at all, and then it is not edited.
+            Err(aws_auth_core::Error::KeyNotEditable { .. }) if header.starts_with('>') => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(format!("{e}\n{text}"))),
+        }
+        let out = auth.to_string();
+        let head = &text[..text.find("  mapRoles:").unwrap()];
+        let users = &text[text.find("  mapUsers:").unwrap()..];
+        prop_assert!(out.starts_with(head), "{}", out);
+        prop_assert!(out.ends_with(users), "{}", out);
+        if crlf {
+            prop_assert_eq!(out.matches('\n').count(), out.matches("\r\n").count(), "{}", out);
+        }
+        let reread = AwsAuth::parse(&out).unwrap();
+        let mut want = was.roles.clone();
+        let mut added = role(arn, &new.username, &new.groups);
+        added.groups = added.groups.map(|g| { let mut d = Vec::new(); for x in g { if !d.contains(&x) { d.push(x) } } d });
+        want.push(added);
+        prop_assert_eq!(reread.mappings().roles, want);
+        prop_assert_eq!(reread.mappings().users, was.users);
+        prop_assert!(errors(&reread) <= before, "{}", out);
+    }
+
     #[test]
     fn upsert_is_idempotent(entries in prop::collection::vec(entry(), 1..6), style in style(), pick in any::<prop::sample::Index>(), new in entry()) {
         let (text, _) = manifest(&entries, style);
