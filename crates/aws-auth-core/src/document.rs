@@ -15,7 +15,7 @@ use crate::manifest::{Located, Written, locate, write_key};
 use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
 use crate::validate::{Diagnostic, Severity, check_section};
-use crate::yaml::raw_value::Piece;
+use crate::yaml::raw_value::{Piece, same_but_trailing_space};
 
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
 pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
@@ -439,9 +439,8 @@ impl AwsAuth {
                         Some(Written::Rewritten(written)) => {
                             // The manifest must read back with exactly the new value.
                             let after = locate(&written, name)?;
-                            if after.key(key.as_str()).and_then(|s| s.value.as_str())
-                                != Some(new.as_str())
-                            {
+                            let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
+                            if !read.is_some_and(|read| same_but_trailing_space(read, new)) {
                                 return Err(not_read_back(*key));
                             }
                             out = Some(written);
@@ -525,7 +524,11 @@ fn verify_ranges(key: DataKey, text: &str, checks: &[Check], dash_col: usize) ->
         let starts_line = check.range.start == 0
             || text[..check.range.start].ends_with('\n')
             || slice.starts_with('\n');
-        let ends_line = check.range.end == text.len() || slice.ends_with('\n');
+        // In a text without a final line break, the last entry owns the break before it, so
+        // the entry before ends just before a line break.
+        let ends_line = check.range.end == text.len()
+            || slice.ends_with('\n')
+            || text[check.range.end..].starts_with('\n');
         if !starts_line || !ends_line {
             return Some(false);
         }

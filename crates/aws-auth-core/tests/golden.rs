@@ -503,3 +503,62 @@ fn a_folded_value_is_rewritten_as_a_literal_keeping_the_lines_after_it() {
     let (out, _) = apply(at_end, &[Edit::UpsertRole(upsert)]);
     assert!(out.ends_with("        - g\n"), "{out:?}");
 }
+
+#[test]
+fn an_entry_before_the_last_changes_in_a_list_without_a_final_line_break() {
+    // `|-` (or data from the API server) leaves the last entry without a line break.
+    let data = "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n  groups:\n    - system:masters\n- rolearn: arn:aws:iam::111122223333:role/b\n  username: b";
+    let mut auth = AwsAuth::from_data([("mapRoles", data)]);
+    let upsert = Upsert::new(
+        "arn:aws:iam::111122223333:role/a",
+        "ops",
+        ["system:masters"],
+    );
+    auth.apply(&[Edit::UpsertRole(upsert.clone())], &Options::default())
+        .unwrap();
+    eqnice!(
+        data.replace("username: a", "username: ops"),
+        auth.data()[0].1
+    );
+    let manifest = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |-\n{}\n",
+        data.lines()
+            .map(|l| format!("    {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let (out, _) = apply(&manifest, &[Edit::UpsertRole(upsert)]);
+    eqnice!(manifest.replace("username: a\n", "username: ops\n"), out);
+}
+
+#[test]
+fn removing_the_first_entry_leaves_no_blank_line_a_literal_cannot_start_with() {
+    // The gap after the first entry is a line of six spaces: first in a `|` block, it would
+    // set an indentation deeper than the entries, which YAML rejects.
+    let text = "apiVersion: v1\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n      \n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/a".into(),
+        ..Remove::default()
+    };
+    let (out, _) = apply(text, &[Edit::RemoveRole(remove)]);
+    eqnice!(
+        "apiVersion: v1\ndata:\n  mapRoles: |\n\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n",
+        out
+    );
+    assert_eq!(AwsAuth::parse(&out).unwrap().mappings().roles.len(), 1);
+}
+
+#[test]
+fn a_new_key_goes_into_a_file_that_ends_in_spaces_without_a_line_break() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n        ";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:user/ada", "ada", ["viewers"]);
+    let (out, lines) = apply(text, &[Edit::UpsertUser(upsert)]);
+    assert_eq!(
+        lines,
+        ["added arn:aws:iam::111122223333:user/ada to aws-auth"]
+    );
+    eqnice!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/ada\n      username: ada\n      groups:\n        - viewers\n        ",
+        out
+    );
+}

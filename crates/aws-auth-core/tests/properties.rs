@@ -231,15 +231,17 @@ proptest! {
         prop_assert_eq!(auth.to_string(), text);
     }
 
-    /// Every block scalar header and both line-break styles: the new entry reads back, and
-    /// the manifest around `mapRoles` keeps its bytes (and its line breaks).
+    /// Every block scalar header and both line-break styles, for an added, a changed and a
+    /// removed entry: the list reads back as intended, and the manifest around `mapRoles`
+    /// keeps its bytes (and its line breaks).
     #[test]
-    fn upsert_keeps_the_header_style_and_line_breaks_around_it(
+    fn edits_keep_the_header_style_and_line_breaks_around_them(
         entries in prop::collection::vec(entry(), 1..5),
         style in style().prop_map(|s| Style { json: false, ..s }),
         header in prop::sample::select(vec!["|", "|-", "|+", "|2", ">", ">-", ">+", "|  # roles"]),
         crlf in any::<bool>(),
         new in entry(),
+        (kind, pick) in (0..3usize, any::<prop::sample::Index>()),
     ) {
         let (lf, _) = manifest(&entries, style);
         let lf = lf.replacen("  mapRoles: |\n", &format!("  mapRoles: {header}\n"), 1);
@@ -247,9 +249,34 @@ proptest! {
         let mut auth = AwsAuth::parse(&text).unwrap();
         let was = auth.mappings();
         let before = errors(&auth);
-        let arn = "arn:aws:iam::999988887777:role/new";
-        let up = Upsert::new(arn, new.username.clone(), new.groups.clone());
-        match auth.apply(&[Edit::UpsertRole(up)], &Options::default()) {
+        let dedup = |g: &[String]| { let mut d: Vec<String> = Vec::new(); for x in g { if !d.contains(x) { d.push(x.clone()) } } d };
+        let mut want = was.roles.clone();
+        let edit = match (kind, was.roles.get(pick.index(was.roles.len().max(1)))) {
+            // Change or remove an existing entry (one whose ARN is its own).
+            (1 | 2, Some(target)) if was.roles.iter().filter(|r| r.rolearn == target.rolearn).count() == 1 => {
+                let arn = target.rolearn.clone().unwrap_or_default();
+                let i = pick.index(was.roles.len());
+                if kind == 1 {
+                    if !new.username.is_empty() {
+                        want[i].username = Some(new.username.clone());
+                    }
+                    want[i].groups = (!new.groups.is_empty()).then(|| dedup(&new.groups));
+                    Edit::UpsertRole(Upsert::new(arn, new.username.clone(), new.groups.clone()))
+                } else {
+                    want.remove(i);
+                    Edit::RemoveRole(Remove { arn, ..Remove::default() })
+                }
+            }
+            _ => {
+                let arn = "arn:aws:iam::999988887777:role/new";
+                let mut added = role(arn, &new.username, &new.groups);
+                added.groups = added.groups.map(|g| dedup(&g));
+                want.push(added);
+                Edit::UpsertRole(Upsert::new(arn, new.username.clone(), new.groups.clone()))
+            }
+        };
+        let options = Options { allow_lockout: true, ..Options::default() };
+        match auth.apply(&[edit], &options) {
             Ok(_) => {}
             // A folded scalar folds a comment line into the entry after it: that list may
             // not parse at all, and then it is not edited.
@@ -265,10 +292,6 @@ proptest! {
             prop_assert_eq!(out.matches('\n').count(), out.matches("\r\n").count(), "{}", out);
         }
         let reread = AwsAuth::parse(&out).unwrap();
-        let mut want = was.roles.clone();
-        let mut added = role(arn, &new.username, &new.groups);
-        added.groups = added.groups.map(|g| { let mut d = Vec::new(); for x in g { if !d.contains(&x) { d.push(x) } } d });
-        want.push(added);
         prop_assert_eq!(reread.mappings().roles, want);
         prop_assert_eq!(reread.mappings().users, was.users);
         prop_assert!(errors(&reread) <= before, "{}", out);

@@ -361,7 +361,7 @@ impl<'a> ListEditor<'a> {
         let mut cursor = 0;
         let written = |pieces: &[Piece]| -> usize { pieces.iter().map(Piece::len).sum() };
         for (i, entry) in self.parsed.entries.iter().enumerate() {
-            pieces.push(Piece::Keep(cursor..entry.span.start));
+            self.push_gap(&mut pieces, cursor..entry.span.start);
             match &self.states[i] {
                 State::Keep => pieces.push(Piece::Keep(entry.span.clone())),
                 State::Removed => {}
@@ -400,8 +400,35 @@ impl<'a> ListEditor<'a> {
                 });
             }
         }
-        pieces.push(Piece::Keep(cursor..self.text.len()));
+        self.push_gap(&mut pieces, cursor..self.text.len());
         pieces
+    }
+
+    /// Copies the text between entries. A gap that becomes the start of the text (the entries
+    /// before it were removed) loses the spaces of its leading blank lines: a block literal
+    /// takes its indentation from its first line with content and rejects a blank line before
+    /// it that has more spaces, so the manifest would no longer be YAML.
+    fn push_gap(&self, pieces: &mut Vec<Piece>, gap: std::ops::Range<usize>) {
+        let now_first = gap.start > 0 && pieces.iter().all(|p| p.len() == 0);
+        if now_first {
+            let (mut blank_bytes, mut blank_lines) = (0, 0);
+            for line in self.text[gap.clone()].split_inclusive('\n') {
+                let Some(body) = line.strip_suffix('\n') else {
+                    break;
+                };
+                if body.bytes().any(|b| b != b' ') {
+                    break;
+                }
+                blank_bytes += line.len();
+                blank_lines += 1;
+            }
+            if blank_bytes > blank_lines {
+                pieces.push(Piece::Write("\n".repeat(blank_lines)));
+                pieces.push(Piece::Keep(gap.start + blank_bytes..gap.end));
+                return;
+            }
+        }
+        pieces.push(Piece::Keep(gap));
     }
 
     /// Writes `rendered` into a list that has no entries: in place of a `~`/`null`, or at the end.

@@ -63,13 +63,7 @@ impl RawValue {
             ScalarStyle::SingleQuoted => map_quoted(text, node, false)?,
             ScalarStyle::Plain | ScalarStyle::Folded => return None,
         };
-        // Parsers disagree on trailing blank lines at the end of a stream (a last line of
-        // spaces without a line break); those map to the value's end like the final break does.
-        let only_trailing_space = |long: &str, short: &str| {
-            long.starts_with(short) && long[short.len()..].trim().is_empty()
-        };
-        let same = only_trailing_space(decoded, &raw.0) || only_trailing_space(&raw.0, decoded);
-        same.then_some(raw.1)
+        same_but_trailing_space(decoded, &raw.0).then_some(raw.1)
     }
 
     fn raw_offset(&self, pos: usize) -> usize {
@@ -162,6 +156,14 @@ impl RawValue {
     }
 }
 
+/// Whether two decoded values are equal up to whitespace at the end. Parsers disagree on
+/// trailing blank lines at the end of a stream (a last line of spaces without a line break);
+/// those belong to the value's end like its final line break, and mean nothing to the list in it.
+pub(crate) fn same_but_trailing_space(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    long.starts_with(short) && long[short.len()..].trim().is_empty()
+}
+
 /// Decodes a block literal from its raw lines, recording each line's position.
 /// Maps a block literal whose decoded text must be `expected` (up to trailing whitespace, on
 /// which parsers disagree at the end of a stream).
@@ -196,6 +198,7 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
     // are out-of-line calls in the size-optimised wasm build. Line breaks and spaces are ASCII,
     // so the offsets found are character boundaries.
     let mut lines: Vec<(usize, usize, &[u8], bool)> = Vec::new();
+    let mut seen_content = false;
     let mut pos = content_start;
     while pos < content_end {
         let mut line_end = pos;
@@ -213,6 +216,13 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
         if !is_blank && spaces < indent {
             return None;
         }
+        // YAML takes the indentation from the first line with content and rejects a blank
+        // line before it with more spaces.
+        let spaces_only = spaces == line.len();
+        if explicit.is_none() && !seen_content && spaces_only && line.len() > indent {
+            return None;
+        }
+        seen_content |= !spaces_only;
         let content_at = if is_blank { line_end } else { pos + indent };
         lines.push((pos, content_at, &bytes[content_at..line_end], has_break));
         pos = line_end + 1;
