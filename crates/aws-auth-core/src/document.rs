@@ -56,8 +56,8 @@ enum Source {
 }
 
 impl AwsAuth {
-    /// Reads a manifest (YAML or JSON; a stream whose aws-auth ConfigMap is one document; or a
-    /// bare `data` map).
+    /// Reads a manifest (YAML or JSON; a stream whose aws-auth ConfigMap is one document or
+    /// one item of a `kind: List`; or a bare `data` map).
     ///
     /// # Errors
     /// The manifest is not YAML, holds no aws-auth ConfigMap, or is larger than

@@ -77,8 +77,12 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
     })?;
     let mut other_names = Vec::new();
     let mut fragment = None;
-    for doc in docs.iter() {
-        let Some(root) = &doc.root else { continue };
+    // The objects of the stream: each document, or the items of a list document.
+    let objects = docs
+        .iter()
+        .filter_map(|doc| doc.root.as_ref())
+        .flat_map(|root| list_items(root).unwrap_or(std::slice::from_ref(root)));
+    for root in objects {
         let NodeKind::Map { pairs, flow } = &root.kind else {
             continue;
         };
@@ -161,6 +165,29 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
         name: name.to_string(),
         found,
     })
+}
+
+/// The items of a list object (`kind: List` as `kubectl get -o yaml` prints several objects, or
+/// `ConfigMapList`), or `None` for any other node.
+fn list_items(root: &Node) -> Option<&[Node]> {
+    let NodeKind::Map { pairs, .. } = &root.kind else {
+        return None;
+    };
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key.as_str() == Some(k))
+            .map(|(_, v)| v)
+    };
+    let kind = get("kind")?.as_str()?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    match &get("items")?.kind {
+        NodeKind::Seq { items, .. } => Some(items),
+        _ => None,
+    }
 }
 
 /// `key "data" twice (lines 2 and 20)` for the first repeated key of a mapping.
@@ -412,8 +439,13 @@ fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String 
             format!("{before}{entry}{}", &text[at..])
         }
         DataSite::Missing { root } => {
+            // At the object's own indentation: a list item is indented, a document is not.
+            let pad = " ".repeat(root.col);
             let at = crate::section::line_end(text, root.end);
-            let line = format!("data:\n  {name}: {}\n", render_value(new, false, 4));
+            let line = format!(
+                "{pad}data:\n{pad}  {name}: {}\n",
+                render_value(new, false, root.col + 4)
+            );
             splice_line(text, at, &line)
         }
     }

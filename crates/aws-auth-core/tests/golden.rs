@@ -562,3 +562,70 @@ fn a_new_key_goes_into_a_file_that_ends_in_spaces_without_a_line_break() {
         out
     );
 }
+
+#[test]
+fn the_aws_auth_configmap_is_found_among_the_items_of_a_list() {
+    // `kubectl get configmaps -n kube-system -o yaml` prints a `kind: List`.
+    let text = "apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n    ca.crt: |\n      xyz\n  kind: ConfigMap\n  metadata:\n    name: kube-root-ca.crt\n    namespace: kube-system\n- apiVersion: v1\n  data:\n    mapRoles: |\n      - rolearn: arn:aws:iam::111122223333:role/a\n        username: a\n  kind: ConfigMap\n  metadata:\n    name: aws-auth\n    namespace: kube-system\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    let (out, _) = apply(text, &[Edit::UpsertRole(upsert.clone())]);
+    eqnice!(
+        text.replace(
+            "        username: a\n",
+            "        username: a\n      - rolearn: arn:aws:iam::111122223333:role/b\n        username: b\n        groups:\n          - g\n"
+        ),
+        out
+    );
+    assert_eq!(
+        AwsAuth::parse(text).unwrap().namespace().as_deref(),
+        Some("kube-system")
+    );
+
+    // An item without `data` gets one at the item's indentation.
+    let no_data = "apiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: aws-auth\n    namespace: kube-system\n";
+    let (out, _) = apply(no_data, &[Edit::UpsertRole(upsert.clone())]);
+    eqnice!(
+        format!(
+            "{no_data}  data:\n    mapRoles: |\n      - rolearn: arn:aws:iam::111122223333:role/b\n        username: b\n        groups:\n          - g\n"
+        ),
+        out
+    );
+
+    // The same list as JSON (`-o json`) stays JSON.
+    let json = r#"{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "data": {
+                "mapRoles": "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n"
+            },
+            "kind": "ConfigMap",
+            "metadata": {
+                "name": "aws-auth",
+                "namespace": "kube-system"
+            }
+        }
+    ],
+    "kind": "List"
+}
+"#;
+    let (out, _) = apply(json, &[Edit::UpsertRole(upsert)]);
+    eqnice!(
+        json.replace(
+            r#"  username: a\n""#,
+            r#"  username: a\n- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups:\n    - g\n""#
+        ),
+        out
+    );
+}
+
+#[test]
+fn a_list_without_the_aws_auth_configmap_names_what_it_holds() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: coredns\n";
+    let err = AwsAuth::parse(text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no ConfigMap named \"aws-auth\" in the manifest (found ConfigMap \"coredns\")"
+    );
+}
