@@ -123,12 +123,14 @@ impl AwsAuth {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
+        // A value with CRLF line breaks (made from a Windows file with `kubectl create
+        // configmap --from-file`) is read as LF text and written back with CRLF.
         let sections = DataKey::ALL
             .iter()
             .filter_map(|&key| {
                 data.iter()
                     .find(|(k, _)| k == key.as_str())
-                    .map(|(_, v)| read_section(key, v.clone()))
+                    .map(|(_, v)| read_section(key, LineBreaks::of(v).to_lf(v).into_owned()))
             })
             .collect();
         let manifest_diagnostics = data
@@ -258,8 +260,8 @@ impl AwsAuth {
                 }
                 let section = self.section(key).unwrap_or(&empty);
                 let parsed = match section.parsed() {
-                    Ok(p) if p.read_only => {
-                        let reason = "it uses a bare `-` as a flow list item, which the editor does not rewrite; quote it (\"-\")".to_string();
+                    Ok(p) if p.read_only.is_some() => {
+                        let reason = p.read_only.clone().unwrap_or_default();
                         return Err(Error::KeyNotEditable { key, reason });
                     }
                     Ok(p) => p,
@@ -401,6 +403,9 @@ impl AwsAuth {
                 let mut data = data.clone();
                 for (key, new) in &texts {
                     match data.iter_mut().find(|(k, _)| k == key.as_str()) {
+                        Some((_, v)) if LineBreaks::of(v) == LineBreaks::Crlf => {
+                            *v = new.replace('\n', "\r\n");
+                        }
                         Some((_, v)) => v.clone_from(new),
                         None => data.push((key.as_str().to_string(), new.clone())),
                     }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
 use crate::validate::Code;
+use crate::yaml::go_compat::parse_rewritten;
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag, parse_stream};
 
@@ -65,9 +66,9 @@ pub(crate) struct Parsed {
     pub simple: bool,
     /// More YAML documents follow the first; the authenticator ignores them.
     pub later_documents: bool,
-    /// Read through a rewrite of the text (see [`quote_flow_dashes`]): positions are not the
-    /// text's, so the key is read but never edited.
-    pub read_only: bool,
+    /// Read through a rewrite of the text (see [`parse_rewritten`]): positions are not the
+    /// text's, so the key is read but never edited. Says why, for the refusal.
+    pub read_only: Option<String>,
 }
 
 /// How the list is written.
@@ -254,27 +255,28 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
             simple: false,
             later_documents: false,
-            read_only: false,
+            read_only: None,
         });
     }
     reject_unreadable(text)?;
     let fast = crate::yaml::fast::parse_block_list(text);
     let simple = fast.is_some();
     let mut later_documents = false;
-    let mut read_only = false;
+    let mut read_only = None;
     let root = match fast {
         Some(root) => Some(root),
         None => {
             let docs = match parse_stream(text) {
                 Ok(docs) => docs,
-                // go-yaml v2 reads a bare `-` in a flow list (`[-, a]`) as the string "-";
-                // YAML 1.2 parsers reject it. Read it as go-yaml does, but never edit it.
-                Err(error) => match quote_flow_dashes(text) {
-                    Some(quoted) => {
-                        read_only = true;
-                        parse_stream(&quoted).map_err(|_| KeyProblem::Syntax(error))?
+                // What go-yaml v2 reads but YAML 1.2 parsers reject is read through a rewrite
+                // of the text, as go-yaml reads it; its positions are not the text's, so the
+                // key is never edited.
+                Err(error) => match parse_rewritten(text, error) {
+                    Ok((docs, why)) => {
+                        read_only = Some(why);
+                        docs
                     }
-                    None => return Err(KeyProblem::Syntax(error)),
+                    Err(error) => return Err(KeyProblem::Syntax(error)),
                 },
             };
             // go-yaml reads the first document only; the rest is ignored (a warning).
@@ -749,39 +751,6 @@ fn scalar_text(n: &Node) -> String {
         Some(Value::Number(x)) => x.to_string(),
         _ => n.as_str().unwrap_or_default().to_string(),
     }
-}
-
-/// The text with each bare `-` item of a flow collection (`[-, a]`, `{k: -}`) quoted, or `None`
-/// when it has none.
-pub(crate) fn quote_flow_dashes(text: &str) -> Option<String> {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 8);
-    let (mut depth, mut double, mut single) = (0usize, false, false);
-    let mut changed = false;
-    let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'"' if !single && (i == 0 || b[i - 1] != b'\\') => double = !double,
-            b'\'' if !double => single = !single,
-            b'[' | b'{' if !double && !single => depth += 1,
-            b']' | b'}' if !double && !single => depth = depth.saturating_sub(1),
-            b'-' if depth > 0 && !double && !single => {
-                let before = text[..i].trim_end_matches([' ', '\n']).bytes().last();
-                let after = text[i + 1..].trim_start_matches([' ', '\n']).bytes().next();
-                if matches!(before, Some(b'[' | b',' | b':'))
-                    && matches!(after, Some(b',' | b']' | b'}'))
-                {
-                    out.push_str(&text[last..i]);
-                    out.push_str("\"-\"");
-                    last = i + 1;
-                    changed = true;
-                }
-            }
-            _ => {}
-        }
-    }
-    out.push_str(&text[last..]);
-    changed.then_some(out)
 }
 
 /// What go-yaml rejects before parsing anything: a tab in indentation (on any line, blank and

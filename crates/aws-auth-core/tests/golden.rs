@@ -629,3 +629,27 @@ fn a_list_without_the_aws_auth_configmap_names_what_it_holds() {
         "no ConfigMap named \"aws-auth\" in the manifest (found ConfigMap \"coredns\")"
     );
 }
+
+#[test]
+fn crlf_data_from_the_api_server_is_edited_in_crlf() {
+    // A ConfigMap made with `kubectl create configmap --from-file` from a Windows file.
+    let value = "- rolearn: arn:aws:iam::111122223333:role/a\r\n  username: a\r\n  groups:\r\n    - system:masters\r\n";
+    let mut auth = AwsAuth::from_data([("mapRoles", value)]);
+    assert_eq!(auth.mappings().roles[0].username.as_deref(), Some("a"));
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    auth.apply(&[Edit::UpsertRole(upsert)], &Options::default())
+        .unwrap();
+    eqnice!(
+        format!(
+            "{value}- rolearn: arn:aws:iam::111122223333:role/b\r\n  username: b\r\n  groups:\r\n    - g\r\n"
+        ),
+        auth.data()[0].1
+    );
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/b".into(),
+        ..Remove::default()
+    };
+    auth.apply(&[Edit::RemoveRole(remove)], &Options::default())
+        .unwrap();
+    eqnice!(value, auth.data()[0].1);
+}

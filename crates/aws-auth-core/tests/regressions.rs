@@ -201,3 +201,28 @@ fn r_flow_dash_is_read_not_edited() {
         .unwrap_err();
     assert_eq!(err.code(), "key-not-editable");
 }
+
+#[test]
+fn r_quoted_value_continued_no_deeper_than_its_key_is_read_not_edited() {
+    // go-yaml v2 lets a quoted value go on at any column; YAML 1.2 parsers reject it.
+    let text = "- rolearn: arn:aws:iam::111122223333:role/a\n  username: \"ops\n  team\"\n  groups:\n  - system:masters\n";
+    let mut auth = roles(text);
+    assert_eq!(
+        auth.mappings().roles[0].username.as_deref(),
+        Some("ops team")
+    );
+    assert!(errors(&[("mapRoles", text)]).is_empty());
+    let up = aws_auth_core::Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    let err = auth
+        .apply(
+            &[aws_auth_core::Edit::UpsertRole(up)],
+            &aws_auth_core::Options::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "key-not-editable");
+    assert!(
+        err.to_string()
+            .contains("quoted value at line 2, column 13 goes on over lines"),
+        "{err}"
+    );
+}

@@ -2,6 +2,7 @@
 //! between a data value's raw bytes and its decoded text.
 
 pub(crate) mod fast;
+pub(crate) mod go_compat;
 pub(crate) mod masked;
 pub(crate) mod raw_value;
 pub(crate) mod scalar;
