@@ -260,8 +260,8 @@ impl AwsAuth {
                 }
                 let section = self.section(key).unwrap_or(&empty);
                 let parsed = match section.parsed() {
-                    Ok(p) if p.read_only.is_some() => {
-                        let reason = p.read_only.clone().unwrap_or_default();
+                    Ok(p) if p.not_editable.is_some() => {
+                        let reason = p.not_editable.clone().unwrap_or_default();
                         return Err(Error::KeyNotEditable { key, reason });
                     }
                     Ok(p) => p,

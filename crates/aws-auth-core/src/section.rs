@@ -66,9 +66,10 @@ pub(crate) struct Parsed {
     pub simple: bool,
     /// More YAML documents follow the first; the authenticator ignores them.
     pub later_documents: bool,
-    /// Read through a rewrite of the text (see [`parse_rewritten`]): positions are not the
-    /// text's, so the key is read but never edited. Says why, for the refusal.
-    pub read_only: Option<String>,
+    /// Why the key is read but never edited, if it is not: read through a rewrite of the
+    /// text (see [`parse_rewritten`]), whose positions are not the text's, or written with
+    /// YAML that ties its parts together in ways the editor does not follow.
+    pub not_editable: Option<String>,
 }
 
 /// How the list is written.
@@ -217,6 +218,26 @@ impl Entry {
         }
     }
 
+    /// Whether the entry refers to an anchored node elsewhere (`*name`, `<<: *name`).
+    pub fn uses_alias(&self) -> bool {
+        fn aliased(n: &Node) -> bool {
+            n.tag == Tag::Aliased
+                || match &n.kind {
+                    NodeKind::Alias => true,
+                    NodeKind::Scalar { .. } => false,
+                    NodeKind::Seq { items, .. } => items.iter().any(aliased),
+                    NodeKind::Map { pairs, .. } => {
+                        pairs.iter().any(|(k, v)| aliased(k) || aliased(v))
+                    }
+                }
+        }
+        aliased(&self.node)
+            || self
+                .fields
+                .iter()
+                .any(|f| aliased(&f.key) || aliased(&f.value))
+    }
+
     /// Whether the entry uses YAML features the editor does not rewrite (aliases, tags, anchors).
     pub fn is_opaque(&self) -> bool {
         fn opaque(n: &Node) -> bool {
@@ -255,7 +276,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
             simple: false,
             later_documents: false,
-            read_only: None,
+            not_editable: None,
         });
     }
     reject_unreadable(text)?;
@@ -290,7 +311,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
             simple: false,
             later_documents,
-            read_only,
+            not_editable: read_only,
         });
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
@@ -301,7 +322,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             entries: Vec::new(),
             simple: false,
             later_documents,
-            read_only,
+            not_editable: read_only,
         });
     }
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
@@ -311,6 +332,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         end: root.end,
         col: root.col,
     };
+    let root_tagged = root.tag != Tag::None;
     let NodeKind::Seq { items, flow } = root.kind else {
         return Err(type_error(
             &root,
@@ -351,12 +373,23 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     } else {
         Layout::Block
     };
+    let not_editable = read_only.or_else(|| {
+        if later_documents {
+            Some("it holds more than one YAML document (a `---` line); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+        } else if root_tagged {
+            Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
+        } else if entries.iter().any(Entry::uses_alias) {
+            Some("it uses YAML aliases (`*name`), which tie entries together so that an edit of one would change others; edit it by hand".to_string())
+        } else {
+            None
+        }
+    });
     Ok(Parsed {
         layout,
         entries,
         simple,
         later_documents,
-        read_only,
+        not_editable,
     })
 }
 

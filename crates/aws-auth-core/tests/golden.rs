@@ -653,3 +653,130 @@ fn crlf_data_from_the_api_server_is_edited_in_crlf() {
         .unwrap();
     eqnice!(value, auth.data()[0].1);
 }
+
+/// One edit of data as the API server returns it; the new text of `key`.
+fn edit_data(key: &str, value: &str, edit: Edit) -> Result<String, Error> {
+    let mut auth = AwsAuth::from_data([(key, value)]);
+    let options = Options {
+        allow_lockout: true,
+        ..Options::default()
+    };
+    auth.apply(&[edit], &options)?;
+    Ok(auth.data()[0].1.clone())
+}
+
+#[test]
+fn accounts_in_a_flow_list_stay_in_it() {
+    let add = |account: &str| Edit::AddAccount {
+        account: account.into(),
+    };
+    // AWS CDK writes mapAccounts as JSON.
+    eqnice!(
+        r#"["111122223333","444455556666"]"#,
+        edit_data("mapAccounts", r#"["111122223333"]"#, add("444455556666")).unwrap()
+    );
+    eqnice!(
+        r#"['111122223333', '444455556666', "777788889999"]"#,
+        edit_data(
+            "mapAccounts",
+            "['111122223333', '444455556666']",
+            add("777788889999")
+        )
+        .unwrap()
+    );
+    let remove = Edit::RemoveAccount {
+        account: "111122223333".into(),
+    };
+    eqnice!(
+        "['444455556666']",
+        edit_data("mapAccounts", "['111122223333', '444455556666']", remove).unwrap()
+    );
+}
+
+#[test]
+fn a_block_scalar_value_is_replaced_with_its_header() {
+    let value =
+        "- rolearn: arn:aws:iam::111122223333:role/a\n  username: |\n    a\n  groups:\n    - g\n";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/a", "ops", ["g"]);
+    eqnice!(
+        "- rolearn: arn:aws:iam::111122223333:role/a\n  username: ops\n  groups:\n    - g\n",
+        edit_data("mapRoles", value, Edit::UpsertRole(upsert)).unwrap()
+    );
+}
+
+#[test]
+fn a_flow_entry_with_a_trailing_comma_is_removed_whole() {
+    let value = r#"[{"rolearn": "arn:aws:iam::111122223333:role/b"}, {"rolearn": "arn:aws:iam::111122223333:role/a",}]"#;
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/a".into(),
+        ..Remove::default()
+    };
+    eqnice!(
+        r#"[{"rolearn": "arn:aws:iam::111122223333:role/b"}]"#,
+        edit_data("mapRoles", value, Edit::RemoveRole(remove)).unwrap()
+    );
+}
+
+#[test]
+fn a_byte_order_mark_takes_no_column() {
+    let value = "\u{feff}- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]);
+    eqnice!(
+        format!(
+            "{value}- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups:\n    - g\n"
+        ),
+        edit_data("mapRoles", value, Edit::UpsertRole(upsert)).unwrap()
+    );
+}
+
+#[test]
+fn yaml_that_ties_parts_together_is_read_but_not_edited() {
+    let cases = [
+        (
+            "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n---\n- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n",
+            "more than one YAML document",
+        ),
+        (
+            "!!seq [{rolearn: arn:aws:iam::111122223333:role/a, username: a}]",
+            "YAML tag",
+        ),
+        (
+            "- &e {rolearn: arn:aws:iam::111122223333:role/a, username: a, groups: [g]}\n- <<: *e\n  rolearn: arn:aws:iam::111122223333:role/b\n",
+            "YAML aliases",
+        ),
+    ];
+    for (value, reason) in cases {
+        let auth = AwsAuth::from_data([("mapRoles", value)]);
+        assert_eq!(
+            auth.mappings().roles[0].rolearn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/a")
+        );
+        // Removing the first document's only entry would make the second one live.
+        let remove = Remove {
+            arn: "arn:aws:iam::111122223333:role/a".into(),
+            ..Remove::default()
+        };
+        let err = edit_data("mapRoles", value, Edit::RemoveRole(remove)).unwrap_err();
+        assert_eq!(err.code(), "key-not-editable", "{value}: {err}");
+        assert!(err.to_string().contains(reason), "{value}: {err}");
+    }
+}
+
+#[test]
+fn a_new_flow_entry_after_an_empty_one_is_valid_yaml() {
+    // `{}` shows no style; a plain `userarn:arn:...` without a space would be one scalar.
+    let upsert = Upsert::new("arn:aws:iam::111122223333:user/ada", "ada", ["g"]);
+    eqnice!(
+        r#"[{userarn: arn:aws:iam::111122223333:user/bob}, {}, {userarn: arn:aws:iam::111122223333:user/ada, username: ada, groups: [g]}]"#,
+        edit_data(
+            "mapUsers",
+            "[{userarn: arn:aws:iam::111122223333:user/bob}, {}]",
+            Edit::UpsertUser(upsert.clone())
+        )
+        .unwrap()
+    );
+    eqnice!(
+        r#"[{},{"userarn":"arn:aws:iam::111122223333:user/ada","username":"ada","groups":["g"]}]"#,
+        edit_data("mapUsers", "[{}]", Edit::UpsertUser(upsert)).unwrap()
+    );
+}

@@ -981,7 +981,7 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
                 allow_lockout: true,
             };
             let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                a.apply(std::slice::from_ref(&edit), &options).is_ok()
+                a.apply(std::slice::from_ref(&edit), &options)
             }));
             match applied {
                 Err(e) => panics.push(format!(
@@ -991,7 +991,15 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
                     data_json(&input.data),
                     panic_text(&e)
                 )),
-                Ok(true) => edited.push(Input {
+                // The editor wrote something that does not read back as it decided: refused,
+                // so nothing is lost, but it is our bug, not the input's.
+                Ok(Err(e @ aws_auth_core::Error::Manifest { .. })) => panics.push(format!(
+                    "{} + {}\n    data: {}\n    our edit does not read back: {e}",
+                    input.label,
+                    serde_json::to_string(&edit).unwrap(),
+                    data_json(&input.data),
+                )),
+                Ok(Ok(_)) => edited.push(Input {
                     label: format!(
                         "{} + {}",
                         input.label,
@@ -1000,7 +1008,7 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
                     data: a.data(),
                     edit: Some((i, edit)),
                 }),
-                Ok(false) => refused += 1,
+                Ok(Err(_)) => refused += 1,
             }
         }
     }

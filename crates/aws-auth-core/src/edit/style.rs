@@ -70,6 +70,11 @@ impl ListStyle {
             (Layout::Flow(_), Some(e)) => {
                 ListStyle::Flow(FlowStyle::of_entry(text, &parsed.entries, e))
             }
+            // A flow list of scalars (`mapAccounts` as AWS CDK writes it): separated like them.
+            (Layout::Flow(_), None) if !parsed.entries.is_empty() => {
+                let last = &parsed.entries[parsed.entries.len() - 1];
+                ListStyle::Flow(FlowStyle::of_entry(text, &parsed.entries, last))
+            }
             (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => {
                 ListStyle::Flow(FlowStyle::json())
             }
@@ -81,7 +86,7 @@ impl ListStyle {
 impl BlockStyle {
     pub fn of_entry(text: &str, e: &Entry) -> BlockStyle {
         let line_start = e.span.start + usize::from(text[e.span.start..].starts_with('\n'));
-        let dash_col = text[line_start..].find('-').unwrap_or(0);
+        let dash_col = dash_column(text, line_start + text[line_start..].find('-').unwrap_or(0));
         let first_key = e.fields.first().map(|f| &f.key);
         let key_col = first_key.map_or(dash_col + 2, |k| k.col);
         let order: Vec<Known> = e
@@ -208,10 +213,18 @@ impl FlowStyle {
     }
 
     pub fn of_entry(text: &str, entries: &[Entry], e: &Entry) -> FlowStyle {
+        // An entry without fields (`{}`) shows no style: take the last one that has some,
+        // or JSON, as AWS CDK writes it.
+        let first_field = e
+            .fields
+            .first()
+            .or_else(|| entries.iter().rev().find_map(|e| e.fields.first()));
         let json =
-            e.fields.first().and_then(|f| f.key.scalar_style()) == Some(ScalarStyle::DoubleQuoted);
-        let spaced = match e.fields.first() {
-            Some(f) => text[f.key.end..f.value.start].contains(' '),
+            first_field.is_none_or(|f| f.key.scalar_style() == Some(ScalarStyle::DoubleQuoted));
+        // Only a quoted key may be followed by `:` without a space (`{"a":1}`); a plain one
+        // needs the space, or `a:b` is one scalar.
+        let spaced = match first_field {
+            Some(f) => !json || text[f.key.end..f.value.start].contains(' '),
             None => false,
         };
         let separator = match entries {
@@ -273,5 +286,9 @@ pub(crate) fn dash_column(text: &str, item_start: usize) -> usize {
     let upto = (item_start + 1).min(text.len());
     let dash = text[..upto].rfind('-').unwrap_or(item_start);
     let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..dash].chars().count()
+    // A byte order mark at the start of the text takes no column.
+    text[line_start..dash]
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
 }

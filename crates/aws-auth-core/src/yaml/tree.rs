@@ -367,7 +367,7 @@ fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
             ..
         } => {
             let end = if flow {
-                end_event_end
+                flow_map_end(text, end_event_end)
             } else {
                 pairs.last().map_or(start, |(_, v)| v.end)
             };
@@ -388,6 +388,24 @@ fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
             )
         }
     }
+}
+
+/// Just past the `}` of a flow mapping. After a trailing comma (`{"a": "b",}`, which go-yaml
+/// accepts) the parser ends the mapping at the comma; the `}` follows after blanks.
+fn flow_map_end(text: &str, end_event_end: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = end_event_end;
+    if i == 0 || b.get(i - 1) == Some(&b'}') {
+        return i;
+    }
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'}' => return i + 1,
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => break,
+        }
+    }
+    end_event_end
 }
 
 /// Just past the closing quote of the quoted scalar starting at `start`.
@@ -552,6 +570,16 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[items[1].start..items[1].end], r#"{"e": 1}"#);
+    }
+
+    #[test]
+    fn a_flow_mapping_with_a_trailing_comma_ends_at_its_brace() {
+        let text = "[{\"a\": \"b\",\n }, {c: d, }]";
+        let NodeKind::Seq { items, .. } = root(text).kind else {
+            panic!()
+        };
+        assert_eq!(&text[items[0].start..items[0].end], "{\"a\": \"b\",\n }");
+        assert_eq!(&text[items[1].start..items[1].end], "{c: d, }");
     }
 
     #[test]
