@@ -88,7 +88,10 @@ pub fn write(
     }
     match (&f.path, w.in_place) {
         (Some(p), true) if new_text != f.text => {
-            replace_atomically(p, &new_text).with_context(|| format!("writing {}", f.label))?;
+            // A symlink is followed: the file it points to is edited, and the link stays.
+            let target = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            replace_atomically(&target, &new_text)
+                .with_context(|| format!("writing {}", f.label))?;
         }
         (_, true) => {}
         _ if !w.diff => out(&new_text)?,

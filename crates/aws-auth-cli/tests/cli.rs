@@ -629,6 +629,51 @@ mod write {
     }
 
     #[test]
+    fn in_place_through_a_symlink_edits_the_target_and_keeps_the_link() {
+        let d = TempDir::new();
+        let target = d.copy("02-three-roles-simple.yaml");
+        let link = d.0.join("link.yaml");
+        std::os::unix::fs::symlink("02-three-roles-simple.yaml", &link).unwrap();
+        let r = run(
+            &d,
+            &[
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::111122223333:role/ops",
+                "--username",
+                "ops",
+                "-f",
+                "link.yaml",
+                "-i",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::read_to_string(&target)
+                .unwrap()
+                .contains("role/ops\n      username: ops\n")
+        );
+        assert_eq!(fs::read_dir(&d.0).unwrap().count(), 2, "no temp file left");
+    }
+
+    #[test]
+    fn empty_input_says_so() {
+        let d = TempDir::new();
+        let r = run_in(&d.0, &["get", "-f", "-"], Some(b"\n# nothing here\n"));
+        assert_eq!(r.code, 1);
+        eqnice!(
+            "error: <stdin>: no ConfigMap named \"aws-auth\" in the manifest (it is empty)\n",
+            r.stderr
+        );
+    }
+
+    #[test]
     fn mixed_line_breaks_are_refused_with_one_line() {
         let d = TempDir::new();
         let lf = fs::read_to_string(fixture("02-three-roles-simple.yaml")).unwrap();

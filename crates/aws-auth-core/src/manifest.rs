@@ -156,7 +156,9 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
             None => site_of_map(root, flow),
         };
     }
-    let found = if other_names.is_empty() {
+    let found = if docs.iter().all(|d| d.root.is_none()) {
+        " (it is empty)".to_string()
+    } else if other_names.is_empty() {
         String::new()
     } else {
         format!(" (found {})", other_names.join(", "))
