@@ -131,7 +131,12 @@ fn upsert_then_remove_gives_back_the_original_bytes() {
 #[test]
 fn every_kind_of_edit_writes_a_manifest_that_reads_back() {
     let mut done = 0;
-    for (name, text) in corpus() {
+    let manifests = corpus().into_iter().flat_map(|(name, text)| {
+        variants(&text)
+            .into_iter()
+            .map(move |(how, v)| (format!("{name} ({how})"), v))
+    });
+    for (name, text) in manifests {
         let Ok(auth) = AwsAuth::parse(&text) else {
             continue;
         };
@@ -199,7 +204,42 @@ fn every_kind_of_edit_writes_a_manifest_that_reads_back() {
             }
         }
     }
-    assert!(done >= 200, "only {done} edits were done");
+    assert!(done >= 1500, "only {done} edits were done");
+}
+
+/// The manifest as written, and as other tools and hands write the same thing: CRLF line
+/// breaks, other block scalar headers, deeper indentation, quoted data keys, document markers.
+fn variants(text: &str) -> Vec<(&'static str, String)> {
+    let lf = text.replace("\r\n", "\n");
+    let headers = |header: &str| {
+        lf.replace("mapRoles: |\n", &format!("mapRoles: {header}\n"))
+            .replace("mapUsers: |\n", &format!("mapUsers: {header}\n"))
+    };
+    let indented: Vec<String> = lf
+        .split('\n')
+        .map(|l| {
+            if l.starts_with(' ') {
+                format!("  {l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    vec![
+        ("as written", text.to_string()),
+        ("CRLF", lf.replace('\n', "\r\n")),
+        ("|-", headers("|-")),
+        ("|+", headers("|+")),
+        (">", headers(">")),
+        ("| # comment", headers("| # keep")),
+        ("indented deeper", indented.join("\n")),
+        (
+            "quoted keys",
+            lf.replace("  mapRoles:", "  \"mapRoles\":")
+                .replace("  mapUsers:", "  'mapUsers':"),
+        ),
+        ("document markers", format!("---\n{lf}...\n")),
+    ]
 }
 
 #[test]
