@@ -113,8 +113,8 @@ pub struct RetryArgs {
     /// Retry on failure with exponential backoff
     #[arg(long)]
     pub retry: bool,
-    /// Maximum number of retries before giving up
-    #[arg(long, default_value_t = 12, value_name = "int")]
+    /// Maximum number of attempts before giving up (the first included, as the Go tool counts)
+    #[arg(long, default_value_t = 12, value_name = "int", value_parser = clap::value_parser!(u32).range(1..))]
     pub retry_max_count: u32,
     /// Minimum wait interval (Go duration: 200ms, 1s, 1m30s)
     #[arg(long, default_value = "200ms", value_parser = parse_duration, value_name = "duration")]

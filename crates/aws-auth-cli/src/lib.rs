@@ -226,7 +226,15 @@ fn upsert_edit(e: &EntryArgs, append: bool, update_username: bool) -> Result<Edi
         append,
         update_username,
     };
-    Ok(match kind(e)? {
+    let kind = kind(e)?;
+    // As in the Go tool: an entry without a username maps the ARN to no Kubernetes user.
+    let has_username = e.username.as_deref().is_some_and(|u| !u.trim().is_empty());
+    if matches!(kind, Kind::Role(_) | Kind::User(_)) && !has_username {
+        return Err(usage(
+            "upsert needs --username (the Kubernetes user the ARN maps to; keep an existing one with --update-username=false)",
+        ));
+    }
+    Ok(match kind {
         Kind::Role(arn) => Edit::UpsertRole(upsert(arn)),
         Kind::User(arn) => Edit::UpsertUser(upsert(arn)),
         Kind::Account(account) => {

@@ -98,7 +98,7 @@ pub fn read(t: &TargetArgs, retry: &RetryArgs) -> Result<Option<AwsAuth>> {
 fn policy(r: &RetryArgs) -> RetryPolicy {
     RetryPolicy {
         enabled: r.retry,
-        max_count: r.retry_max_count,
+        max_attempts: r.retry_max_count,
         min: r.retry_min_time,
         max: r.retry_max_time,
     }

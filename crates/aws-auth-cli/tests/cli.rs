@@ -1007,6 +1007,8 @@ mod safety {
                 "upsert",
                 "--rolearn",
                 "arn:aws:iam::111122223333:role/x",
+                "--username",
+                "x",
                 "-i",
             ],
         ] {
@@ -1068,6 +1070,8 @@ mod safety {
                 "upsert",
                 "--rolearn",
                 "arn:aws:iam::111122223333:role/x",
+                "--username",
+                "x",
                 "-f",
                 "huge.yaml",
                 "-i",
@@ -1097,6 +1101,8 @@ mod safety {
                 "upsert",
                 "--rolearn",
                 "arn:aws:iam::111122223333:role/x",
+                "--username",
+                "x",
                 "-f",
                 "bad.yaml",
                 "-i",
@@ -1129,6 +1135,8 @@ mod safety {
                 "upsert",
                 "--rolearn",
                 "not-an-arn",
+                "--username",
+                "x",
                 "-f",
                 "02-three-roles-simple.yaml",
             ],
@@ -1263,6 +1271,42 @@ mod surface {
         );
         assert_eq!(r.code, 2);
         assert!(r.stderr.starts_with("error: "));
+    }
+
+    /// As in the Go tool: upsert needs a username, and --retry-max-count counts attempts, at
+    /// least one.
+    #[test]
+    fn go_tool_argument_rules() {
+        let d = TempDir::new();
+        d.copy("02-three-roles-simple.yaml");
+        let role = [
+            "upsert",
+            "--rolearn",
+            "arn:aws:iam::111122223333:role/x",
+            "--groups",
+            "g",
+            "-f",
+            "02-three-roles-simple.yaml",
+        ];
+        let r = run(&d, &role);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: upsert needs --username"),
+            "{}",
+            r.stderr
+        );
+        let mut with_empty = role.to_vec();
+        with_empty.extend(["--username", " "]);
+        assert_eq!(run(&d, &with_empty).code, 2);
+        let mut zero = role.to_vec();
+        zero.extend(["--username", "x", "--retry", "--retry-max-count", "0"]);
+        let r = run(&d, &zero);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: ") && r.stderr.contains("--retry-max-count"),
+            "{}",
+            r.stderr
+        );
     }
 
     #[test]

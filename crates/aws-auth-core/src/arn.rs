@@ -127,22 +127,10 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
             parsed.path.split('/').next().unwrap_or(parsed.name)
         ));
     }
-    if !PARTITIONS.contains(&parsed.partition) {
-        return Some(format!(
-            "{quoted_arn} has unknown partition {}",
-            quoted(parsed.partition)
-        ));
-    }
     if parsed.service != "iam" {
         return Some(format!(
             "{quoted_arn} is an {} ARN, not iam",
             parsed.service
-        ));
-    }
-    if parsed.account.len() != 12 || !parsed.account.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!(
-            "{quoted_arn} has account {}, which is not 12 digits",
-            parsed.account
         ));
     }
     if parsed.resource_type != expected_type {
@@ -153,6 +141,20 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     }
     if parsed.name.is_empty() {
         return Some(format!("{quoted_arn} has no {expected_type} name"));
+    }
+    // Last, so that a problem that makes the entry useless is never hidden behind them: these
+    // two only look wrong (the Go tool and the authenticator accept them).
+    if !PARTITIONS.contains(&parsed.partition) {
+        return Some(format!(
+            "{quoted_arn} has unknown partition {}",
+            quoted(parsed.partition)
+        ));
+    }
+    if parsed.account.len() != 12 || !parsed.account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!(
+            "{quoted_arn} has account {}, which is not 12 digits",
+            parsed.account
+        ));
     }
     None
 }
@@ -201,6 +203,12 @@ mod tests {
             arn_problem("arn:aws-xx:iam::111122223333:role/x", "role")
                 .unwrap()
                 .contains("partition")
+        );
+        // A short account does not hide the wrong resource type.
+        assert!(
+            arn_problem("arn:aws:iam::122333:user/alice", "role")
+                .unwrap()
+                .contains("user ARN")
         );
         assert!(
             arn_problem("${NODE_ROLE}", "role")

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
-use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
+use crate::edit::list::{Check, ListEditor, UpsertResult, Values, entry_identity};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
 use crate::line_breaks::LineBreaks;
@@ -356,31 +356,42 @@ impl AwsAuth {
         }
         let grants_masters =
             |groups: Option<&[String]>| groups.is_some_and(|g| g.iter().any(|x| x == MASTERS));
+        // Only removing or changing an entry that grants it can take a grant away (an upsert
+        // never adds an entry with an identity that exists): most edits stop here.
+        let touched = [DataKey::MapRoles, DataKey::MapUsers].iter().any(|&key| {
+            editors
+                .get(key)
+                .is_some_and(|e| e.touches(|entry| grants_masters(entry.groups())))
+        });
+        if !touched {
+            return Ok(());
+        }
         let mut before = 0;
         let mut after = 0;
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            let now = self
+            let now: Vec<(Option<String>, bool)> = self
                 .section(key)
                 .and_then(|s| s.parsed().as_ref().ok())
-                .map_or(0, |p| {
+                .map_or_else(Vec::new, |p| {
                     p.entries
                         .iter()
-                        .filter(|e| grants_masters(e.groups()))
-                        .count()
+                        .map(|e| (entry_identity(key, e), grants_masters(e.groups())))
+                        .collect()
                 });
-            before += now;
+            before += effective_grants(&now);
             after += match editors.get(key) {
-                Some(editor) => editor.count_live(
+                Some(editor) => effective_grants(&editor.live_entries(
                     |v| grants_masters(v.groups.as_deref()),
                     |e| grants_masters(e.groups()),
-                ),
-                None => now,
+                )),
+                None => effective_grants(&now),
             };
         }
         if before > 0 && after == 0 {
             return Err(Error::Lockout(format!(
-                "{before} entr{} in mapRoles/mapUsers grant system:masters today",
-                if before == 1 { "y" } else { "ies" }
+                "{before} mapping{} in mapRoles/mapUsers grant{} system:masters today",
+                if before == 1 { "" } else { "s" },
+                if before == 1 { "s" } else { "" }
             )));
         }
         Ok(())
@@ -562,6 +573,23 @@ fn verify_ranges(key: DataKey, text: &str, checks: &[Check], dash_col: usize) ->
     Some(true)
 }
 
+/// How many mappings grant something, as the authenticator sees them: of entries with the
+/// same identity only the last counts (the earlier ones are dead); an entry without one (an
+/// `sso` entry) counts on its own.
+fn effective_grants(entries: &[(Option<String>, bool)]) -> usize {
+    let mut last: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    let mut without_identity = 0;
+    for (identity, grants) in entries {
+        match identity {
+            Some(id) => {
+                last.insert(id, *grants);
+            }
+            None => without_identity += usize::from(*grants),
+        }
+    }
+    without_identity + last.values().filter(|grants| **grants).count()
+}
+
 fn not_read_back(key: DataKey) -> Error {
     Error::Manifest {
         what: format!(
@@ -663,7 +691,17 @@ fn apply_one(
                 return Err(Error::OpaqueEntry { key, index });
             }
             let removed = editor.remove(arn.trim(), username.as_deref(), groups.as_deref());
-            report_removed(key, removed, arn, options, changes)?;
+            // Name everything that was looked for: the ARN may be there with other values.
+            let mut what = arn.clone();
+            if let Some(u) = username {
+                what.push_str(&format!(" with username {}", quoted(u)));
+            }
+            if let Some(g) = groups {
+                let g: Vec<String> = g.iter().map(|x| quoted(x).to_string()).collect();
+                let and = if username.is_some() { " and" } else { " with" };
+                what.push_str(&format!("{and} groups [{}]", g.join(", ")));
+            }
+            report_removed(key, removed, &what, options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
             if username.is_empty() {

@@ -780,3 +780,76 @@ fn a_new_flow_entry_after_an_empty_one_is_valid_yaml() {
         edit_data("mapUsers", "[{}]", Edit::UpsertUser(upsert)).unwrap()
     );
 }
+
+#[test]
+fn the_lockout_guard_counts_only_the_mappings_the_authenticator_uses() {
+    // Two entries for the admin role: the authenticator uses the last, which is not an admin.
+    // alice is the only admin left.
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/admin\n      username: admin\n      groups:\n      - system:masters\n    - rolearn: arn:aws:iam::111122223333:role/admin\n      groups:\n      - system:something\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/alice\n      username: alice\n      groups:\n      - system:masters\n";
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:user/alice".into(),
+        ..Remove::default()
+    };
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let err = auth
+        .apply(&[Edit::RemoveUser(remove.clone())], &Options::default())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Lockout(_)) && err.to_string().contains("--allow-lockout"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("(1 mapping in mapRoles/mapUsers grants"),
+        "{err}"
+    );
+    assert_eq!(auth.to_string(), text);
+    let allow = Options {
+        allow_lockout: true,
+        ..Options::default()
+    };
+    auth.apply(&[Edit::RemoveUser(remove)], &allow).unwrap();
+    // The same through an upsert that takes alice's admin group away.
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let demote = Upsert::new("arn:aws:iam::111122223333:user/alice", "alice", ["viewers"]);
+    let err = auth
+        .apply(&[Edit::UpsertUser(demote)], &Options::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Lockout(_)), "{err}");
+}
+
+#[test]
+fn a_user_arn_with_a_short_account_is_still_refused_as_a_role() {
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let wrong = Upsert::new("arn:aws:iam::122333:user/alice", "alice", ["g"]);
+    let err = auth
+        .apply(&[Edit::UpsertRole(wrong)], &Options::default())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("user ARN where a role ARN belongs"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nothing_matched_names_everything_looked_for() {
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let arn = auth.mappings().roles[0].rolearn.clone().unwrap();
+    let remove = Remove {
+        arn: arn.clone(),
+        username: Some("nobody".into()),
+        groups: Some(vec!["a".into(), "b".into()]),
+    };
+    let err = auth
+        .apply(&[Edit::RemoveRole(remove)], &Options::default())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "nothing matched {arn} with username \"nobody\" and groups [\"a\", \"b\"] in mapRoles in aws-auth"
+        )
+    );
+}

@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
         enabled: true,
         min: Duration::from_millis(100),
         max: Duration::from_secs(30),
-        max_count: 12,
+        max_attempts: 12,
     };
     let outcome = aws_auth
         .apply(

@@ -52,8 +52,9 @@ pub const MAX_CONFLICTS: u32 = 5;
 pub struct RetryPolicy {
     /// Retry at all (the Go tool's `--retry`).
     pub enabled: bool,
-    /// Retries before giving up (`--retry-max-count`, 12).
-    pub max_count: u32,
+    /// Attempts in all, the first one included, before giving up (`--retry-max-count`, 12).
+    /// The Go tool counts attempts this way (and rejects 0), though its help says "retries".
+    pub max_attempts: u32,
     /// The first wait (`--retry-min-time`, 200ms).
     pub min: Duration,
     /// The longest wait (`--retry-max-time`, 30s).
@@ -65,7 +66,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             enabled: false,
-            max_count: 12,
+            max_attempts: 12,
             min: Duration::from_millis(200),
             max: Duration::from_secs(30),
         }
@@ -104,9 +105,9 @@ impl RetryPolicy {
 /// A retry about to happen, handed to the callback set with [`AwsAuthClient::on_retry`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryEvent {
-    /// The retry number, 1-based.
+    /// The attempt about to be made: 2 for the first retry.
     pub attempt: u32,
-    /// The most retries that will be made.
+    /// The most attempts that will be made.
     pub max: u32,
     /// How long the client waits first.
     pub delay: Duration,
@@ -307,7 +308,7 @@ impl AwsAuthClient {
                 Ok(cm) => return Ok(cm.map(|cm| AwsAuth::from_data(cm.data.unwrap_or_default()))),
                 Err(e) => {
                     let (transient, detail) = classify(&e);
-                    if !transient || !retry.enabled || retries >= retry.max_count {
+                    if !transient || !retry.enabled || retries + 1 >= retry.max_attempts {
                         return Err(Error::Read {
                             object: self.object(),
                             detail,
@@ -374,7 +375,7 @@ impl AwsAuthClient {
                 Failure::Fatal(e) => return Err(e),
                 Failure::Conflict(reason) => {
                     conflicts += 1;
-                    if retry.enabled && retries < retry.max_count {
+                    if retry.enabled && retries + 1 < retry.max_attempts {
                         retries += 1;
                         self.wait(retry, retries, reason).await;
                     } else if conflicts >= MAX_CONFLICTS {
@@ -385,7 +386,7 @@ impl AwsAuthClient {
                     }
                 }
                 Failure::Transient(reason, err) => {
-                    if !retry.enabled || retries >= retry.max_count {
+                    if !retry.enabled || retries + 1 >= retry.max_attempts {
                         return Err(err);
                     }
                     retries += 1;
@@ -395,12 +396,13 @@ impl AwsAuthClient {
         }
     }
 
-    async fn wait(&self, retry: &RetryPolicy, attempt: u32, reason: String) {
-        let delay = retry.delay(attempt);
+    /// Waits before retry number `retry_number` (1-based).
+    async fn wait(&self, retry: &RetryPolicy, retry_number: u32, reason: String) {
+        let delay = retry.delay(retry_number);
         if let Some(f) = &self.on_retry {
             f(&RetryEvent {
-                attempt,
-                max: retry.max_count,
+                attempt: retry_number + 1,
+                max: retry.max_attempts,
                 delay,
                 reason,
             });
@@ -570,7 +572,7 @@ mod tests {
     fn delay_grows_and_is_capped() {
         let p = RetryPolicy {
             enabled: true,
-            max_count: 12,
+            max_attempts: 12,
             min: Duration::from_millis(200),
             max: Duration::from_secs(1),
         };

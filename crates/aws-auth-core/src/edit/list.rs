@@ -269,21 +269,37 @@ impl<'a> ListEditor<'a> {
 
     /// How many live entries satisfy a test, without copying them: `new` for edited or added
     /// entries, `kept` for untouched ones.
-    pub fn count_live(
+    /// Whether an entry for which `holds` holds is removed or changed.
+    pub fn touches(&self, holds: impl Fn(&Entry) -> bool) -> bool {
+        self.states
+            .iter()
+            .zip(&self.parsed.entries)
+            .any(|(state, entry)| !matches!(state, State::Keep) && holds(entry))
+    }
+
+    /// Every entry the list will have, in order: its identity (`None` without an ARN, as an
+    /// `sso` entry) and whether `new` (for written values) or `kept` (for an untouched entry)
+    /// holds for it.
+    pub fn live_entries(
         &self,
         new: impl Fn(&Values) -> bool,
         kept: impl Fn(&Entry) -> bool,
-    ) -> usize {
-        let old =
-            self.states
-                .iter()
-                .zip(&self.parsed.entries)
-                .filter(|(state, entry)| match state {
-                    State::Keep => kept(entry),
-                    State::Removed => false,
-                    State::Changed(v) => new(v),
-                });
-        old.count() + self.added.iter().flatten().filter(|v| new(v)).count()
+    ) -> Vec<(Option<String>, bool)> {
+        let old = self
+            .states
+            .iter()
+            .zip(&self.parsed.entries)
+            .filter_map(|(state, entry)| match state {
+                State::Keep => Some((entry_identity(self.key, entry), kept(entry))),
+                State::Removed => None,
+                State::Changed(v) => Some((Some(self.identity(&v.arn)), new(v))),
+            });
+        let added = self
+            .added
+            .iter()
+            .flatten()
+            .map(|v| (Some(self.identity(&v.arn)), new(v)));
+        old.chain(added).collect()
     }
 
     /// The values every live entry will have, in order (for the read-back check).
@@ -724,7 +740,7 @@ fn remove_field(
     }
 }
 
-fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
+pub(crate) fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
     Some(match key {
         DataKey::MapRoles => role_identity(e.arn()?),
         DataKey::MapUsers => user_identity(e.arn()?),
