@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
-use crate::edit::list::{Check, ListEditor, UpsertResult, Values, entry_identity};
+use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
 use crate::line_breaks::LineBreaks;
@@ -369,23 +369,19 @@ impl AwsAuth {
         let mut before = 0;
         let mut after = 0;
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            let now: Vec<(Option<String>, bool)> = self
-                .section(key)
-                .and_then(|s| s.parsed().as_ref().ok())
-                .map_or_else(Vec::new, |p| {
-                    p.entries
-                        .iter()
-                        .map(|e| (entry_identity(key, e), grants_masters(e.groups())))
-                        .collect()
-                });
-            before += effective_grants(&now);
-            after += match editors.get(key) {
-                Some(editor) => effective_grants(&editor.live_entries(
-                    |v| grants_masters(v.groups.as_deref()),
-                    |e| grants_masters(e.groups()),
-                )),
-                None => effective_grants(&now),
+            let fresh;
+            let editor = match (editors.get(key), self.section(key).map(|s| (s, s.parsed()))) {
+                (Some(editor), _) => editor,
+                (None, Some((section, Ok(parsed)))) => {
+                    fresh = ListEditor::new(key, &section.text, parsed, false);
+                    &fresh
+                }
+                _ => continue,
             };
+            let new = |v: &Values| grants_masters(v.groups.as_deref());
+            let kept = |e: &crate::section::Entry| grants_masters(e.groups());
+            before += editor.effective_count(new, kept, true);
+            after += editor.effective_count(new, kept, false);
         }
         if before > 0 && after == 0 {
             return Err(Error::Lockout(format!(
@@ -571,23 +567,6 @@ fn verify_ranges(key: DataKey, text: &str, checks: &[Check], dash_col: usize) ->
         }
     }
     Some(true)
-}
-
-/// How many mappings grant something, as the authenticator sees them: of entries with the
-/// same identity only the last counts (the earlier ones are dead); an entry without one (an
-/// `sso` entry) counts on its own.
-fn effective_grants(entries: &[(Option<String>, bool)]) -> usize {
-    let mut last: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
-    let mut without_identity = 0;
-    for (identity, grants) in entries {
-        match identity {
-            Some(id) => {
-                last.insert(id, *grants);
-            }
-            None => without_identity += usize::from(*grants),
-        }
-    }
-    without_identity + last.values().filter(|grants| **grants).count()
 }
 
 fn not_read_back(key: DataKey) -> Error {

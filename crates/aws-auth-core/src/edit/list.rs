@@ -277,29 +277,39 @@ impl<'a> ListEditor<'a> {
             .any(|(state, entry)| !matches!(state, State::Keep) && holds(entry))
     }
 
-    /// Every entry the list will have, in order: its identity (`None` without an ARN, as an
-    /// `sso` entry) and whether `new` (for written values) or `kept` (for an untouched entry)
-    /// holds for it.
-    pub fn live_entries(
+    /// How many mappings `new` (for written values) or `kept` (for untouched entries) holds
+    /// for, as the authenticator sees them: of the entries with one identity only the last
+    /// counts (the others are dead); an entry without an ARN (`sso`) counts on its own.
+    /// `as_read`: for the list as it was read, before these edits.
+    pub fn effective_count(
         &self,
         new: impl Fn(&Values) -> bool,
         kept: impl Fn(&Entry) -> bool,
-    ) -> Vec<(Option<String>, bool)> {
-        let old = self
-            .states
-            .iter()
-            .zip(&self.parsed.entries)
-            .filter_map(|(state, entry)| match state {
-                State::Keep => Some((entry_identity(self.key, entry), kept(entry))),
+        as_read: bool,
+    ) -> usize {
+        // Whether it holds for the entry in `slot`; `None` when the slot holds no entry.
+        let holds = |slot: Slot| match slot {
+            Slot::New(_) if as_read => None,
+            Slot::New(j) => self.added[j].as_ref().map(&new),
+            Slot::Old(i) if as_read => Some(kept(&self.parsed.entries[i])),
+            Slot::Old(i) => match &self.states[i] {
+                State::Keep => Some(kept(&self.parsed.entries[i])),
                 State::Removed => None,
-                State::Changed(v) => Some((Some(self.identity(&v.arn)), new(v))),
-            });
-        let added = self
-            .added
-            .iter()
-            .flatten()
-            .map(|v| (Some(self.identity(&v.arn)), new(v)));
-        old.chain(added).collect()
+                State::Changed(v) => Some(new(v)),
+            },
+        };
+        // Slots are in list order: old entries in order, then new ones.
+        let by_identity = self
+            .by_identity
+            .values()
+            .filter(|slots| slots.iter().filter_map(holds).last() == Some(true))
+            .count();
+        let without_identity = (0..self.parsed.entries.len())
+            .filter(|&i| {
+                self.parsed.entries[i].arn().is_none() && holds(Slot::Old(i)) == Some(true)
+            })
+            .count();
+        by_identity + without_identity
     }
 
     /// The values every live entry will have, in order (for the read-back check).
@@ -740,7 +750,7 @@ fn remove_field(
     }
 }
 
-pub(crate) fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
+fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
     Some(match key {
         DataKey::MapRoles => role_identity(e.arn()?),
         DataKey::MapUsers => user_identity(e.arn()?),
