@@ -78,7 +78,7 @@ pub fn write(
         .doc
         .apply(edits, options)
         .map_err(|e| anyhow!("{}: {e}", f.label))?;
-    report(&changes);
+    report(edits, &changes, options);
     let new_text = f.doc.to_string();
     if w.diff {
         out(&render::diff(&f.label, &before, &f.doc.data()))?;

@@ -270,13 +270,27 @@ fn write(edits: &[Edit], options: Options, w: &WriteArgs, t: &TargetArgs) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints what each edit did on stderr (and any note).
-fn report(changes: &[Change]) {
+/// Prints what each edit did on stderr (and any note). A remove that matched nothing under
+/// `--force` says so, as the Go tool logs it, rather than print nothing.
+fn report(edits: &[Edit], changes: &[Change], options: &Options) {
     for c in changes {
         if let Some(note) = &c.note {
             eprintln!("note: {note}");
         }
         eprintln!("{c}");
+    }
+    if changes.is_empty() && options.force {
+        for edit in edits {
+            match edit {
+                Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
+                    eprintln!("nothing matched {}; nothing removed (--force)", r.arn);
+                }
+                Edit::RemoveByUsername { username } => {
+                    eprintln!("nothing matched username {username}; nothing removed (--force)");
+                }
+                _ => {}
+            }
+        }
     }
 }
 

@@ -116,7 +116,7 @@ pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -
         };
         Ok::<_, anyhow::Error>(r?)
     })?;
-    report(&outcome.changes);
+    report(edits, &outcome.changes, options);
     if w.diff {
         let before = outcome
             .before

@@ -750,6 +750,10 @@ mod write {
             ],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "nothing matched arn:aws:iam::205930638578:role/nope; nothing removed (--force)\n",
+            r.stderr
+        );
         let r = run(
             &d,
             &[
