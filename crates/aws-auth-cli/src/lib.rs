@@ -172,7 +172,7 @@ fn format_mappings(m: &Mappings, format: Format) -> Result<String> {
     Ok(match format {
         Format::Table => render::table(m),
         Format::Json => format!("{}\n", serde_json::to_string_pretty(m)?),
-        Format::Yaml => serde_norway::to_string(m)?,
+        Format::Yaml => m.to_yaml(),
     })
 }
 

@@ -663,6 +663,22 @@ mod write {
     }
 
     #[test]
+    fn get_yaml_quotes_what_yaml_1_1_would_misread() {
+        let d = TempDir::new();
+        let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: \"on\"\n      groups: [\"yes\", \"2001-01-01\", \"1_000\", plain]\n";
+        let r = run_in(
+            &d.0,
+            &["get", "-f", "-", "-o", "yaml"],
+            Some(manifest.as_bytes()),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        eqnice!(
+            "mapRoles:\n- rolearn: arn:aws:iam::111122223333:role/a\n  username: \"on\"\n  groups:\n  - \"yes\"\n  - \"2001-01-01\"\n  - \"1_000\"\n  - plain\nmapUsers: []\nmapAccounts: []\n",
+            r.stdout
+        );
+    }
+
+    #[test]
     fn empty_input_says_so() {
         let d = TempDir::new();
         let r = run_in(&d.0, &["get", "-f", "-"], Some(b"\n# nothing here\n"));

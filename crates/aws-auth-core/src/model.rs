@@ -112,3 +112,143 @@ pub struct Mappings {
     #[serde(rename = "mapAccounts")]
     pub accounts: Vec<String>,
 }
+
+impl Mappings {
+    /// The mappings as YAML that every reader takes as written: values YAML 1.1 (go-yaml, the
+    /// authenticator's reader) would read as booleans, numbers, dates or null are quoted, so
+    /// the output can be pasted back into `mapRoles` safely.
+    ///
+    /// ```
+    /// use aws_auth_core::AwsAuth;
+    /// let auth = AwsAuth::from_data([("mapRoles", "- rolearn: arn:aws:iam::111122223333:role/a\n  username: \"on\"\n  groups: [\"1_000\"]\n")]);
+    /// assert_eq!(
+    ///     auth.mappings().to_yaml(),
+    ///     "mapRoles:\n- rolearn: arn:aws:iam::111122223333:role/a\n  username: \"on\"\n  groups:\n  - \"1_000\"\nmapUsers: []\nmapAccounts: []\n"
+    /// );
+    /// ```
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        let roles: Vec<Vec<(&str, Field<'_>)>> = self.roles.iter().map(role_fields).collect();
+        let users: Vec<Vec<(&str, Field<'_>)>> = self.users.iter().map(user_fields).collect();
+        write_list(&mut out, "mapRoles", &roles);
+        write_list(&mut out, "mapUsers", &users);
+        if self.accounts.is_empty() {
+            out.push_str("mapAccounts: []\n");
+        } else {
+            out.push_str("mapAccounts:\n");
+            for a in &self.accounts {
+                out.push_str("- ");
+                out.push_str(&scalar(a));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// A field value as [`Mappings::to_yaml`] writes it.
+enum Field<'a> {
+    Str(&'a str),
+    List(&'a [String]),
+    Sso(&'a SsoSpec),
+    /// A field the authenticator ignores: written as JSON, which is YAML and quotes its strings.
+    Json(&'a serde_json::Value),
+}
+
+fn role_fields(r: &RoleMapping) -> Vec<(&str, Field<'_>)> {
+    let mut f = Vec::new();
+    if let Some(a) = &r.rolearn {
+        f.push(("rolearn", Field::Str(a)));
+    }
+    if let Some(s) = &r.sso {
+        f.push(("sso", Field::Sso(s)));
+    }
+    common_fields(&mut f, &r.username, &r.groups, &r.userid, &r.extra);
+    f
+}
+
+fn user_fields(u: &UserMapping) -> Vec<(&str, Field<'_>)> {
+    let mut f = Vec::new();
+    if let Some(a) = &u.userarn {
+        f.push(("userarn", Field::Str(a)));
+    }
+    common_fields(&mut f, &u.username, &u.groups, &u.userid, &u.extra);
+    f
+}
+
+fn common_fields<'a>(
+    f: &mut Vec<(&'a str, Field<'a>)>,
+    username: &'a Option<String>,
+    groups: &'a Option<Vec<String>>,
+    userid: &'a Option<String>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+) {
+    if let Some(u) = username {
+        f.push(("username", Field::Str(u)));
+    }
+    if let Some(g) = groups {
+        f.push(("groups", Field::List(g)));
+    }
+    if let Some(u) = userid {
+        f.push(("userid", Field::Str(u)));
+    }
+    for (k, v) in extra {
+        f.push((k, Field::Json(v)));
+    }
+}
+
+fn write_list(out: &mut String, key: &str, entries: &[Vec<(&str, Field<'_>)>]) {
+    out.push_str(key);
+    if entries.is_empty() {
+        out.push_str(": []\n");
+        return;
+    }
+    out.push_str(":\n");
+    for fields in entries {
+        if fields.is_empty() {
+            out.push_str("- {}\n");
+            continue;
+        }
+        for (i, (name, value)) in fields.iter().enumerate() {
+            out.push_str(if i == 0 { "- " } else { "  " });
+            out.push_str(&scalar(name));
+            out.push(':');
+            match value {
+                Field::Str(s) => {
+                    out.push(' ');
+                    out.push_str(&scalar(s));
+                }
+                Field::List([]) => out.push_str(" []"),
+                Field::List(items) => {
+                    for item in *items {
+                        out.push_str("\n  - ");
+                        out.push_str(&scalar(item));
+                    }
+                }
+                Field::Sso(s) => {
+                    out.push_str("\n    permissionSetName: ");
+                    out.push_str(&scalar(&s.permission_set_name));
+                    out.push_str("\n    accountID: ");
+                    out.push_str(&scalar(&s.account_id));
+                    if let Some(p) = &s.partition {
+                        out.push_str("\n    partition: ");
+                        out.push_str(&scalar(p));
+                    }
+                }
+                Field::Json(v) => {
+                    out.push(' ');
+                    out.push_str(&v.to_string());
+                }
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn scalar(s: &str) -> String {
+    crate::yaml::scalar::render(
+        s,
+        crate::yaml::scalar::Context::Block,
+        crate::yaml::scalar::Quoting::WhenNeeded,
+    )
+}

@@ -853,3 +853,31 @@ fn nothing_matched_names_everything_looked_for() {
         )
     );
 }
+
+#[test]
+fn accounts_go_into_cdks_empty_brackets() {
+    let text = fixture("reference-readme.yaml");
+    let text = format!("{text}  mapAccounts: \"[]\"\n");
+    let (out, _) = apply(
+        &text,
+        &[Edit::AddAccount {
+            account: "111122223333".into(),
+        }],
+    );
+    assert!(
+        out.ends_with("  mapAccounts: \"[\\\"111122223333\\\"]\"\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_field_a_neighbour_spells_twice_is_written_once() {
+    let value = "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n  groups:\n    - g\n  username: b\n";
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/c", "c", ["g"]);
+    eqnice!(
+        format!(
+            "{value}- rolearn: arn:aws:iam::111122223333:role/c\n  username: c\n  groups:\n    - g\n"
+        ),
+        edit_data("mapRoles", value, Edit::UpsertRole(upsert)).unwrap()
+    );
+}

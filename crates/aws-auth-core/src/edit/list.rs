@@ -326,7 +326,7 @@ impl<'a> ListEditor<'a> {
     /// new or changed entries with the values they must read back as. Everything outside those
     /// ranges is whole entries and gaps copied unchanged, so checking the ranges checks the list.
     pub fn written(&self) -> (Vec<Piece>, Option<Vec<Check>>) {
-        let style = ListStyle::of(self.text, self.parsed, self.prefer_flow);
+        let style = ListStyle::of(self.text, self.parsed, self.prefers_flow());
         match (&self.parsed.layout, &style) {
             (Layout::Block, ListStyle::Block(block))
                 if self.parsed.simple && !self.parsed.entries.is_empty() =>
@@ -348,8 +348,16 @@ impl<'a> ListEditor<'a> {
             .map(|e| dash_column(self.text, e.node.start))
     }
 
+    /// Whether new entries of a list with none to copy are written as a flow list: when a
+    /// sibling key is JSON, or for `mapAccounts: "[]"` as AWS CDK writes it (accounts then go
+    /// into the brackets).
+    fn prefers_flow(&self) -> bool {
+        self.prefer_flow
+            || self.key == DataKey::MapAccounts && matches!(self.parsed.layout, Layout::Flow(_))
+    }
+
     pub fn pieces(&self) -> Vec<Piece> {
-        let style = ListStyle::of(self.text, self.parsed, self.prefer_flow);
+        let style = ListStyle::of(self.text, self.parsed, self.prefers_flow());
         let added: Vec<&Values> = self.added.iter().flatten().collect();
         match (&self.parsed.layout, style) {
             (Layout::Flow(seq), ListStyle::Flow(flow)) => self.flow_pieces(seq, &flow, &added),

@@ -89,12 +89,15 @@ impl BlockStyle {
         let dash_col = dash_column(text, line_start + text[line_start..].find('-').unwrap_or(0));
         let first_key = e.fields.first().map(|f| &f.key);
         let key_col = first_key.map_or(dash_col + 2, |k| k.col);
-        let order: Vec<Known> = e
-            .fields
-            .iter()
-            .map(|f| f.name)
-            .filter(|n| matches!(n, Known::Arn | Known::Username | Known::Groups))
-            .collect();
+        // Each field once, where it first appears (a neighbour may spell one twice).
+        let mut order: Vec<Known> = Vec::with_capacity(3);
+        for f in &e.fields {
+            if matches!(f.name, Known::Arn | Known::Username | Known::Groups)
+                && !order.contains(&f.name)
+            {
+                order.push(f.name);
+            }
+        }
         let groups = match e.field(Known::Groups).map(|f| (&f.key, &f.value)) {
             Some((_, v)) if v.is_flow() => GroupsStyle::Flow,
             Some((k, v)) if matches!(v.kind, NodeKind::Seq { .. }) => {
