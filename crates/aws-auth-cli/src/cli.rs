@@ -73,9 +73,10 @@ pub struct TargetArgs {
     /// The kubeconfig context to use. Example: --context prod
     #[arg(long, value_name = "NAME", conflicts_with = "file")]
     pub context: Option<String>,
-    /// The namespace of the ConfigMap.
-    #[arg(long, default_value = "kube-system", value_name = "NAMESPACE")]
-    pub namespace: String,
+    /// The namespace of the ConfigMap [default: kube-system]. With -f, picks the ConfigMap of
+    /// that namespace when the file holds several (one that names no namespace fits any).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
     /// The name of the ConfigMap.
     #[arg(long, default_value = "aws-auth", value_name = "NAME")]
     pub name: String,
@@ -85,6 +86,13 @@ pub struct TargetArgs {
     /// Group to impersonate for the operation, repeatable. Example: --as-group system:masters
     #[arg(long = "as-group", value_name = "GROUP", action = ArgAction::Append, conflicts_with = "file")]
     pub as_group: Vec<String>,
+}
+
+impl TargetArgs {
+    /// The namespace of the live ConfigMap.
+    pub fn namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("kube-system")
+    }
 }
 
 /// Flags shared by every writing command.

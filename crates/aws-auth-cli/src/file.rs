@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 use aws_auth_core::{AwsAuth, Edit, MAX_INPUT_BYTES, Options};
 
-use crate::cli::WriteArgs;
+use crate::cli::{TargetArgs, WriteArgs};
 use crate::{out, render, report, usage};
 
 /// A manifest read from a file or stdin.
@@ -23,8 +23,8 @@ pub struct LocalFile {
 }
 
 impl LocalFile {
-    /// Reads and parses `path` (`-`: stdin) looking for the ConfigMap `name`.
-    pub fn read(path: &Path, name: &str) -> Result<LocalFile> {
+    /// Reads and parses `path` (`-`: stdin) looking for the ConfigMap `target` names.
+    pub fn read(path: &Path, target: &TargetArgs) -> Result<LocalFile> {
         let stdin = path.as_os_str() == "-";
         let label = if stdin {
             "<stdin>".to_string()
@@ -50,7 +50,8 @@ impl LocalFile {
                 e.utf8_error().valid_up_to()
             )
         })?;
-        let doc = AwsAuth::parse_named(&text, name).map_err(|e| anyhow!("{label}: {e}"))?;
+        let doc = AwsAuth::parse_in(&text, target.namespace.as_deref(), &target.name)
+            .map_err(|e| anyhow!("{label}: {e}"))?;
         Ok(LocalFile {
             path: (!stdin).then(|| path.to_path_buf()),
             label,
@@ -67,12 +68,12 @@ pub fn write(
     edits: &[Edit],
     options: &Options,
     w: &WriteArgs,
-    name: &str,
+    target: &TargetArgs,
 ) -> Result<()> {
     if w.in_place && path.as_os_str() == "-" {
         return Err(usage("-i/--in-place needs a file, not stdin"));
     }
-    let mut f = LocalFile::read(path, name)?;
+    let mut f = LocalFile::read(path, target)?;
     let before = f.doc.data();
     let changes = f
         .doc

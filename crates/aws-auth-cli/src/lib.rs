@@ -115,7 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Get(a) => {
             let mappings = match &a.target.file {
                 Some(path) => {
-                    let f = file::LocalFile::read(path, &a.target.name)?;
+                    let f = file::LocalFile::read(path, &a.target)?;
                     for d in f
                         .doc
                         .validate()
@@ -136,7 +136,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate(a) => {
             let (label, doc) = match &a.target.file {
                 Some(path) => {
-                    let f = file::LocalFile::read(path, &a.target.name)?;
+                    let f = file::LocalFile::read(path, &a.target)?;
                     (f.label.clone(), Some(f.doc))
                 }
                 None => (live::label(&a.target)?, live::read(&a.target, &a.retry)?),
@@ -264,7 +264,7 @@ fn remove_edit(e: &EntryArgs) -> Result<Edit> {
 
 fn write(edits: &[Edit], options: Options, w: &WriteArgs, t: &TargetArgs) -> Result<ExitCode> {
     match &t.file {
-        Some(path) => file::write(path, edits, &options, w, &t.name)?,
+        Some(path) => file::write(path, edits, &options, w, t)?,
         None => live::write(edits, &options, w, t)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -39,7 +39,7 @@ pub fn context_name(t: &TargetArgs) -> String {
 
 /// `context/namespace/name`.
 pub fn label(t: &TargetArgs) -> Result<String> {
-    Ok(format!("{}/{}/{}", context_name(t), t.namespace, t.name))
+    Ok(format!("{}/{}/{}", context_name(t), t.namespace(), t.name))
 }
 
 async fn client(t: &TargetArgs) -> Result<AwsAuthClient> {
@@ -80,7 +80,7 @@ async fn client(t: &TargetArgs) -> Result<AwsAuthClient> {
     let client =
         Client::try_from(config).map_err(|e| anyhow!("{label}: cannot build a client: {e}"))?;
     Ok(AwsAuthClient::new(client)
-        .namespace(&t.namespace)
+        .namespace(t.namespace())
         .name(&t.name)
         .field_manager("aws-auth")
         .label(label)

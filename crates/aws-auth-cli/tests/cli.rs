@@ -679,6 +679,32 @@ mod write {
     }
 
     #[test]
+    fn namespace_picks_the_configmap_in_a_file() {
+        let d = TempDir::new();
+        let one = |ns: &str, user: &str| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: {ns}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/{user}\n      username: {user}\n"
+            )
+        };
+        let text = format!("{}---\n{}", one("default", "b"), one("kube-system", "a"));
+        d.write("two.yaml", &text);
+        let get = |extra: &[&str]| {
+            let mut args = vec!["get", "-f", "two.yaml", "-o", "json"];
+            args.extend(extra);
+            run(&d, &args)
+        };
+        assert!(get(&[]).stdout.contains("user/a"), "kube-system by default");
+        assert!(get(&["--namespace", "default"]).stdout.contains("user/b"));
+        let r = get(&["--namespace", "staging"]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains("in namespace \"default\""),
+            "{}",
+            r.stderr
+        );
+    }
+
+    #[test]
     fn empty_input_says_so() {
         let d = TempDir::new();
         let r = run_in(&d.0, &["get", "-f", "-"], Some(b"\n# nothing here\n"));

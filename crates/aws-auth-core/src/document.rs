@@ -47,6 +47,8 @@ enum Source {
         /// The manifest with LF line breaks (see [`LineBreaks`]).
         text: String,
         name: String,
+        /// The namespace the ConfigMap was looked for in, if one was given.
+        namespace: Option<String>,
         /// Where the data keys are in `text`; recomputed on demand after an edit.
         located: Option<Box<Located>>,
         /// The line breaks of the input, restored when the manifest is printed.
@@ -72,6 +74,24 @@ impl AwsAuth {
     /// # Errors
     /// As [`AwsAuth::parse`].
     pub fn parse_named(text: &str, name: &str) -> Result<AwsAuth, Error> {
+        AwsAuth::parse_in(text, None, name)
+    }
+
+    /// Like [`AwsAuth::parse_named`] for a manifest that may hold ConfigMaps of that name in
+    /// several namespaces: with `Some(namespace)`, only the one in that namespace (or one
+    /// that names none) is read. Without, the one in `kube-system` is preferred.
+    ///
+    /// ```
+    /// use aws_auth_core::AwsAuth;
+    /// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata: {mapUsers: '[{userarn: arn:aws:iam::111122223333:user/a, username: a}]'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: staging}\ndata: {mapUsers: '[{userarn: arn:aws:iam::111122223333:user/b, username: b}]'}\n";
+    /// let staging = AwsAuth::parse_in(text, Some("staging"), "aws-auth").unwrap();
+    /// assert_eq!(staging.mappings().users[0].username.as_deref(), Some("b"));
+    /// assert_eq!(AwsAuth::parse(text).unwrap().namespace().as_deref(), Some("kube-system"));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AwsAuth::parse`]; also when several ConfigMaps fit and none is preferred.
+    pub fn parse_in(text: &str, namespace: Option<&str>, name: &str) -> Result<AwsAuth, Error> {
         if text.len() > MAX_INPUT_BYTES {
             return Err(Error::TooLarge {
                 size: text.len(),
@@ -80,7 +100,7 @@ impl AwsAuth {
         }
         let breaks = LineBreaks::of(text);
         let text = breaks.to_lf(text);
-        let located = locate(&text, name)?;
+        let located = locate(&text, namespace, name)?;
         let mut sections = Vec::new();
         for key in DataKey::ALL {
             if let Some(site) = located.key(key.as_str()) {
@@ -102,6 +122,7 @@ impl AwsAuth {
         let source = Source::Manifest {
             text: text.into_owned(),
             name: name.to_string(),
+            namespace: namespace.map(str::to_string),
             located: Some(Box::new(located)),
             breaks,
         };
@@ -167,13 +188,14 @@ impl AwsAuth {
             Source::Manifest {
                 text,
                 name,
+                namespace,
                 located,
                 ..
             } => {
                 let fresh;
                 let located = match located {
                     Some(l) => &**l,
-                    None => match locate(text, name) {
+                    None => match locate(text, namespace.as_deref(), name) {
                         Ok(l) => {
                             fresh = l;
                             &fresh
@@ -201,9 +223,14 @@ impl AwsAuth {
             Source::Manifest {
                 located: Some(l), ..
             } => l.namespace.clone(),
-            Source::Manifest { text, name, .. } => {
-                locate(text, name).ok().and_then(|l| l.namespace)
-            }
+            Source::Manifest {
+                text,
+                name,
+                namespace,
+                ..
+            } => locate(text, namespace.as_deref(), name)
+                .ok()
+                .and_then(|l| l.namespace),
             Source::Data(_) => None,
         }
     }
@@ -422,6 +449,7 @@ impl AwsAuth {
             Source::Manifest {
                 text,
                 name,
+                namespace,
                 located,
                 breaks,
             } => {
@@ -437,7 +465,7 @@ impl AwsAuth {
                         (Some(l), _) => l,
                         (None, Some(l)) if i == 0 => l,
                         _ => {
-                            fresh = locate(base, name)?;
+                            fresh = locate(base, namespace.as_deref(), name)?;
                             &fresh
                         }
                     };
@@ -450,7 +478,7 @@ impl AwsAuth {
                         }
                         Some(Written::Rewritten(written)) => {
                             // The manifest must read back with exactly the new value.
-                            let after = locate(&written, name)?;
+                            let after = locate(&written, namespace.as_deref(), name)?;
                             let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
                             if !read.is_some_and(|read| same_but_trailing_space(read, new)) {
                                 return Err(not_read_back(*key));
@@ -463,6 +491,7 @@ impl AwsAuth {
                 Source::Manifest {
                     text: out.unwrap_or_else(|| text.clone()),
                     name: name.clone(),
+                    namespace: namespace.clone(),
                     located: current,
                     breaks: *breaks,
                 }

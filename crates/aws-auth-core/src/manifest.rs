@@ -65,11 +65,14 @@ impl Located {
     }
 }
 
-/// Finds the ConfigMap called `name` (or a bare data map) in a YAML or JSON stream.
+/// Finds the ConfigMap called `name` (or a bare data map) in a YAML or JSON stream. With a
+/// `namespace`, a ConfigMap of another namespace does not count (one that names none does);
+/// without, several are told apart by preferring `kube-system`.
 ///
 /// # Errors
-/// Syntax errors, no such ConfigMap, `data` that is not a mapping.
-pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
+/// Syntax errors, no such ConfigMap (or more than one to choose from), `data` that is not a
+/// mapping.
+pub(crate) fn locate(text: &str, namespace: Option<&str>, name: &str) -> Result<Located, Error> {
     let docs = parse_manifest(text).map_err(|e| Error::ManifestSyntax {
         line: e.line,
         column: e.column,
@@ -77,7 +80,10 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
     })?;
     let mut other_names = Vec::new();
     let mut fragment = None;
-    // The objects of the stream: each document, or the items of a list document.
+    // ConfigMaps called `name`: the node and its namespace.
+    let mut candidates: Vec<(&Node, Option<String>)> = Vec::new();
+    // The objects of the stream: each document, or the items of a list document (or of a
+    // top-level JSON array, the form AWS CDK's KubernetesManifest takes).
     let objects = docs
         .iter()
         .filter_map(|doc| doc.root.as_ref())
@@ -93,39 +99,24 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
                 .find(|(key, _)| key.as_str() == Some(k))
                 .map(|(_, v)| v)
         };
-        let kind = get("kind").and_then(Node::as_str);
-        match kind {
+        let metadata = |field: &str| {
+            get("metadata").and_then(|m| match &m.kind {
+                NodeKind::Map { pairs, .. } => pairs
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.as_str() == Some(field))
+                    .and_then(|(_, v)| v.as_str()),
+                _ => None,
+            })
+        };
+        match get("kind").and_then(Node::as_str) {
             Some("ConfigMap") => {
-                if let Some(dup) = duplicate_key(pairs) {
-                    return Err(Error::Manifest {
-                        what: format!(
-                            "the ConfigMap has {dup}; the API server rejects it and readers disagree on which one counts"
-                        ),
-                    });
-                }
-                let cm_name = get("metadata").and_then(|m| match &m.kind {
-                    NodeKind::Map { pairs, .. } => pairs
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| k.as_str() == Some("name"))
-                        .map(|(_, v)| v),
-                    _ => None,
-                });
-                let cm_name = cm_name.and_then(Node::as_str).unwrap_or_default();
-                if cm_name != name {
+                let cm_name = metadata("name").unwrap_or_default();
+                if cm_name == name {
+                    candidates.push((root, metadata("namespace").map(str::to_string)));
+                } else {
                     other_names.push(format!("ConfigMap {}", quoted(cm_name)));
-                    continue;
                 }
-                let namespace = get("metadata").and_then(|m| match &m.kind {
-                    NodeKind::Map { pairs, .. } => pairs
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| k.as_str() == Some("namespace"))
-                        .and_then(|(_, v)| v.as_str().map(str::to_string)),
-                    _ => None,
-                });
-                let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
-                return site_of(root, data, *flow).map(|l| Located { namespace, ..l });
             }
             Some(other) => other_names.push(other.to_string()),
             None => {
@@ -142,6 +133,23 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
                 }
             }
         }
+    }
+    if let Some((root, ns)) = choose(&candidates, namespace, name, &mut other_names)? {
+        let NodeKind::Map { pairs, flow } = &root.kind else {
+            unreachable!("candidates are mappings");
+        };
+        if let Some(dup) = duplicate_key(pairs) {
+            return Err(Error::Manifest {
+                what: format!(
+                    "the ConfigMap has {dup}; the API server rejects it and readers disagree on which one counts"
+                ),
+            });
+        }
+        let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
+        return site_of(root, data, *flow).map(|l| Located {
+            namespace: ns.clone(),
+            ..l
+        });
     }
     if let Some((root, has_data, flow)) = fragment {
         let data = match &root.kind {
@@ -169,11 +177,61 @@ pub(crate) fn locate(text: &str, name: &str) -> Result<Located, Error> {
     })
 }
 
+/// The ConfigMap to edit among those called `name`: the one in `namespace` (or naming none),
+/// or without a namespace given, the only one or the one in `kube-system`. `None` when there
+/// is none (those of other namespaces are added to `other_names`).
+///
+/// # Errors
+/// More than one to choose from.
+fn choose<'a>(
+    candidates: &'a [(&'a Node, Option<String>)],
+    namespace: Option<&str>,
+    name: &str,
+    other_names: &mut Vec<String>,
+) -> Result<Option<&'a (&'a Node, Option<String>)>, Error> {
+    let fits =
+        |ns: &Option<String>| namespace.is_none_or(|want| ns.as_deref().is_none_or(|n| n == want));
+    let fitting: Vec<&(&Node, Option<String>)> =
+        candidates.iter().filter(|(_, ns)| fits(ns)).collect();
+    for (_, ns) in candidates.iter().filter(|(_, ns)| !fits(ns)) {
+        other_names.push(format!(
+            "ConfigMap {} in namespace {}",
+            quoted(name),
+            quoted(ns.as_deref().unwrap_or_default())
+        ));
+    }
+    let preferred = namespace.unwrap_or("kube-system");
+    match fitting.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        several => {
+            let exact: Vec<_> = several
+                .iter()
+                .filter(|(_, ns)| ns.as_deref() == Some(preferred))
+                .collect();
+            if let [one] = exact.as_slice() {
+                return Ok(Some(**one));
+            }
+            let lines: Vec<String> = several.iter().map(|(n, _)| n.line.to_string()).collect();
+            Err(Error::Manifest {
+                what: format!(
+                    "the manifest has {} ConfigMaps named {} (at lines {}); keep one, or say which with its namespace",
+                    several.len(),
+                    quoted(name),
+                    lines.join(", ")
+                ),
+            })
+        }
+    }
+}
+
 /// The items of a list object (`kind: List` as `kubectl get -o yaml` prints several objects, or
-/// `ConfigMapList`), or `None` for any other node.
+/// `ConfigMapList`) or of a top-level sequence, or `None` for any other node.
 fn list_items(root: &Node) -> Option<&[Node]> {
-    let NodeKind::Map { pairs, .. } = &root.kind else {
-        return None;
+    let pairs = match &root.kind {
+        NodeKind::Seq { items, .. } => return Some(items),
+        NodeKind::Map { pairs, .. } => pairs,
+        _ => return None,
     };
     let get = |k: &str| {
         pairs

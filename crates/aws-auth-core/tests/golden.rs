@@ -881,3 +881,47 @@ fn a_field_a_neighbour_spells_twice_is_written_once() {
         edit_data("mapRoles", value, Edit::UpsertRole(upsert)).unwrap()
     );
 }
+
+#[test]
+fn the_namespace_picks_among_configmaps_of_one_name() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: default\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/b\n      username: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n      username: a\n";
+    let user = |auth: &AwsAuth| auth.mappings().users[0].username.clone().unwrap();
+    // Without a namespace, kube-system wins over the one that comes first.
+    assert_eq!(user(&AwsAuth::parse(text).unwrap()), "a");
+    assert_eq!(
+        user(&AwsAuth::parse_in(text, Some("default"), "aws-auth").unwrap()),
+        "b"
+    );
+    let err = AwsAuth::parse_in(text, Some("staging"), "aws-auth").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ConfigMap \"aws-auth\" in namespace \"default\""),
+        "{err}"
+    );
+    // An edit goes to the one chosen, and only there.
+    let mut auth = AwsAuth::parse_in(text, Some("default"), "aws-auth").unwrap();
+    let upsert = Upsert::new("arn:aws:iam::111122223333:user/c", "c", ["g"]);
+    auth.apply(&[Edit::UpsertUser(upsert)], &Options::default())
+        .unwrap();
+    let out = auth.to_string();
+    let (first, second) = out.split_once("---\n").unwrap();
+    assert!(first.contains("user/c"), "{out}");
+    assert_eq!(second, text.split_once("---\n").unwrap().1);
+    // Two in one namespace: nothing to choose by.
+    let twice = text.replace("namespace: default", "namespace: kube-system");
+    let err = AwsAuth::parse(&twice).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("2 ConfigMaps named \"aws-auth\" (at lines 1, 11)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_json_array_of_objects_is_searched_like_a_list() {
+    // What AWS CDK's KubernetesManifest takes (and JSON.stringify of it).
+    let text = r#"[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"[]"}}]"#;
+    let auth = AwsAuth::parse(text).unwrap();
+    assert_eq!(auth.namespace().as_deref(), Some("kube-system"));
+    assert!(auth.mappings().roles.is_empty());
+}
