@@ -38,6 +38,8 @@ cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts src/wasm/
 cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts pkg/aws_auth_wasm_bg.wasm dist/wasm/
 node_modules/.bin/tsc -p tsconfig.json
 cp src/index.mjs src/index.d.mts dist/
+# npm packs a LICENSE file found beside package.json; the project's is one level up.
+cp ../LICENSE LICENSE
 
 raw=$(wc -c < dist/wasm/aws_auth_wasm_bg.wasm)
 gz=$(gzip -9 -c dist/wasm/aws_auth_wasm_bg.wasm | wc -c)

@@ -41,7 +41,7 @@ export AWS_AUTH_PARITY_JSON="$work/parity.json" AWS_AUTH_PARITY_DIR="$parity_dir
 
 (cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
 (cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)
-echo "test.sh: tsc --strict --noEmit on test/types.ts: ok"
+echo "test.sh: tsc --strict --noEmit on test/types.ts and test/types-esm.mts: ok"
 
 export AWS_AUTH_TARBALL="$tarball"
 for example in offline cdk pulumi; do

@@ -112,6 +112,11 @@ export interface UpsertOptions {
   append?: boolean;
   /** Replace an existing entry's username (default true). */
   updateUsername?: boolean;
+  /**
+   * Allow an update that takes the last `system:masters` grant away (otherwise it throws
+   * `lockout`).
+   */
+  allowLockout?: boolean;
 }
 
 /** Options of the remove calls. */
@@ -317,25 +322,37 @@ export class AwsAuth {
   }
 
   /**
-   * Inserts a `mapRoles` entry, or updates every entry with this `rolearn`.
+   * Inserts a `mapRoles` entry, or updates every entry with this `rolearn`. Without `groups`,
+   * the entry has none (an update removes its groups; `append` keeps them).
    * @returns `added`, `updated` or `unchanged`.
+   * @throws {AwsAuthError} `invalid-argument` (not a role ARN), `lockout` (an update that takes
+   *   the last `system:masters` grant away, unless `allowLockout`), `key-not-editable`.
    */
   upsertRole(role: RoleInput, options: UpsertOptions = {}): EditResult {
     const m = mapping(role, "rolearn", "the role");
     const append = flag(options, "append", false);
     const updateUsername = flag(options, "updateUsername", true);
-    return this.#edit(() => this.#inner.upsertRole(m.arn, m.username, m.groups ?? [], append, updateUsername));
+    const allowLockout = flag(options, "allowLockout", false);
+    return this.#edit(() =>
+      this.#inner.upsertRole(m.arn, m.username, m.groups ?? [], append, updateUsername, allowLockout),
+    );
   }
 
   /**
-   * Inserts a `mapUsers` entry, or updates every entry with this `userarn`.
+   * Inserts a `mapUsers` entry, or updates every entry with this `userarn`. Without `groups`,
+   * the entry has none (an update removes its groups; `append` keeps them).
    * @returns `added`, `updated` or `unchanged`.
+   * @throws {AwsAuthError} `invalid-argument` (not a user ARN), `lockout` (an update that takes
+   *   the last `system:masters` grant away, unless `allowLockout`), `key-not-editable`.
    */
   upsertUser(user: UserInput, options: UpsertOptions = {}): EditResult {
     const m = mapping(user, "userarn", "the user");
     const append = flag(options, "append", false);
     const updateUsername = flag(options, "updateUsername", true);
-    return this.#edit(() => this.#inner.upsertUser(m.arn, m.username, m.groups ?? [], append, updateUsername));
+    const allowLockout = flag(options, "allowLockout", false);
+    return this.#edit(() =>
+      this.#inner.upsertUser(m.arn, m.username, m.groups ?? [], append, updateUsername, allowLockout),
+    );
   }
 
   /**
@@ -409,7 +426,10 @@ export class AwsAuth {
     return parseJson<Diagnostic[]>(call(() => this.#inner.validate()));
   }
 
-  /** The ConfigMap's data (`mapRoles`, `mapUsers`, `mapAccounts` where present), in order. */
+  /**
+   * The ConfigMap's data, every key in order: `mapRoles`, `mapUsers` and `mapAccounts` as they
+   * are now, any other key as it was written.
+   */
   data(): Record<string, string> {
     const pairs = parseJson<[string, string][]>(call(() => this.#inner.data()));
     return Object.fromEntries(pairs);

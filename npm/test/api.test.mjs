@@ -118,6 +118,22 @@ test("a CRLF manifest (a Windows checkout) is edited in CRLF and round-trips", (
   assert.equal(auth.toString(), crlf);
 });
 
+test("an update that takes the last admin grant away needs allowLockout", () => {
+  const auth = AwsAuth.parse(COMMENTED);
+  const demote = { rolearn: "arn:aws:iam::111122223333:role/admin", username: "admin", groups: ["viewers"] };
+  assert.throws(() => auth.upsertRole(demote), (e) => e instanceof AwsAuthError && e.code === "lockout");
+  assert.equal(auth.toString(), COMMENTED);
+  assert.equal(auth.upsertRole(demote, { allowLockout: true }).action, "updated");
+});
+
+test("a role ARN that is still an AWS CDK token is accepted with a note", () => {
+  const auth = AwsAuth.parse(COMMENTED);
+  const r = auth.upsertRole({ rolearn: "${Token[TOKEN.21]}", username: "system:node:{{EC2PrivateDNSName}}", groups: ["system:nodes"] });
+  assert.equal(r.action, "added");
+  assert.match(r.note ?? "", /AWS CDK token/);
+  assert.ok(auth.toString().includes("- rolearn: ${Token[TOKEN.21]}\n"));
+});
+
 test("upsertUser and removeUser", () => {
   const auth = AwsAuth.parse(COMMENTED);
   assert.equal(auth.upsertUser(ADMIN).action, "added");

@@ -107,13 +107,24 @@ pub fn strip_role_path(arn: &str) -> Option<String> {
 /// suspicious (an account or partition that looks wrong but that the Go tool and the
 /// authenticator accept, like the reference README's `arn:aws:iam::00000000000:role/test`).
 pub(crate) fn is_blocking(problem: &str) -> bool {
-    !(problem.contains("12 digits") || problem.contains("unknown partition"))
+    !(problem.contains("12 digits")
+        || problem.contains("unknown partition")
+        || problem.contains(CDK_TOKEN_NOTE))
 }
+
+const CDK_TOKEN_NOTE: &str = "an AWS CDK token";
 
 /// What is wrong with an ARN for the key it is in, if anything. Messages are lowercase and
 /// name the problem; the caller adds where.
 pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     let quoted_arn = quoted(arn);
+    // `role.roleArn` of a role made in the same CDK app is known only at deploy time: CDK
+    // hands it over as a token, which it resolves wherever the string ends up.
+    if arn.contains("${Token[") {
+        return Some(format!(
+            "{quoted_arn} holds {CDK_TOKEN_NOTE}; its ARN is only known (and checked) at deploy time"
+        ));
+    }
     let Some(parsed) = Arn::parse(arn) else {
         return Some(format!(
             "{quoted_arn} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"

@@ -925,3 +925,29 @@ fn a_json_array_of_objects_is_searched_like_a_list() {
     assert_eq!(auth.namespace().as_deref(), Some("kube-system"));
     assert!(auth.mappings().roles.is_empty());
 }
+
+#[test]
+fn an_aws_cdk_token_is_accepted_as_an_arn_with_a_note() {
+    // `role.roleArn` of a role made in the same CDK app, before synthesis.
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let token = "${Token[TOKEN.21]}";
+    let node = Upsert::new(token, "system:node:{{EC2PrivateDNSName}}", ["system:nodes"]);
+    let changes = auth
+        .apply(&[Edit::UpsertRole(node.clone())], &Options::default())
+        .unwrap();
+    assert_eq!(changes[0].action, Action::Added);
+    assert!(
+        changes[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("AWS CDK token")),
+        "{changes:?}"
+    );
+    assert!(auth.to_string().contains("- rolearn: ${Token[TOKEN.21]}\n"));
+    // The same token again is the same entry.
+    let again = auth
+        .apply(&[Edit::UpsertRole(node)], &Options::default())
+        .unwrap();
+    assert_eq!(again[0].action, Action::Unchanged);
+}

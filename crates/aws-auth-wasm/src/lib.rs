@@ -73,9 +73,10 @@ impl AwsAuth {
         groups: Vec<String>,
         append: bool,
         update_username: bool,
+        allow_lockout: bool,
     ) -> Result<String, JsValue> {
         let upsert = upsert(arn, username, groups, append, update_username);
-        self.apply(Edit::UpsertRole(upsert), Options::default())
+        self.apply(Edit::UpsertRole(upsert), options(false, allow_lockout))
     }
 
     /// Upserts a `mapUsers` entry.
@@ -87,9 +88,10 @@ impl AwsAuth {
         groups: Vec<String>,
         append: bool,
         update_username: bool,
+        allow_lockout: bool,
     ) -> Result<String, JsValue> {
         let upsert = upsert(arn, username, groups, append, update_username);
-        self.apply(Edit::UpsertUser(upsert), Options::default())
+        self.apply(Edit::UpsertUser(upsert), options(false, allow_lockout))
     }
 
     /// Removes `mapRoles` entries.
