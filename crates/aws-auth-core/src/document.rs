@@ -20,6 +20,10 @@ use crate::yaml::raw_value::{Piece, same_but_trailing_space};
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
 pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
 
+/// The most data a ConfigMap may hold (the sum of its values' lengths): the API server
+/// refuses more. An edit that would grow the data past it is refused.
+pub const MAX_DATA_BYTES: usize = 1024 * 1024;
+
 const MASTERS: &str = "system:masters";
 
 /// An aws-auth ConfigMap, read from a manifest or from its `data`.
@@ -53,6 +57,8 @@ enum Source {
         located: Option<Box<Located>>,
         /// The line breaks of the input, restored when the manifest is printed.
         breaks: LineBreaks,
+        /// Bytes of the values of the data keys other than the three (edits never change them).
+        other_data_bytes: usize,
     },
     Data(Vec<(String, String)>),
 }
@@ -123,6 +129,7 @@ impl AwsAuth {
             text: text.into_owned(),
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
+            other_data_bytes: located.other_data_bytes(),
             located: Some(Box::new(located)),
             breaks,
         };
@@ -235,6 +242,22 @@ impl AwsAuth {
         }
     }
 
+    /// Bytes of the ConfigMap's data, as the API server counts them: the values' lengths.
+    fn data_bytes(&self) -> usize {
+        let other = match &self.source {
+            Source::Manifest {
+                other_data_bytes, ..
+            } => *other_data_bytes,
+            Source::Data(data) => data
+                .iter()
+                .filter(|(k, _)| DataKey::from_name(k).is_none())
+                .map(|(_, v)| v.len())
+                .sum(),
+        };
+        let keys: usize = self.sections.iter().map(|s| s.text.len()).sum();
+        other + keys
+    }
+
     /// The text of one key, if present.
     pub fn key_text(&self, key: DataKey) -> Option<&str> {
         self.section(key).map(|s| s.text.as_str())
@@ -330,6 +353,13 @@ impl AwsAuth {
         }
         sort_small_by_key(&mut updates, |(k, _)| *k);
         let next = self.with_updates(&updates)?;
+        let size = next.data_bytes();
+        if size > MAX_DATA_BYTES && size > self.data_bytes() {
+            return Err(Error::DataTooLarge {
+                size,
+                limit: MAX_DATA_BYTES,
+            });
+        }
         for (key, checks) in expected {
             let Some(section) = next.section(key) else {
                 return Err(not_read_back(key));
@@ -452,6 +482,7 @@ impl AwsAuth {
                 namespace,
                 located,
                 breaks,
+                other_data_bytes,
             } => {
                 // The text so far (`None`: still the original) and where its keys are.
                 let mut out: Option<String> = None;
@@ -494,6 +525,7 @@ impl AwsAuth {
                     namespace: namespace.clone(),
                     located: current,
                     breaks: *breaks,
+                    other_data_bytes: *other_data_bytes,
                 }
             }
         };

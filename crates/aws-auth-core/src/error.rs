@@ -39,6 +39,16 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The edit would make the ConfigMap's data larger than the API server accepts.
+    #[error(
+        "refusing to write: the data would be {size} bytes; a ConfigMap holds at most {limit} bytes and the API server refuses more"
+    )]
+    DataTooLarge {
+        /// Bytes of data (the values' lengths) after the edit.
+        size: usize,
+        /// [`crate::MAX_DATA_BYTES`].
+        limit: usize,
+    },
     /// The key an edit needs does not parse (or the authenticator would drop it): it is not edited.
     #[error("{key} cannot be edited safely: {reason}")]
     KeyNotEditable {
@@ -79,7 +89,7 @@ impl Error {
             Error::ManifestSyntax { .. } => "manifest-syntax",
             Error::NotFound { .. } => "not-found",
             Error::Manifest { .. } => "manifest-shape",
-            Error::TooLarge { .. } => "too-large",
+            Error::TooLarge { .. } | Error::DataTooLarge { .. } => "too-large",
             Error::KeyNotEditable { .. } => "key-not-editable",
             Error::InvalidArgument(_) => "invalid-argument",
             Error::NothingMatched(_) => "nothing-matched",

@@ -54,7 +54,7 @@ mod validate;
 mod yaml;
 
 pub use arn::{Arn, PARTITIONS, strip_role_path};
-pub use document::{AwsAuth, MAX_INPUT_BYTES};
+pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
 pub use error::Error;
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};

@@ -56,6 +56,22 @@ impl Located {
         out
     }
 
+    /// Bytes of the values of the data keys other than the three, without copying them.
+    pub fn other_data_bytes(&self) -> usize {
+        let DataSite::Map { pairs, .. } = &self.site else {
+            return 0;
+        };
+        pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                DataKey::from_name(&p.name).is_none()
+                    && !pairs[i + 1..].iter().any(|later| later.name == p.name)
+            })
+            .map(|(_, p)| p.value.as_str().map_or(0, str::len))
+            .sum()
+    }
+
     /// The site of an exact key name (the last one, as a YAML reader keeps it).
     pub fn key(&self, name: &str) -> Option<&KeySite> {
         match &self.site {

@@ -951,3 +951,37 @@ fn an_aws_cdk_token_is_accepted_as_an_arn_with_a_note() {
         .unwrap();
     assert_eq!(again[0].action, Action::Unchanged);
 }
+
+#[test]
+fn an_edit_that_grows_the_data_past_one_mebibyte_is_refused() {
+    // 4,300 node roles: just under 1 MiB of data.
+    let mut roles = String::new();
+    let mut i = 0;
+    while roles.len() < aws_auth_core::MAX_DATA_BYTES - 600 {
+        roles.push_str(&format!("- rolearn: arn:aws:iam::111122223333:role/eks-nodegroup-{i:05}-NodeInstanceRole-ABCDEFGHIJKLMNOP\n  username: system:node:{{{{EC2PrivateDNSName}}}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n"));
+        i += 1;
+    }
+    let mut auth = AwsAuth::from_data([("mapRoles", roles.as_str())]);
+    let small = Upsert::new("arn:aws:iam::111122223333:role/a", "a", ["g"]);
+    auth.apply(&[Edit::UpsertRole(small)], &Options::default())
+        .unwrap();
+    let before = auth.data();
+    let big = Upsert::new(
+        "arn:aws:iam::111122223333:role/b",
+        "b",
+        (0..40).map(|n| format!("group-{n:02}")).collect::<Vec<_>>(),
+    );
+    let err = auth
+        .apply(&[Edit::UpsertRole(big)], &Options::default())
+        .unwrap_err();
+    assert_eq!(err.code(), "too-large");
+    assert!(err.to_string().contains("at most 1048576 bytes"), "{err}");
+    assert_eq!(auth.data(), before, "nothing changed");
+    // Shrinking is always allowed.
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/a".into(),
+        ..Remove::default()
+    };
+    auth.apply(&[Edit::RemoveRole(remove)], &Options::default())
+        .unwrap();
+}
