@@ -28,14 +28,22 @@ pub struct Cli {
 pub enum Command {
     /// upsert updates or inserts a user or role to the aws-auth configmap
     ///
-    /// Example: aws-auth upsert --maproles --rolearn arn:aws:iam::555555555555:role/nodes
-    /// --username system:node:{{EC2PrivateDNSName}} --groups system:bootstrappers system:nodes
+    /// Adds an entry for the ARN, or gives every entry with that ARN (any case, any role path)
+    /// the username and groups given. Examples:
+    ///   aws-auth upsert --maproles --rolearn arn:aws:iam::555555555555:role/nodes
+    ///     --username system:node:{{EC2PrivateDNSName}} --groups system:bootstrappers system:nodes
+    ///   aws-auth upsert -f aws-auth.yaml -i --mapusers --userarn arn:aws:iam::555555555555:user/ada
+    ///     --username ada --groups system:masters
     Upsert(UpsertArgs),
     /// remove removes a user or role from the aws-auth configmap
     ///
-    /// Example: aws-auth remove --mapusers --userarn arn:aws:iam::555555555555:user/a-user
+    /// Removes every entry with the ARN; --username and --groups narrow that to the entries
+    /// with exactly that username and that set of groups. Examples:
+    ///   aws-auth remove --mapusers --userarn arn:aws:iam::555555555555:user/a-user
+    ///   aws-auth remove -f aws-auth.yaml --maproles --rolearn arn:aws:iam::555555555555:role/ci
+    ///     --username ci --diff --dry-run
     Remove(RemoveArgs),
-    /// remove-by-username removes all map roles and map users from the aws-auth configmap
+    /// remove-by-username removes every role and user mapping with a username
     ///
     /// Example: aws-auth remove-by-username --username ops-user
     RemoveByUsername(RemoveByUsernameArgs),
@@ -102,10 +110,12 @@ pub struct WriteArgs {
     /// printing the manifest. Example: -f aws-auth.yaml -i
     #[arg(short = 'i', long = "in-place", requires = "file")]
     pub in_place: bool,
-    /// Compute and report the change, write nothing.
+    /// Compute and report the change (marked "(dry run)"), write nothing; with -f, print no
+    /// manifest either.
     #[arg(long)]
     pub dry_run: bool,
-    /// Print a unified diff of the data that changes on stdout.
+    /// Print a unified diff of the data that changes on stdout (with -f, instead of the
+    /// manifest).
     #[arg(long)]
     pub diff: bool,
     /// Allow a write that leaves no entry granting system:masters (locks administrators out).

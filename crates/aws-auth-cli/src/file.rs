@@ -38,7 +38,7 @@ impl LocalFile {
         } else {
             fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
         };
-        read.with_context(|| format!("reading {label}"))?;
+        read.map_err(|e| anyhow!("{label}: cannot read it: {}", io_message(&e)))?;
         if bytes.len() > MAX_INPUT_BYTES {
             return Err(anyhow!(
                 "{label}: input is larger than {MAX_INPUT_BYTES} bytes; a ConfigMap holds at most 1 MiB"
@@ -61,6 +61,15 @@ impl LocalFile {
     }
 }
 
+/// An I/O error without the "(os error N)" the standard library appends.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
 /// Applies edits to a manifest file: report on stderr, then the manifest (or diff) on stdout,
 /// or with `-i` an atomic rewrite when the text changed.
 pub fn write(
@@ -79,7 +88,7 @@ pub fn write(
         .doc
         .apply(edits, options)
         .map_err(|e| anyhow!("{}: {e}", f.label))?;
-    report(edits, &changes, options);
+    report(edits, &changes, options, w.dry_run);
     let new_text = f.doc.to_string();
     if w.diff {
         out(&render::diff(&f.label, &before, &f.doc.data()))?;

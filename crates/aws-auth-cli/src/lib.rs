@@ -68,7 +68,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completion { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "aws-auth", &mut buf);
-            out(&String::from_utf8_lossy(&buf))?;
+            let mut script = String::from_utf8_lossy(&buf).into_owned();
+            if shell == clap_complete::Shell::Bash {
+                // clap_complete 4.6 names the subcommand branches of a hyphenated binary
+                // `aws__subcmd__auth__...` but looks them up as `aws__auth__...`, so no flag of
+                // a subcommand would ever complete.
+                script = script.replace("aws__subcmd__auth__subcmd__", "aws__auth__subcmd__");
+            }
+            out(&script)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Upsert(a) => {
@@ -272,12 +279,13 @@ fn write(edits: &[Edit], options: Options, w: &WriteArgs, t: &TargetArgs) -> Res
 
 /// Prints what each edit did on stderr (and any note). A remove that matched nothing under
 /// `--force` says so, as the Go tool logs it, rather than print nothing.
-fn report(edits: &[Edit], changes: &[Change], options: &Options) {
+fn report(edits: &[Edit], changes: &[Change], options: &Options, dry_run: bool) {
+    let marker = if dry_run { " (dry run)" } else { "" };
     for c in changes {
         if let Some(note) = &c.note {
             eprintln!("note: {note}");
         }
-        eprintln!("{c}");
+        eprintln!("{c}{marker}");
     }
     if changes.is_empty() && options.force {
         for edit in edits {
@@ -287,6 +295,9 @@ fn report(edits: &[Edit], changes: &[Change], options: &Options) {
                 }
                 Edit::RemoveByUsername { username } => {
                     eprintln!("nothing matched username {username}; nothing removed (--force)");
+                }
+                Edit::RemoveAccount { account } => {
+                    eprintln!("nothing matched account {account}; nothing removed (--force)");
                 }
                 _ => {}
             }

@@ -116,7 +116,7 @@ pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -
         };
         Ok::<_, anyhow::Error>(r?)
     })?;
-    report(edits, &outcome.changes, options);
+    report(edits, &outcome.changes, options, w.dry_run);
     if w.diff {
         let before = outcome
             .before

@@ -894,7 +894,7 @@ mod write {
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
         eqnice!(
-            "removed arn:aws:iam::205930638578:role/developer-role from aws-auth\n",
+            "removed arn:aws:iam::205930638578:role/developer-role from aws-auth (dry run)\n",
             r.stderr
         );
         eqnice!("", r.stdout);
@@ -1022,7 +1022,7 @@ mod safety {
         assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
         assert!(
             r.stderr.starts_with(
-                "error: 02-three-roles-simple.yaml: refusing to remove the last system:masters"
+                "error: 02-three-roles-simple.yaml: refusing to take away the last system:masters"
             ),
             "{}",
             r.stderr
@@ -1091,7 +1091,7 @@ mod safety {
         let r = run(&d, &["get", "-f", "nope.yaml"]);
         assert_eq!(r.code, 1);
         assert!(
-            r.stderr.starts_with("error: reading nope.yaml"),
+            r.stderr == "error: nope.yaml: cannot read it: No such file or directory\n",
             "{}",
             r.stderr
         );
@@ -1263,6 +1263,21 @@ mod surface {
             let r = run(&d, &["completion", shell]);
             assert_eq!(r.code, 0, "{shell}");
             assert!(r.stdout.contains("upsert"), "{shell}");
+        }
+        // Every subcommand the bash script can be in has a branch that completes its flags.
+        let bash = run(&d, &["completion", "bash"]).stdout;
+        let states: Vec<&str> = bash
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("cmd=\""))
+            .filter_map(|l| l.strip_suffix('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert!(states.contains(&"aws__auth__subcmd__upsert"), "{states:?}");
+        for state in states {
+            assert!(
+                bash.lines().any(|l| l.trim() == format!("{state})")),
+                "no branch for {state}"
+            );
         }
     }
 

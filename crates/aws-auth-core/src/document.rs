@@ -14,7 +14,7 @@ use crate::line_breaks::LineBreaks;
 use crate::manifest::{Located, Written, locate, write_key};
 use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
-use crate::validate::{Diagnostic, Severity, check_section};
+use crate::validate::{Diagnostic, Severity, check_section, template_problems};
 use crate::yaml::raw_value::{Piece, same_but_trailing_space};
 
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
@@ -698,6 +698,11 @@ fn apply_one(
                     note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")))
                 }
                 None => {}
+            }
+            // A mistyped template breaks the mapping silently (nodes cannot join): say so now.
+            let values = u.username.iter().chain(&u.groups);
+            for problem in values.flat_map(|v| template_problems(v)) {
+                note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")));
             }
             let editor = editor(editors, key)?;
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {

@@ -65,7 +65,7 @@ pub enum Error {
     NothingMatched(String),
     /// The edit would leave no `system:masters` grant where there was one.
     #[error(
-        "refusing to remove the last system:masters mapping ({0}): nobody could administer the cluster afterwards; \
+        "refusing to take away the last system:masters mapping ({0}): nobody could administer the cluster afterwards; \
          pass the lockout override to do it anyway (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
     )]
     Lockout(String),

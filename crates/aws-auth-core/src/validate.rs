@@ -354,22 +354,40 @@ fn check_arn(
 }
 
 fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Vec<Diagnostic>) {
+    for problem in template_problems(s) {
+        out.push(d(Code::UnknownTemplate, problem));
+    }
+}
+
+/// What is wrong with the templates in a username or group: a `{{name}}` the authenticator
+/// does not expand (`{{EC2PrivateDnsName}}`), or a known one in single braces
+/// (`{EC2PrivateDNSName}`), which is left as it is.
+pub(crate) fn template_problems(s: &str) -> Vec<String> {
+    let mut problems = Vec::new();
     let mut rest = s;
     while let Some(open) = rest.find("{{") {
         let after = &rest[open + 2..];
         let Some(close) = after.find("}}") else { break };
         let name = &after[..close];
         if !TEMPLATES.contains(&name) {
-            out.push(d(
-                Code::UnknownTemplate,
-                format!(
-                    "{{{{{name}}}}} in {} is not expanded by the authenticator",
-                    quoted(s)
-                ),
+            problems.push(format!(
+                "{{{{{name}}}}} in {} is not expanded by the authenticator",
+                quoted(s)
             ));
         }
         rest = &after[close + 2..];
     }
+    for name in TEMPLATES {
+        let single = format!("{{{name}}}");
+        let double = format!("{{{{{name}}}}}");
+        if s.replace(&double, "").contains(&single) {
+            problems.push(format!(
+                "{single} in {} is not expanded by the authenticator: templates take double braces ({double})",
+                quoted(s)
+            ));
+        }
+    }
+    problems
 }
 
 fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {

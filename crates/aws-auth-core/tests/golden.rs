@@ -985,3 +985,38 @@ fn an_edit_that_grows_the_data_past_one_mebibyte_is_refused() {
     auth.apply(&[Edit::RemoveRole(remove)], &Options::default())
         .unwrap();
 }
+
+#[test]
+fn a_mistyped_template_is_noted_on_upsert() {
+    let text = fixture("reference-readme.yaml");
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let typo = Upsert::new(
+        "arn:aws:iam::111122223333:role/nodes",
+        "system:node:{{EC2PrivateDnsName}}",
+        ["system:nodes"],
+    );
+    let changes = auth
+        .apply(&[Edit::UpsertRole(typo)], &Options::default())
+        .unwrap();
+    let note = changes[0].note.clone().unwrap_or_default();
+    assert!(note.contains("{{EC2PrivateDnsName}}"), "{note}");
+    let single = Upsert::new(
+        "arn:aws:iam::111122223333:role/other",
+        "system:node:{EC2PrivateDNSName}",
+        ["system:nodes"],
+    );
+    let changes = auth
+        .apply(&[Edit::UpsertRole(single)], &Options::default())
+        .unwrap();
+    let note = changes[0].note.clone().unwrap_or_default();
+    assert!(
+        note.contains("double braces ({{EC2PrivateDNSName}})"),
+        "{note}"
+    );
+    assert!(
+        auth.validate()
+            .iter()
+            .any(|d| d.code == Code::UnknownTemplate && d.message.contains("{EC2PrivateDNSName}")),
+        "validate reports it too"
+    );
+}
