@@ -153,6 +153,23 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     if parsed.name.is_empty() {
         return Some(format!("{quoted_arn} has no {expected_type} name"));
     }
+    // What IAM allows in role and user names and paths: such an ARN can never match.
+    let name_ok = parsed.name.len() <= 64
+        && parsed
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
+    if !name_ok {
+        return Some(format!(
+            "{quoted_arn} has {expected_type} name {}, but IAM names are at most 64 of A-Z a-z 0-9 _+=,.@-",
+            quoted(parsed.name)
+        ));
+    }
+    if parsed.path.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
+        return Some(format!(
+            "{quoted_arn} has a path with a character IAM does not allow (a space or a non-ASCII one)"
+        ));
+    }
     // Last, so that a problem that makes the entry useless is never hidden behind them: these
     // two only look wrong (the Go tool and the authenticator accept them).
     if !PARTITIONS.contains(&parsed.partition) {

@@ -1020,3 +1020,30 @@ fn a_mistyped_template_is_noted_on_upsert() {
         "validate reports it too"
     );
 }
+
+#[test]
+fn role_names_iam_does_not_allow_are_refused() {
+    let text = fixture("reference-readme.yaml");
+    for arn in [
+        "arn:aws:iam::111122223333:role/my role",
+        "arn:aws:iam::111122223333:role/x#y",
+        "arn:aws:iam::111122223333:role/x\"y",
+        "arn:aws:iam::111122223333:role/x:",
+        "arn:aws:iam::111122223333:role/ops-é",
+    ] {
+        let mut auth = AwsAuth::parse(&text).unwrap();
+        let err = auth
+            .apply(
+                &[Edit::UpsertRole(Upsert::new(arn, "x", ["g"]))],
+                &Options::default(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{arn}: {err}");
+        assert_eq!(auth.to_string(), text);
+    }
+    // What IAM allows is fine.
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let ok = Upsert::new("arn:aws:iam::111122223333:role/a_b+c=d,e.f@g-h", "x", ["g"]);
+    auth.apply(&[Edit::UpsertRole(ok)], &Options::default())
+        .unwrap();
+}
