@@ -11,6 +11,7 @@ use crate::arn::{
 };
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
+use crate::yaml::tree::{NodeKind, ScalarStyle};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,6 +113,11 @@ pub enum Code {
     /// Warning: a value of the wrong type (a YAML 1.1 boolean or number in `username`, a
     /// string for `groups`) that the authenticator replaces with an empty value.
     IgnoredValue,
+    /// Warning: a field given twice in one entry; the authenticator uses the last.
+    DuplicateField,
+    /// Warning: a plain value that goes on over several lines, which YAML reads as one line
+    /// (often a missing `groups:` or `- `, whose lines are then folded into the value above).
+    FoldedValue,
 }
 
 impl Code {
@@ -137,6 +143,8 @@ impl Code {
             Code::UnknownField => "unknown-field",
             Code::InvalidAccountId => "invalid-account-id",
             Code::IgnoredValue => "ignored-value",
+            Code::DuplicateField => "duplicate-field",
+            Code::FoldedValue => "folded-value",
         }
     }
 
@@ -294,7 +302,41 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
         for g in entry.groups().unwrap_or_default() {
             check_templates(g, &d, out);
         }
-        for f in &entry.fields {
+        for (j, f) in entry.fields.iter().enumerate() {
+            if let Some(later) = entry.fields[j + 1..]
+                .iter()
+                .find(|g| g.key_text() == f.key_text())
+            {
+                out.push(d(
+                    Code::DuplicateField,
+                    format!(
+                        "field {} is given twice (lines {} and {}); the authenticator uses the last",
+                        quoted(f.key_text()),
+                        f.key.line,
+                        later.key.line
+                    ),
+                ));
+            }
+            let values = match &f.value.kind {
+                NodeKind::Seq { items, .. } => items.iter().collect(),
+                _ => vec![&f.value],
+            };
+            for v in values {
+                let spans_lines = section
+                    .text
+                    .get(v.start..v.end)
+                    .is_some_and(|raw| raw.contains('\n'));
+                if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {
+                    out.push(d(
+                        Code::FoldedValue,
+                        format!(
+                            "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
+                            quoted(f.key_text()),
+                            quoted(v.as_str().unwrap_or_default())
+                        ),
+                    ));
+                }
+            }
             if f.name == crate::section::Known::Other {
                 let name = f.key.as_str().unwrap_or_default();
                 out.push(d(

@@ -1047,3 +1047,29 @@ fn role_names_iam_does_not_allow_are_refused() {
     auth.apply(&[Edit::UpsertRole(ok)], &Options::default())
         .unwrap();
 }
+
+#[test]
+fn validate_warns_about_folded_values_and_fields_given_twice() {
+    // A missing `groups:`: the group lines are folded into the username (corpus 11).
+    let folded = "- rolearn: arn:aws:iam::111122223333:role/nodes\n  username: system:node:{{EC2PrivateDNSName}}\n    - system:bootstrappers\n    - system:nodes\n";
+    let twice = "- rolearn: arn:aws:iam::111122223333:role/ci\n  username: ci\n  groups: [g]\n  username: github-actions\n";
+    let codes = |text: &str| -> Vec<Code> {
+        AwsAuth::from_data([("mapRoles", text)])
+            .validate()
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    assert!(
+        codes(folded).contains(&Code::FoldedValue),
+        "{:?}",
+        codes(folded)
+    );
+    assert!(
+        codes(twice).contains(&Code::DuplicateField),
+        "{:?}",
+        codes(twice)
+    );
+    let clean = "- rolearn: arn:aws:iam::111122223333:role/ci\n  username: ci\n  groups: [g]\n";
+    assert!(codes(clean).is_empty(), "{:?}", codes(clean));
+}
