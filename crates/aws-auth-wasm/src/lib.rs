@@ -7,6 +7,11 @@
 //! user input.
 
 use aws_auth_core::{Edit, Options, Remove, Upsert};
+
+// Talc in place of dlmalloc: see Cargo.toml (single-threaded wasm, no atomics).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
