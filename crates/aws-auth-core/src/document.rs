@@ -404,7 +404,12 @@ impl AwsAuth {
         let flow = |k: DataKey| {
             self.section(k).is_some_and(|s| matches!(s.parsed(), Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
-        flow(DataKey::MapRoles) || flow(DataKey::MapUsers)
+        // A JSON manifest (as AWS CDK and `kubectl -o json` write it) gets JSON lists too.
+        let json_manifest = matches!(
+            &self.source,
+            Source::Manifest { located: Some(l), .. } if l.json
+        );
+        flow(DataKey::MapRoles) || flow(DataKey::MapUsers) || json_manifest
     }
 
     fn check_lockout(&self, editors: &Editors<'_>, options: &Options) -> Result<(), Error> {

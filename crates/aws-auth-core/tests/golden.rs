@@ -1073,3 +1073,14 @@ fn validate_warns_about_folded_values_and_fields_given_twice() {
     let clean = "- rolearn: arn:aws:iam::111122223333:role/ci\n  username: ci\n  groups: [g]\n";
     assert!(codes(clean).is_empty(), "{:?}", codes(clean));
 }
+
+#[test]
+fn a_new_key_in_a_json_manifest_is_a_json_list() {
+    let text = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{}}"#;
+    let upsert = Upsert::new("arn:aws:iam::111122223333:role/a", "a", ["g"]);
+    let (out, _) = apply(text, &[Edit::UpsertRole(upsert)]);
+    eqnice!(
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles": "[{\"rolearn\":\"arn:aws:iam::111122223333:role/a\",\"username\":\"a\",\"groups\":[\"g\"]}]"}}"#,
+        out
+    );
+}
