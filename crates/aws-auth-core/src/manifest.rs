@@ -6,9 +6,9 @@ use crate::model::DataKey;
 use crate::quoted::quoted;
 use crate::validate::{Code, Diagnostic, diagnostic};
 use crate::yaml::masked::parse_manifest;
-use crate::yaml::raw_value::{Piece, RawValue, render_value};
+use crate::yaml::raw_value::{Piece, RawValue, block_scalar_span, render_value};
 use crate::yaml::scalar::double_quoted;
-use crate::yaml::tree::{Node, NodeKind, ScalarStyle};
+use crate::yaml::tree::{Node, NodeKind};
 
 /// Where the data keys are in the manifest text.
 #[derive(Debug, Clone)]
@@ -404,29 +404,19 @@ pub(crate) fn write_key(
             RawValue::map(&out, site.key.end, &written)?;
             return Some(Written::Spliced(out));
         }
-        let start = value_start(text, site);
+        // A block scalar's final line break stays, as after any other value.
+        let span = block_scalar_span(text, site.key.end, &site.value)
+            .unwrap_or_else(|| value_start(text, site)..site.value.end);
         let rendered = render_value(
             new,
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
-        // A block scalar's text runs to just after its last line break, which the rendered
-        // value leaves to the text after it (as after any other value): keep that break.
-        let block = matches!(
-            site.value.scalar_style(),
-            Some(ScalarStyle::Literal | ScalarStyle::Folded)
-        );
-        let end = if block && site.value.end > start && text.as_bytes()[site.value.end - 1] == b'\n'
-        {
-            site.value.end - 1
-        } else {
-            site.value.end
-        };
         return Some(Written::Rewritten(format!(
             "{}{}{}",
-            &text[..start],
+            &text[..span.start],
             rendered,
-            &text[end..]
+            &text[span.end..]
         )));
     }
     Some(Written::Rewritten(insert_key(text, located, key, new)))

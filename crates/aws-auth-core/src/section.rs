@@ -220,42 +220,32 @@ impl Entry {
 
     /// Whether the entry refers to an anchored node elsewhere (`*name`, `<<: *name`).
     pub fn uses_alias(&self) -> bool {
-        fn aliased(n: &Node) -> bool {
-            n.tag == Tag::Aliased
-                || match &n.kind {
-                    NodeKind::Alias => true,
-                    NodeKind::Scalar { .. } => false,
-                    NodeKind::Seq { items, .. } => items.iter().any(aliased),
-                    NodeKind::Map { pairs, .. } => {
-                        pairs.iter().any(|(k, v)| aliased(k) || aliased(v))
-                    }
-                }
-        }
-        aliased(&self.node)
-            || self
-                .fields
-                .iter()
-                .any(|f| aliased(&f.key) || aliased(&f.value))
+        self.any_node(&|n| n.tag == Tag::Aliased || matches!(n.kind, NodeKind::Alias))
     }
 
     /// Whether the entry uses YAML features the editor does not rewrite (aliases, tags, anchors).
     pub fn is_opaque(&self) -> bool {
-        fn opaque(n: &Node) -> bool {
-            n.tag != Tag::None
+        self.any_node(&|n| n.tag != Tag::None || matches!(n.kind, NodeKind::Alias))
+    }
+
+    /// Whether `test` holds for a node of the entry (its own node, field names and values, at
+    /// any depth).
+    fn any_node(&self, test: &dyn Fn(&Node) -> bool) -> bool {
+        fn walk(n: &Node, test: &dyn Fn(&Node) -> bool) -> bool {
+            test(n)
                 || match &n.kind {
-                    NodeKind::Alias => true,
-                    NodeKind::Scalar { .. } => false,
-                    NodeKind::Seq { items, .. } => items.iter().any(opaque),
+                    NodeKind::Alias | NodeKind::Scalar { .. } => false,
+                    NodeKind::Seq { items, .. } => items.iter().any(|i| walk(i, test)),
                     NodeKind::Map { pairs, .. } => {
-                        pairs.iter().any(|(k, v)| opaque(k) || opaque(v))
+                        pairs.iter().any(|(k, v)| walk(k, test) || walk(v, test))
                     }
                 }
         }
-        opaque(&self.node)
+        walk(&self.node, test)
             || self
                 .fields
                 .iter()
-                .any(|f| opaque(&f.key) || opaque(&f.value))
+                .any(|f| walk(&f.key, test) || walk(&f.value, test))
     }
 }
 

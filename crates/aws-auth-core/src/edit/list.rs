@@ -11,8 +11,8 @@ use crate::arn::{role_identity, strip_role_path, user_identity};
 use crate::model::DataKey;
 use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
 use crate::small_sort::sort_small_by_key;
-use crate::yaml::raw_value::Piece;
-use crate::yaml::tree::{Node, NodeKind, ScalarStyle};
+use crate::yaml::raw_value::{Piece, block_scalar_span};
+use crate::yaml::tree::{Node, NodeKind};
 
 use super::style::{BlockStyle, FieldValue, FlowStyle, ListStyle, dash_column};
 
@@ -685,26 +685,12 @@ impl<'a> ListEditor<'a> {
 
 /// Replace a field's scalar value; an empty `key:` gets ` value` after its colon.
 fn value_splice(text: &str, key_end: usize, value: &Node, with: &str) -> (usize, usize, String) {
-    let colon = key_end + text[key_end..].find(':').unwrap_or(0);
     if value.is_empty_plain() {
+        let colon = key_end + text[key_end..].find(':').unwrap_or(0);
         return (colon + 1, colon + 1, format!(" {with}"));
     }
-    if matches!(
-        value.scalar_style(),
-        Some(ScalarStyle::Literal | ScalarStyle::Folded)
-    ) {
-        // A block scalar runs from its `|`/`>` header through its last line break, which
-        // stays to end the line of the value written in its place.
-        let header =
-            colon + 1 + (text[colon + 1..].len() - text[colon + 1..].trim_start_matches(' ').len());
-        let end = if text[..value.end].ends_with('\n') {
-            value.end - 1
-        } else {
-            value.end
-        };
-        return (header.min(end), end, with.to_string());
-    }
-    (value.start, value.end, with.to_string())
+    let span = block_scalar_span(text, key_end, value).unwrap_or(value.start..value.end);
+    (span.start, span.end, with.to_string())
 }
 
 /// A new line after the line holding `after_end`.

@@ -156,6 +156,31 @@ impl RawValue {
     }
 }
 
+/// The raw bytes a value written in place of the block scalar `value` (of the key ending at
+/// `key_end`) replaces: from its `|`/`>` header to its end, less its final line break, which
+/// stays to end the line of what replaces it. `None` for a value that is not a block scalar.
+pub(crate) fn block_scalar_span(
+    text: &str,
+    key_end: usize,
+    value: &Node,
+) -> Option<std::ops::Range<usize>> {
+    if !matches!(
+        value.scalar_style(),
+        Some(ScalarStyle::Literal | ScalarStyle::Folded)
+    ) {
+        return None;
+    }
+    let after_colon = key_end + text.get(key_end..)?.find(':')? + 1;
+    let rest = text.get(after_colon..)?;
+    let header = after_colon + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+    let end = if text.get(..value.end)?.ends_with('\n') {
+        value.end - 1
+    } else {
+        value.end
+    };
+    Some(header.min(end)..end)
+}
+
 /// Whether two decoded values are equal up to whitespace at the end. Parsers disagree on
 /// trailing blank lines at the end of a stream (a last line of spaces without a line break);
 /// those belong to the value's end like its final line break, and mean nothing to the list in it.
