@@ -974,6 +974,45 @@ fn go_number(value: &str) -> bool {
     }
 }
 
+/// The number go-yaml v2 makes of a plain scalar that [`go_number`] accepts: Go's integer
+/// syntax (`0x1F`, `0o17`, `0b101`, `017` octal, `1_000`); a float reads as 0 (see below).
+fn number_value(value: &str) -> serde_json::Number {
+    let plain = value.replace('_', "");
+    let (negative, body) = match plain.as_bytes().first() {
+        Some(b'-') => (true, &plain[1..]),
+        Some(b'+') => (false, &plain[1..]),
+        _ => (false, plain.as_str()),
+    };
+    let (digits, radix) = match body.get(..2) {
+        Some("0x" | "0X") => (&body[2..], 16),
+        Some("0o" | "0O") => (&body[2..], 8),
+        Some("0b" | "0B") => (&body[2..], 2),
+        _ if body.len() > 1
+            && body.starts_with('0')
+            && body.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (&body[1..], 8)
+        }
+        _ => (body, 10),
+    };
+    match u64::from_str_radix(digits, radix) {
+        Ok(m) if !negative => serde_json::Number::from(m),
+        Ok(m) => i64::try_from(m)
+            .map(|m| -m)
+            .or_else(|_| {
+                if m == 1u64 << 63 {
+                    Ok(i64::MIN)
+                } else {
+                    Err(())
+                }
+            })
+            .map_or_else(|()| serde_json::Number::from(0), serde_json::Number::from),
+        // A float: parsing one would put a float parser (~20 KB) into the size-limited wasm
+        // build, for fields the authenticator ignores. Any number fails a string field alike.
+        Err(_) => serde_json::Number::from(0),
+    }
+}
+
 /// Whether Go's `ParseFloat` reads a decimal (`123`, `1.5e3`, `08`) without overflowing, i.e.
 /// it is at most the largest double plus half a unit in the last place. Decided on the digits,
 /// so the wasm build carries no float parser.
@@ -1037,10 +1076,7 @@ fn to_json(n: &Node) -> Option<Value> {
                 Resolved::Int | Resolved::Float if !go_number(value) => {
                     Value::String(value.clone())
                 }
-                Resolved::Int | Resolved::Float => {
-                    // The exact number does not matter to a string field: any number fails it.
-                    Value::Number(serde_json::Number::from(0))
-                }
+                Resolved::Int | Resolved::Float => Value::Number(number_value(value)),
                 Resolved::Timestamp | Resolved::Merge | Resolved::Str => {
                     Value::String(value.clone())
                 }

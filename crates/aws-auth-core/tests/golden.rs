@@ -1084,3 +1084,17 @@ fn a_new_key_in_a_json_manifest_is_a_json_list() {
         out
     );
 }
+
+#[test]
+fn integers_in_ignored_fields_read_as_go_yaml_reads_them() {
+    let text = "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n  n1: 1\n  n2: 0x1F\n  n3: 017\n  n4: -5\n  n5: 1_000\n  n6: [2, 3]\n";
+    let auth = AwsAuth::from_data([("mapRoles", text)]);
+    let extra = &auth.mappings().roles[0].extra;
+    let n = |k: &str| extra[k].clone();
+    assert_eq!(n("n1"), serde_json::json!(1));
+    assert_eq!(n("n2"), serde_json::json!(31));
+    assert_eq!(n("n3"), serde_json::json!(15));
+    assert_eq!(n("n4"), serde_json::json!(-5));
+    assert_eq!(n("n5"), serde_json::json!(1000));
+    assert_eq!(n("n6"), serde_json::json!([2, 3]));
+}
