@@ -997,16 +997,8 @@ fn number_value(value: &str) -> serde_json::Number {
     };
     match u64::from_str_radix(digits, radix) {
         Ok(m) if !negative => serde_json::Number::from(m),
-        Ok(m) => i64::try_from(m)
-            .map(|m| -m)
-            .or_else(|_| {
-                if m == 1u64 << 63 {
-                    Ok(i64::MIN)
-                } else {
-                    Err(())
-                }
-            })
-            .map_or_else(|()| serde_json::Number::from(0), serde_json::Number::from),
+        // Down to i64::MIN (go_number rejects anything below).
+        Ok(m) => serde_json::Number::from(0i64.checked_sub_unsigned(m).unwrap_or(0)),
         // A float: parsing one would put a float parser (~20 KB) into the size-limited wasm
         // build, for fields the authenticator ignores. Any number fails a string field alike.
         Err(_) => serde_json::Number::from(0),
