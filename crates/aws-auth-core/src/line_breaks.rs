@@ -52,11 +52,8 @@ impl LineBreaks {
             line += 1;
             i += 1;
         }
-        if first_is_crlf == Some(true) {
-            LineBreaks::Crlf
-        } else {
-            LineBreaks::Mixed { line: 1 }
-        }
+        // The text has a CR, and every CR began a CRLF like the first break: all CRLF.
+        LineBreaks::Crlf
     }
 
     /// The text as it is read and edited: with LF line breaks when they were CRLF.
