@@ -291,7 +291,10 @@ fn report(edits: &[Edit], changes: &[Change], options: &Options, dry_run: bool) 
         for edit in edits {
             match edit {
                 Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
-                    eprintln!("nothing matched {}; nothing removed (--force)", r.arn);
+                    eprintln!(
+                        "nothing matched {}; nothing removed (--force)",
+                        r.describe()
+                    );
                 }
                 Edit::RemoveByUsername { username } => {
                     eprintln!("nothing matched username {username}; nothing removed (--force)");

@@ -742,16 +742,7 @@ fn apply_one(
             }
             let removed = editor.remove(arn.trim(), username.as_deref(), groups.as_deref());
             // Name everything that was looked for: the ARN may be there with other values.
-            let mut what = arn.clone();
-            if let Some(u) = username {
-                what.push_str(&format!(" with username {}", quoted(u)));
-            }
-            if let Some(g) = groups {
-                let g: Vec<String> = g.iter().map(|x| quoted(x).to_string()).collect();
-                let and = if username.is_some() { " and" } else { " with" };
-                what.push_str(&format!("{and} groups [{}]", g.join(", ")));
-            }
-            report_removed(key, removed, &what, options, changes)?;
+            report_removed(key, removed, &r.describe(), options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
             if username.is_empty() {

@@ -72,6 +72,36 @@ pub struct Remove {
     pub groups: Option<Vec<String>>,
 }
 
+impl Remove {
+    /// What the remove looks for, for messages: the ARN, and the username and groups that
+    /// narrow it.
+    ///
+    /// ```
+    /// use aws_auth_core::Remove;
+    /// let r = Remove { arn: "arn:aws:iam::111122223333:role/ci".into(), username: Some("ci".into()), groups: None };
+    /// assert_eq!(r.describe(), "arn:aws:iam::111122223333:role/ci with username \"ci\"");
+    /// ```
+    pub fn describe(&self) -> String {
+        let mut what = self.arn.clone();
+        if let Some(u) = &self.username {
+            what.push_str(&format!(" with username {}", crate::quoted::quoted(u)));
+        }
+        if let Some(g) = &self.groups {
+            let g: Vec<String> = g
+                .iter()
+                .map(|x| crate::quoted::quoted(x).to_string())
+                .collect();
+            let and = if self.username.is_some() {
+                " and"
+            } else {
+                " with"
+            };
+            what.push_str(&format!("{and} groups [{}]", g.join(", ")));
+        }
+        what
+    }
+}
+
 /// One operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
