@@ -70,6 +70,16 @@ pub(crate) struct Parsed {
     /// text (see [`parse_rewritten`]), whose positions are not the text's, or written with
     /// YAML that ties its parts together in ways the editor does not follow.
     pub not_editable: Option<String>,
+    /// The rewritten copy of the text that positions refer to, when read through a rewrite.
+    rewritten: Option<String>,
+}
+
+impl Parsed {
+    /// The text that node positions and entry spans refer to: `original` (the section's
+    /// text), or the rewritten copy it was read through.
+    pub fn positions_in<'a>(&'a self, original: &'a str) -> &'a str {
+        self.rewritten.as_deref().unwrap_or(original)
+    }
 }
 
 /// How the list is written.
@@ -267,6 +277,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents: false,
             not_editable: None,
+            rewritten: None,
         });
     }
     reject_unreadable(text)?;
@@ -274,6 +285,9 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let simple = fast.is_some();
     let mut later_documents = false;
     let mut read_only = None;
+    // The text that node positions refer to: a rewritten copy when the text is read through a
+    // rewrite (below), whose positions are not the original's.
+    let mut rewritten = None;
     let root = match fast {
         Some(root) => Some(root),
         None => {
@@ -283,9 +297,10 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
                 // of the text, as go-yaml reads it; its positions are not the text's, so the
                 // key is never edited.
                 Err(error) => match parse_rewritten(text, error) {
-                    Ok((docs, why)) => {
-                        read_only = Some(why);
-                        docs
+                    Ok(r) => {
+                        read_only = Some(r.why);
+                        rewritten = Some(r.text);
+                        r.docs
                     }
                     Err(error) => return Err(KeyProblem::Syntax(error)),
                 },
@@ -302,6 +317,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents,
             not_editable: read_only,
+            rewritten,
         });
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
@@ -313,8 +329,11 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents,
             not_editable: read_only,
+            rewritten,
         });
     }
+    let text = rewritten.as_deref().unwrap_or(text);
+    let text = &*text;
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
     check_json_safe(&root, text, key != DataKey::MapAccounts)?;
     let seq = FlowSeq {
@@ -350,8 +369,13 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     // removing an entry appended after it gives back the original bytes.
     if let Some(last) = entries.last_mut() {
         let at_eof = last.span.end == text.len() && !text.ends_with('\n');
-        if !*flow && at_eof && last.span.start > 0 && text.as_bytes()[last.span.start - 1] == b'\n'
-        {
+        let after_break = last
+            .span
+            .start
+            .checked_sub(1)
+            .and_then(|i| text.as_bytes().get(i))
+            == Some(&b'\n');
+        if !*flow && at_eof && after_break {
             last.span.start -= 1;
         }
     }
@@ -380,6 +404,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         simple,
         later_documents,
         not_editable,
+        rewritten: rewritten.clone(),
     })
 }
 
@@ -387,7 +412,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
 /// lines after it belong to the gap, and stay where they are).
 fn block_item_span(text: &str, item: &Node) -> Range<usize> {
     // Bytes: `-` and line breaks are ASCII, and byte searches stay inline in the wasm build.
-    let before = &text.as_bytes()[..item.start];
+    let before = text.as_bytes().get(..item.start).unwrap_or(text.as_bytes());
     let dash = before
         .iter()
         .rposition(|&b| b == b'-')
@@ -913,7 +938,7 @@ fn check_escapes(n: &Node, text: &str) -> Result<(), KeyProblem> {
             _ => true,
         };
         if bad {
-            let before = &text[..n.start + i];
+            let before = text.get(..n.start + i).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
             let column = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
             return Err(KeyProblem::Syntax(SyntaxError {

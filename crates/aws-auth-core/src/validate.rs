@@ -322,8 +322,8 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 _ => vec![&f.value],
             };
             for v in values {
-                let spans_lines = section
-                    .text
+                let spans_lines = parsed
+                    .positions_in(&section.text)
                     .get(v.start..v.end)
                     .is_some_and(|raw| raw.contains('\n'));
                 if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {

@@ -8,15 +8,20 @@ use super::tree::{Document, SyntaxError, parse_stream};
 /// Rewrites at most this many quoted values: each costs a parse of the whole text.
 const MAX_REINDENTS: usize = 32;
 
+/// A text read through a rewrite.
+pub(crate) struct Rewritten {
+    pub docs: Vec<Document>,
+    /// The text the documents' positions refer to (not the original's).
+    pub text: String,
+    /// Why the original text cannot be edited in place (what was rewritten).
+    pub why: String,
+}
+
 /// Parses `text`, which the YAML 1.2 parser rejected with `error`, through the rewrites below.
-/// Returns the documents and why the text cannot be edited in place (what was rewritten).
 ///
 /// # Errors
 /// `error` (the original text's) when no rewrite makes it readable.
-pub(crate) fn parse_rewritten(
-    text: &str,
-    error: SyntaxError,
-) -> Result<(Vec<Document>, String), SyntaxError> {
+pub(crate) fn parse_rewritten(text: &str, error: SyntaxError) -> Result<Rewritten, SyntaxError> {
     let mut why = Vec::new();
     let mut rewritten = match quote_flow_dashes(text) {
         Some(quoted) => {
@@ -27,7 +32,13 @@ pub(crate) fn parse_rewritten(
     };
     for _ in 0..=MAX_REINDENTS {
         match parse_stream(&rewritten) {
-            Ok(docs) if !why.is_empty() => return Ok((docs, why.join("; "))),
+            Ok(docs) if !why.is_empty() => {
+                return Ok(Rewritten {
+                    docs,
+                    text: rewritten,
+                    why: why.join("; "),
+                });
+            }
             Ok(_) => break,
             Err(e) => match reindent_quoted(&rewritten, &e) {
                 Some(next) => {
@@ -148,7 +159,7 @@ mod tests {
             once,
             "- rolearn: r\n  username: \"a\n               b\n             \n             c\"\n  groups: ['x\ny']\n"
         );
-        let (docs, why) = parse_rewritten(text, error_of(text)).unwrap();
+        let Rewritten { docs, why, .. } = parse_rewritten(text, error_of(text)).unwrap();
         assert!(
             why.starts_with("the quoted value at line 2, column 13 goes on"),
             "{why}"
