@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
 use crate::validate::Code;
-use crate::yaml::go_compat::parse_rewritten;
+use crate::yaml::go_compat::{parse_rewritten, prepare};
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag, parse_stream};
 
@@ -280,7 +280,9 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             rewritten: None,
         });
     }
-    reject_unreadable(text)?;
+    // Same length as `text`: every position found in it is the text's own.
+    let prepared = prepare(text).map_err(KeyProblem::Syntax)?;
+    let text: &str = &prepared;
     let fast = crate::yaml::fast::parse_block_list(text);
     let simple = fast.is_some();
     let mut later_documents = false;
@@ -799,42 +801,6 @@ fn scalar_text(n: &Node) -> String {
         Some(Value::Number(x)) => x.to_string(),
         _ => n.as_str().unwrap_or_default().to_string(),
     }
-}
-
-/// What go-yaml rejects before parsing anything: a tab in indentation (on any line, blank and
-/// comment lines included) and characters YAML does not allow.
-fn reject_unreadable(text: &str) -> Result<(), KeyProblem> {
-    // The usual text (printable ASCII, no tabs) needs no look at each line.
-    if text
-        .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\r')
-    {
-        return Ok(());
-    }
-    for (i, line) in text.split('\n').enumerate() {
-        let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t', '-']).len()];
-        if let Some(col) = indent.find('\t') {
-            let message = "found a tab character that violates indentation".to_string();
-            return Err(KeyProblem::Syntax(SyntaxError {
-                line: i + 1,
-                column: col + 1,
-                message,
-            }));
-        }
-        if let Some((col, c)) = line.char_indices().find(|&(_, c)| !allowed_char(c)) {
-            let message = format!("control character U+{:04X} is not allowed", c as u32);
-            return Err(KeyProblem::Syntax(SyntaxError {
-                line: i + 1,
-                column: col + 1,
-                message,
-            }));
-        }
-    }
-    Ok(())
-}
-
-fn allowed_char(c: char) -> bool {
-    matches!(c, '\t' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// What the YAML-to-JSON step cannot convert, which loses the whole key: infinities and NaN,

@@ -3,6 +3,8 @@
 //! text are not the original's, so a key read this way is reported on but never edited.
 //! `tests/authcheck/FINDINGS.md` and the differential suite hold each rewrite to go-yaml.
 
+use std::borrow::Cow;
+
 use super::tree::{Document, SyntaxError, parse_stream};
 
 /// Rewrites at most this many quoted values: each costs a parse of the whole text.
@@ -55,6 +57,351 @@ pub(crate) fn parse_rewritten(text: &str, error: SyntaxError) -> Result<Rewritte
         }
     }
     Err(error)
+}
+
+/// The text as the YAML 1.2 parser should see it to read what go-yaml v2 reads, of the same
+/// length and with every line where it was (so positions, values and edits hold): a tab that
+/// go-yaml takes as a separator becomes a space (after `key:`, after a document marker,
+/// inside a flow collection, on a blank line inside a plain value deeper than its key), and a
+/// comment that follows a closing quote or bracket without a space becomes spaces. What
+/// go-yaml rejects before reading anything is an error: a tab in indentation elsewhere, a
+/// character YAML does not allow, a document that starts with `...`.
+///
+/// # Errors
+/// Where go-yaml stops, with its message.
+pub(crate) fn prepare(text: &str) -> Result<Cow<'_, str>, SyntaxError> {
+    leading_document_end(text)?;
+    // The usual text (printable ASCII, no tab, no `#` glued to a token) needs no closer look.
+    let usual = text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\r')
+        && !text.contains("'#")
+        && !text.contains("\"#")
+        && !text.contains("]#")
+        && !text.contains("}#");
+    if usual {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut scan = Scanner::new(text);
+    scan.run()?;
+    if scan.blank.is_empty() {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for at in scan.blank {
+        // Only ASCII tabs and comment bytes are recorded; a multi-byte character in a comment
+        // becomes as many spaces as it has bytes.
+        if let Some(b) = bytes.get_mut(at) {
+            *b = b' ';
+        }
+    }
+    Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())))
+}
+
+/// go-yaml starts the first document at its first token: when that is `...`, the document
+/// has no content and go-yaml fails ("did not find expected node content"), where YAML 1.2
+/// parsers skip the marker.
+fn leading_document_end(text: &str) -> Result<(), SyntaxError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, line) in body.split('\n').enumerate() {
+        let trimmed = line.trim_start_matches([' ', '\t', '\r']);
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let marker = line.starts_with("...")
+            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
+        if marker {
+            return Err(SyntaxError {
+                line: i + 1,
+                column: 1,
+                message: "did not find expected node content".to_string(),
+            });
+        }
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// A line-by-line look at the text, enough to tell where go-yaml takes a tab as a separator:
+/// flow depth, quotes, comments, block scalars and plain values are followed roughly (as
+/// tokens start), which is all the rewrites above need.
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    /// Byte offsets to turn into spaces.
+    blank: Vec<usize>,
+    depth: usize,
+    quote: Option<u8>,
+    /// Inside a block scalar whose parent node is at this column.
+    block: Option<usize>,
+    /// The previous line ended inside a plain value whose parent node is at this column.
+    plain_parent: Option<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            b: text.as_bytes(),
+            blank: Vec::new(),
+            depth: 0,
+            quote: None,
+            block: None,
+            plain_parent: None,
+        }
+    }
+
+    fn tab_error(line: usize, column: usize) -> SyntaxError {
+        SyntaxError {
+            line,
+            column,
+            message: "found a tab character that violates indentation".to_string(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        let mut start = 0;
+        let mut number = 0;
+        while start <= self.b.len() {
+            number += 1;
+            let end = self.b[start..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(self.b.len(), |i| start + i);
+            // A byte order mark at the start is not part of the first line's indentation.
+            let from = if start == 0 && self.text.starts_with('\u{feff}') {
+                3
+            } else {
+                start
+            };
+            self.line(number, from, end)?;
+            start = end + 1;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, number: usize, start: usize, end: usize) -> Result<(), SyntaxError> {
+        let line = &self.b[start..end];
+        if let Some((col, c)) = self.text[start..end]
+            .char_indices()
+            .find(|&(_, c)| !allowed_char(c))
+        {
+            return Err(SyntaxError {
+                line: number,
+                column: col + 1,
+                message: format!("control character U+{:04X} is not allowed", c as u32),
+            });
+        }
+        let lead = line
+            .iter()
+            .position(|c| !matches!(c, b' ' | b'\t' | b'-'))
+            .unwrap_or(line.len());
+        let first_tab = line[..lead].iter().position(|&c| c == b'\t');
+        let blank_line = line.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+        let indent = line.iter().take_while(|&&c| c == b' ').count();
+        if let Some(parent) = self.block {
+            if blank_line || indent > parent {
+                // Block scalar content: go-yaml allows no tab in its indentation.
+                return match first_tab {
+                    Some(col) => Err(Self::tab_error(number, col + 1)),
+                    None => Ok(()),
+                };
+            }
+            self.block = None;
+        }
+        if self.quote.is_some() {
+            if let Some(col) = first_tab {
+                return Err(Self::tab_error(number, col + 1));
+            }
+            self.plain_parent = None;
+            return self.tokens(start, end, 0);
+        }
+        if self.depth > 0 {
+            // Inside a flow collection go-yaml takes tabs as spaces, indentation included.
+            let spaces = line.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+            self.blank_tabs(start, start + spaces);
+            return self.tokens(start, end, spaces);
+        }
+        let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
+            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'));
+        if marker {
+            let run = line[3..]
+                .iter()
+                .take_while(|c| matches!(c, b' ' | b'\t'))
+                .count();
+            self.blank_tabs(start + 3, start + 3 + run);
+            self.plain_parent = None;
+            return self.tokens(start, end, 3 + run);
+        }
+        if let Some(col) = first_tab {
+            // A tab in the leading blanks of a line that goes on a plain value is part of the
+            // value's line folding, allowed from one column deeper than the value's parent.
+            let tabs_ok = match self.plain_parent {
+                Some(parent) => {
+                    let spaces = line.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+                    col > parent && !line[..spaces].contains(&b'-') && spaces == lead
+                }
+                None => false,
+            };
+            if !tabs_ok {
+                return Err(Self::tab_error(number, col + 1));
+            }
+            self.blank_tabs(start, start + lead);
+            if blank_line {
+                return Ok(());
+            }
+        } else if blank_line {
+            return Ok(());
+        }
+        if line.get(indent) == Some(&b'#') {
+            // A comment line ends a plain value.
+            self.plain_parent = None;
+            return Ok(());
+        }
+        let continues = self.plain_parent.is_some_and(|p| indent > p);
+        if !continues {
+            self.plain_parent = None;
+        }
+        self.tokens(start, end, 0)
+    }
+
+    fn blank_tabs(&mut self, from: usize, to: usize) {
+        for i in from..to {
+            if self.b.get(i) == Some(&b'\t') {
+                self.blank.push(i);
+            }
+        }
+    }
+
+    /// Follows the tokens of one line from `skip` bytes in; ends with `plain_parent` set when
+    /// the line ends inside a plain value of the block context.
+    fn tokens(&mut self, start: usize, end: usize, skip: usize) -> Result<(), SyntaxError> {
+        let b = self.b;
+        let mut i = start + skip;
+        let mut plain = self.plain_parent.is_some();
+        let mut parent = self.plain_parent;
+        // The column of the last `-` item indicator and of the last key on the line.
+        let mut dash: Option<usize> = None;
+        let mut key: Option<usize> = None;
+        let mut token_col = 0;
+        let blank = |c: Option<&u8>| matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        while i < end {
+            let c = b[i];
+            if let Some(q) = self.quote {
+                match c {
+                    b'\\' if q == b'"' => i += 1,
+                    b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                    _ if c == q => {
+                        self.quote = None;
+                        if self.glued_comment(i + 1, end) {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            let at_token = i == start
+                || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',')
+                || (self.depth > 0 && b[i - 1] == b':');
+            let col = i - start;
+            match c {
+                b' ' | b'\t' | b'\r' => {}
+                b'#' if at_token => {
+                    plain = false;
+                    break;
+                }
+                b':' if blank(b.get(i + 1)) || self.depth > 0 => {
+                    plain = false;
+                    key = Some(token_col);
+                    let run = b[i + 1..end]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
+                    self.blank_tabs(i + 1, i + 1 + run);
+                    i += run;
+                }
+                _ if plain && self.depth == 0 => {}
+                b',' if self.depth > 0 => {
+                    plain = false;
+                    let run = b[i + 1..end]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
+                    self.blank_tabs(i + 1, i + 1 + run);
+                    i += run;
+                }
+                b'[' | b'{' if at_token || self.depth > 0 => {
+                    plain = false;
+                    self.depth += 1;
+                    let run = b[i + 1..end]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
+                    self.blank_tabs(i + 1, i + 1 + run);
+                    i += run;
+                }
+                b']' | b'}' if self.depth > 0 => {
+                    plain = false;
+                    self.depth -= 1;
+                    if self.glued_comment(i + 1, end) {
+                        break;
+                    }
+                }
+                _ if plain => {}
+                b'\'' | b'"' if at_token => {
+                    self.quote = Some(c);
+                    token_col = col;
+                }
+                b'-' | b'?' if at_token && blank(b.get(i + 1)) && self.depth == 0 => {
+                    dash = Some(col);
+                    key = None;
+                }
+                b'|' | b'>' if at_token && self.depth == 0 => {
+                    self.block = Some(key.or(dash).unwrap_or(0));
+                    self.plain_parent = None;
+                    return Ok(());
+                }
+                b'&' | b'*' | b'!' if at_token => {
+                    while i + 1 < end && !blank(b.get(i + 1)) {
+                        i += 1;
+                    }
+                }
+                _ => {
+                    plain = true;
+                    token_col = col;
+                    if parent.is_none() || key.is_some() || dash.is_some() {
+                        parent = Some(key.or(dash).unwrap_or(0));
+                    }
+                }
+            }
+            i += 1;
+        }
+        self.plain_parent = (plain && self.depth == 0 && self.quote.is_none())
+            .then_some(parent)
+            .flatten();
+        Ok(())
+    }
+
+    /// A comment right after a closing quote or bracket, which go-yaml reads as a comment
+    /// and YAML 1.2 rejects: recorded to become spaces.
+    fn glued_comment(&mut self, at: usize, end: usize) -> bool {
+        if self.b.get(at) != Some(&b'#') {
+            return false;
+        }
+        let end = if end > at && self.b.get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        self.blank.extend(at..end);
+        true
+    }
+}
+
+fn allowed_char(c: char) -> bool {
+    matches!(c, '\t' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// The text with each bare `-` item of a flow collection (`[-, a]`, `{k: -}`) quoted, or `None`
