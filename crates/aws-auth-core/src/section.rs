@@ -300,15 +300,16 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
                 // key is never edited.
                 Err(error) => match parse_rewritten(text, error) {
                     Ok(r) => {
-                        read_only = Some(r.why);
-                        rewritten = Some(r.text);
+                        read_only = r.why;
+                        rewritten = r.text;
+                        later_documents = r.later_documents;
                         r.docs
                     }
                     Err(error) => return Err(KeyProblem::Syntax(error)),
                 },
             };
             // go-yaml reads the first document only; the rest is ignored (a warning).
-            later_documents = docs.len() > 1;
+            later_documents |= docs.len() > 1;
             docs.into_iter().next().and_then(|d| d.root)
         }
     };
@@ -391,7 +392,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     };
     let not_editable = read_only.or_else(|| {
         if later_documents {
-            Some("it holds more than one YAML document (a `---` line); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+            Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
         } else if root_tagged {
             Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
         } else if entries.iter().any(Entry::uses_alias) {

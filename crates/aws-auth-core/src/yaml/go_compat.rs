@@ -13,10 +13,12 @@ const MAX_REINDENTS: usize = 32;
 /// A text read through a rewrite.
 pub(crate) struct Rewritten {
     pub docs: Vec<Document>,
-    /// The text the documents' positions refer to (not the original's).
-    pub text: String,
-    /// Why the original text cannot be edited in place (what was rewritten).
-    pub why: String,
+    /// The rewritten text the documents' positions refer to, when they are not the original's.
+    pub text: Option<String>,
+    /// Why the original text cannot be edited in place (what was rewritten), if it cannot.
+    pub why: Option<String>,
+    /// Text after the first document was left out: go-yaml never reads it.
+    pub later_documents: bool,
 }
 
 /// Parses `text`, which the YAML 1.2 parser rejected with `error`, through the rewrites below.
@@ -32,31 +34,100 @@ pub(crate) fn parse_rewritten(text: &str, error: SyntaxError) -> Result<Rewritte
         }
         None => text.to_string(),
     };
+    let mut moved = !why.is_empty();
+    let (mut flow_done, mut cut) = (false, false);
     for _ in 0..=MAX_REINDENTS {
-        match parse_stream(&rewritten) {
-            Ok(docs) if !why.is_empty() => {
+        let e = match parse_stream(&rewritten) {
+            Ok(docs) if moved || cut => {
                 return Ok(Rewritten {
                     docs,
-                    text: rewritten,
-                    why: why.join("; "),
+                    text: moved.then_some(rewritten),
+                    why: (!why.is_empty()).then(|| why.join("; ")),
+                    later_documents: cut,
                 });
             }
             Ok(_) => break,
-            Err(e) => match reindent_quoted(&rewritten, &e) {
-                Some(next) => {
-                    if why.len() < 2 {
-                        why.push(format!(
-                            "the quoted value at line {}, column {} goes on over lines no deeper than its key, which the editor does not rewrite; indent them or write the value on one line",
-                            e.line, e.column
-                        ));
-                    }
-                    rewritten = next;
-                }
-                None => break,
-            },
+            Err(e) => e,
+        };
+        if let Some(next) = reindent_quoted(&rewritten, &e) {
+            if why.len() < 2 {
+                why.push(format!(
+                    "the quoted value at line {}, column {} goes on over lines no deeper than its key, which the editor does not rewrite; indent them or write the value on one line",
+                    e.line, e.column
+                ));
+            }
+            rewritten = next;
+            moved = true;
+            continue;
         }
+        if !flow_done {
+            flow_done = true;
+            if let Some(next) = reindent_flow(&rewritten, &e) {
+                why.push("a flow collection (`[...]` or `{...}`) goes on over lines no deeper than its key, which the editor does not rewrite; indent them or write it on one line".to_string());
+                rewritten = next;
+                moved = true;
+                continue;
+            }
+        }
+        if !cut && let Some(end) = first_document_end(&rewritten, &e) {
+            rewritten.truncate(end);
+            cut = true;
+            continue;
+        }
+        break;
     }
     Err(error)
+}
+
+/// go-yaml v2 checks no indentation inside a flow collection; YAML 1.2 wants its lines
+/// deeper than the block node that holds it. Indenting the lines that start inside one past
+/// its opening bracket changes nothing but the parser's verdict (a document marker at the
+/// start of such a line stays: go-yaml rejects it too).
+fn reindent_flow(text: &str, error: &SyntaxError) -> Option<String> {
+    if !error.message.contains("indentation") {
+        return None;
+    }
+    let mut scan = Scanner::new(text);
+    scan.run().ok()?;
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut copied = 0;
+    for &(start, open_col) in &scan.flow_lines {
+        let line = text.get(start..)?.split('\n').next()?;
+        let marker = (line.starts_with("---") || line.starts_with("..."))
+            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
+        let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if marker || ws > open_col {
+            continue;
+        }
+        out.push_str(text.get(copied..start)?);
+        out.push_str(&" ".repeat(open_col + 1 - ws));
+        copied = start;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(text.get(copied..)?);
+    Some(out)
+}
+
+/// Where the first document ends when the YAML 1.2 parser's `error` lies after it: go-yaml
+/// reads the first document only, and never looks at what follows. That is the start of the
+/// line after the first document's root ended at a lesser indentation ("did not find expected
+/// <document start>"), or the first `---` or `...` line after the first document's content.
+fn first_document_end(text: &str, error: &SyntaxError) -> Option<usize> {
+    let line_start = |line: usize| -> Option<usize> {
+        match line.checked_sub(2) {
+            None => Some(0),
+            Some(n) => text.match_indices('\n').nth(n).map(|(i, _)| i + 1),
+        }
+    };
+    if error.message == "did not find expected <document start>" {
+        return line_start(error.line).filter(|&at| at > 0);
+    }
+    let mut scan = Scanner::new(text);
+    scan.run().ok()?;
+    let (line, at) = scan.markers.first().copied()?;
+    (line <= error.line).then_some(at)
 }
 
 /// The text as the YAML 1.2 parser should see it to read what go-yaml v2 reads, of the same
@@ -136,6 +207,15 @@ struct Scanner<'a> {
     block: Option<usize>,
     /// The previous line ended inside a plain value whose parent node is at this column.
     plain_parent: Option<usize>,
+    /// Column of the outermost open flow bracket.
+    open_col: usize,
+    /// Lines that start inside a flow collection (not inside a quoted value): their start and
+    /// the column of the outermost open bracket.
+    flow_lines: Vec<(usize, usize)>,
+    /// Document markers (`---`, `...`) after the first document's content: line and start.
+    markers: Vec<(usize, usize)>,
+    /// Whether the first document's content has begun.
+    content: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -148,6 +228,10 @@ impl<'a> Scanner<'a> {
             quote: None,
             block: None,
             plain_parent: None,
+            open_col: 0,
+            flow_lines: Vec::new(),
+            markers: Vec::new(),
+            content: false,
         }
     }
 
@@ -217,6 +301,7 @@ impl<'a> Scanner<'a> {
             return self.tokens(start, end, 0);
         }
         if self.depth > 0 {
+            self.flow_lines.push((start, self.open_col));
             // Inside a flow collection go-yaml takes tabs as spaces, indentation included.
             let spaces = line.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
             self.blank_tabs(start, start + spaces);
@@ -225,12 +310,16 @@ impl<'a> Scanner<'a> {
         let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
             && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'));
         if marker {
+            if self.content {
+                self.markers.push((number, start));
+            }
             let run = line[3..]
                 .iter()
                 .take_while(|c| matches!(c, b' ' | b'\t'))
                 .count();
             self.blank_tabs(start + 3, start + 3 + run);
             self.plain_parent = None;
+            self.content |= line[3 + run..].iter().any(|c| *c != b'\r');
             return self.tokens(start, end, 3 + run);
         }
         if let Some(col) = first_tab {
@@ -258,6 +347,11 @@ impl<'a> Scanner<'a> {
             self.plain_parent = None;
             return Ok(());
         }
+        if !self.content && line.first() == Some(&b'%') {
+            // A directive, before the document.
+            return Ok(());
+        }
+        self.content = true;
         let continues = self.plain_parent.is_some_and(|p| indent > p);
         if !continues {
             self.plain_parent = None;
@@ -334,6 +428,9 @@ impl<'a> Scanner<'a> {
                 }
                 b'[' | b'{' if at_token || self.depth > 0 => {
                     plain = false;
+                    if self.depth == 0 {
+                        self.open_col = col;
+                    }
                     self.depth += 1;
                     let run = b[i + 1..end]
                         .iter()
@@ -507,6 +604,7 @@ mod tests {
             "- rolearn: r\n  username: \"a\n               b\n             \n             c\"\n  groups: ['x\ny']\n"
         );
         let Rewritten { docs, why, .. } = parse_rewritten(text, error_of(text)).unwrap();
+        let why = why.unwrap();
         assert!(
             why.starts_with("the quoted value at line 2, column 13 goes on"),
             "{why}"
