@@ -393,6 +393,8 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let not_editable = read_only.or_else(|| {
         if later_documents {
             Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+        } else if !*flow && ends_in_block_scalar(entries.last().map(|e| e.fields.last().map_or(&e.node, |f| &f.value)), text) {
+            Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
         } else if root_tagged {
             Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
         } else if entries.iter().any(Entry::uses_alias) {
@@ -409,6 +411,31 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         not_editable,
         rewritten: rewritten.clone(),
     })
+}
+
+/// Whether `last` (the last value of a block list) ends in a block scalar whose last line
+/// ends the text without a line break: go-yaml reads no final line break there, and any text
+/// written after it would add one.
+fn ends_in_block_scalar(last: Option<&Node>, text: &str) -> bool {
+    let Some(mut n) = last else { return false };
+    loop {
+        match &n.kind {
+            NodeKind::Seq { items, flow: false } => match items.last() {
+                Some(i) => n = i,
+                None => return false,
+            },
+            NodeKind::Map { pairs, flow: false } => match pairs.last() {
+                Some((_, v)) => n = v,
+                None => return false,
+            },
+            _ => break,
+        }
+    }
+    matches!(
+        n.scalar_style(),
+        Some(ScalarStyle::Literal | ScalarStyle::Folded)
+    ) && !text.ends_with('\n')
+        && n.end >= text.trim_end_matches([' ', '\t', '\r']).len()
 }
 
 /// A block item owns the lines from its `-` to the end of its last line (comments and blank
@@ -511,11 +538,22 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
             }
         })
         .collect();
+    let sso = if key == DataKey::MapRoles {
+        decode_sso(&decode_order(&fields, Known::Sso), &mut issues)
+    } else {
+        None
+    };
+    // A role with `sso` needs no `rolearn`: one of the wrong type is left empty, and the
+    // entry is kept.
+    let (code, consequence) = match sso {
+        Some(_) => (Code::IgnoredValue, "the authenticator ignores it"),
+        None => (Code::WrongType, "the entry is dropped"),
+    };
     let arn = decode_string(
         &decode_order(&fields, Known::Arn),
         &mut issues,
-        Code::WrongType,
-        "the entry is dropped",
+        code,
+        consequence,
     );
     let username = decode_string(
         &decode_order(&fields, Known::Username),
@@ -530,11 +568,6 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
         "the authenticator ignores it",
     );
     let groups = decode_groups(&decode_order(&fields, Known::Groups), &mut issues);
-    let sso = if key == DataKey::MapRoles {
-        decode_sso(&decode_order(&fields, Known::Sso), &mut issues)
-    } else {
-        None
-    };
     // One insert at a time: collecting would pull a sort into the wasm build.
     let mut extra = Map::new();
     for f in fields.iter().filter(|f| f.name == Known::Other) {

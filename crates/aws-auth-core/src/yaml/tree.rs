@@ -36,10 +36,11 @@ pub(crate) struct Node {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tag {
     None,
-    /// `!!str`, and `!!binary` (already decoded): a string whatever it looks like.
+    /// `!!str`, `!!binary` (already decoded), and any tag go-yaml does not resolve (`!foo`,
+    /// `!`): a string whatever it looks like.
     Str,
-    /// Any other tag: read as if untagged (go-yaml ignores unknown tags; `!!int 5` is the plain
-    /// `5`, which resolves the same way).
+    /// A tag go-yaml resolves (`!!int 5` is the plain `5`), and any tag on a collection: read
+    /// as if untagged.
     Other,
     /// A copy of an anchored node made for an alias (`*name`).
     Aliased,
@@ -247,7 +248,14 @@ impl Builder<'_, '_> {
                     }
                     ScalarStyle::Plain => end,
                 };
-                let (tag, value, style) = read_tag(tag.as_deref(), value.into_owned(), style);
+                let mut value = value.into_owned();
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                if block && value.ends_with('\n') && !self.offsets.text[..end].ends_with('\n') {
+                    // The last line has no line break (the end of the text): go-yaml adds
+                    // none, where YAML 1.2 parsers add one for clip and keep chomping.
+                    value.pop();
+                }
+                let (tag, value, style) = read_tag(tag.as_deref(), value, style);
                 let kind = NodeKind::Scalar { value, style };
                 let node = Node {
                     start,
@@ -425,8 +433,10 @@ fn quoted_end(text: &str, start: usize, double: bool) -> Option<usize> {
 }
 
 /// What a tag on a scalar means for reading it, as go-yaml v2 decodes into `interface{}`:
-/// `!!str` and `!!binary` (decoded) are strings; `!!int 5`, `!!bool`, `!!null`, `!!float` are
-/// the plain value; unknown tags are ignored.
+/// `!!str` and `!!binary` (decoded) are strings; `!!int 5`, `!!bool`, `!!null`, `!!float`,
+/// `!!timestamp` are resolved as the plain value; any other tag (`!`, `!foo`, `!!foo`) is one
+/// go-yaml does not resolve, so the text is a string whatever it looks like. Verbatim tags
+/// (`!<tag:yaml.org,2002:str>`) mean the same as their short forms.
 fn read_tag(
     tag: Option<&saphyr_parser::Tag>,
     value: String,
@@ -435,15 +445,20 @@ fn read_tag(
     let Some(tag) = tag else {
         return (Tag::None, value, style);
     };
-    let core = matches!(tag.handle.as_str(), "!!" | "tag:yaml.org,2002:");
-    match (core, tag.suffix.as_str()) {
-        (true, "str") => (Tag::Str, value, style),
-        (true, "binary") => match decode_base64(&value) {
+    let core = match (tag.handle.as_str(), tag.suffix.as_str()) {
+        ("!!" | "tag:yaml.org,2002:", suffix) => Some(suffix),
+        ("", verbatim) => verbatim.strip_prefix("tag:yaml.org,2002:"),
+        _ => None,
+    };
+    match core {
+        Some("binary") => match decode_base64(&value) {
             Some(decoded) => (Tag::Str, decoded, style),
             None => (Tag::Str, value, style),
         },
-        (true, "int" | "float" | "bool" | "null") => (Tag::Other, value, ScalarStyle::Plain),
-        _ => (Tag::Other, value, style),
+        Some("int" | "float" | "bool" | "null" | "timestamp") => {
+            (Tag::Other, value, ScalarStyle::Plain)
+        }
+        _ => (Tag::Str, value, style),
     }
 }
 
