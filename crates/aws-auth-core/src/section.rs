@@ -13,9 +13,9 @@ use serde_json::{Map, Value};
 
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
 use crate::validate::Code;
-use crate::yaml::go_compat::{parse_rewritten, prepare};
+use crate::yaml::go_compat::{self, prepare};
 use crate::yaml::scalar::{Resolved, resolve_plain};
-use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag, parse_stream};
+use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag};
 
 /// One key's text, parsed on first use: its layout and entries, or why the authenticator drops
 /// the whole key. An edit that only appends or changes entries it has verified does not pay
@@ -67,7 +67,7 @@ pub(crate) struct Parsed {
     /// More YAML documents follow the first; the authenticator ignores them.
     pub later_documents: bool,
     /// Why the key is read but never edited, if it is not: read through a rewrite of the
-    /// text (see [`parse_rewritten`]), whose positions are not the text's, or written with
+    /// text (see [`go_compat::parse`]), whose positions are not the text's, or written with
     /// YAML that ties its parts together in ways the editor does not follow.
     pub not_editable: Option<String>,
     /// The rewritten copy of the text that positions refer to, when read through a rewrite.
@@ -293,20 +293,17 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let root = match fast {
         Some(root) => Some(root),
         None => {
-            let docs = match parse_stream(text) {
-                Ok(docs) => docs,
-                // What go-yaml v2 reads but YAML 1.2 parsers reject is read through a rewrite
-                // of the text, as go-yaml reads it; its positions are not the text's, so the
-                // key is never edited.
-                Err(error) => match parse_rewritten(text, error) {
-                    Ok(r) => {
-                        read_only = r.why;
-                        rewritten = r.text;
-                        later_documents = r.later_documents;
-                        r.docs
-                    }
-                    Err(error) => return Err(KeyProblem::Syntax(error)),
-                },
+            // What go-yaml v2 reads but YAML 1.2 parsers reject (or read otherwise) is read
+            // through a rewrite of the text, as go-yaml reads it; when its positions are not
+            // the text's, the key is never edited.
+            let docs = match go_compat::parse(text) {
+                Ok(r) => {
+                    read_only = r.why;
+                    rewritten = r.text;
+                    later_documents = r.later_documents;
+                    r.docs
+                }
+                Err(error) => return Err(KeyProblem::Syntax(error)),
             };
             // go-yaml reads the first document only; the rest is ignored (a warning).
             later_documents |= docs.len() > 1;

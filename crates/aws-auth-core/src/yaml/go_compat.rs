@@ -21,20 +21,46 @@ pub(crate) struct Rewritten {
     pub later_documents: bool,
 }
 
-/// Parses `text`, which the YAML 1.2 parser rejected with `error`, through the rewrites below.
+/// Parses `text` (made by [`prepare`]) as go-yaml v2 reads it: as it is when the YAML 1.2
+/// parser reads it so, else through the rewrites below.
 ///
 /// # Errors
-/// `error` (the original text's) when no rewrite makes it readable.
-pub(crate) fn parse_rewritten(text: &str, error: SyntaxError) -> Result<Rewritten, SyntaxError> {
+/// The YAML 1.2 parser's error on the text when no rewrite makes it readable.
+pub(crate) fn parse(text: &str) -> Result<Rewritten, SyntaxError> {
     let mut why = Vec::new();
+    // Read differently without an error, so rewritten whether the parser complains or not.
+    let quoted = quote_flow_colons(text);
+    if quoted.is_some() {
+        why.push("a plain value in a flow collection ends with `:` (as in `[a:]`), which the editor does not rewrite; quote it".to_string());
+    }
+    let first = quoted.as_deref().unwrap_or(text);
+    match parse_stream(first) {
+        Ok(docs) => Ok(Rewritten {
+            docs,
+            text: quoted.clone(),
+            why: (!why.is_empty()).then(|| why.join("; ")),
+            later_documents: false,
+        }),
+        Err(error) => parse_rewritten(first, error, why),
+    }
+}
+
+/// Parses `text`, which the YAML 1.2 parser rejected with `error`, through the rewrites below;
+/// `why` holds what was rewritten already.
+fn parse_rewritten(
+    text: &str,
+    error: SyntaxError,
+    mut why: Vec<String>,
+) -> Result<Rewritten, SyntaxError> {
+    let mut moved = !why.is_empty();
     let mut rewritten = match quote_flow_dashes(text) {
         Some(quoted) => {
             why.push("it uses a bare `-` as a flow list item, which the editor does not rewrite; quote it (\"-\")".to_string());
+            moved = true;
             quoted
         }
         None => text.to_string(),
     };
-    let mut moved = !why.is_empty();
     let (mut flow_done, mut cut) = (false, false);
     for _ in 0..=MAX_REINDENTS {
         let e = match parse_stream(&rewritten) {
@@ -77,6 +103,29 @@ pub(crate) fn parse_rewritten(text: &str, error: SyntaxError) -> Result<Rewritte
         break;
     }
     Err(error)
+}
+
+/// The text with each plain value of a flow collection that ends with `:` right before `,`,
+/// `]` or `}` single-quoted, as go-yaml reads it (`[a:]` is the list of `a:`, which YAML 1.2
+/// reads as a mapping); `None` when there is none.
+fn quote_flow_colons(text: &str) -> Option<String> {
+    let mut scan = Scanner::new(text);
+    scan.run().ok()?;
+    if scan.colon_ends.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 2 * scan.colon_ends.len());
+    let mut copied = 0;
+    for &(start, end) in &scan.colon_ends {
+        let value = text.get(start..end)?;
+        out.push_str(text.get(copied..start)?);
+        out.push('\'');
+        out.push_str(&value.replace('\'', "''"));
+        out.push('\'');
+        copied = end;
+    }
+    out.push_str(text.get(copied..)?);
+    Some(out)
 }
 
 /// go-yaml v2 checks no indentation inside a flow collection; YAML 1.2 wants its lines
@@ -149,7 +198,8 @@ pub(crate) fn prepare(text: &str) -> Result<Cow<'_, str>, SyntaxError> {
         && !text.contains("'#")
         && !text.contains("\"#")
         && !text.contains("]#")
-        && !text.contains("}#");
+        && !text.contains("}#")
+        && !text.contains(['[', '{', '!', '&', '*']);
     if usual {
         return Ok(Cow::Borrowed(text));
     }
@@ -216,6 +266,13 @@ struct Scanner<'a> {
     markers: Vec<(usize, usize)>,
     /// Whether the first document's content has begun.
     content: bool,
+    /// The last byte of the last token outside quoted values (`:` for a value indicator).
+    last: u8,
+    /// Plain values in a flow collection that end with `:` before `,`, `]` or `}`: go-yaml
+    /// keeps the `:` in the value, YAML 1.2 takes it as an indicator. Start and end.
+    colon_ends: Vec<(usize, usize)>,
+    /// Start of the plain value being read in a flow collection.
+    plain_start: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -232,6 +289,9 @@ impl<'a> Scanner<'a> {
             flow_lines: Vec::new(),
             markers: Vec::new(),
             content: false,
+            last: b'\n',
+            colon_ends: Vec::new(),
+            plain_start: 0,
         }
     }
 
@@ -387,6 +447,7 @@ impl<'a> Scanner<'a> {
                     b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
                     _ if c == q => {
                         self.quote = None;
+                        self.last = c;
                         if self.glued_comment(i + 1, end) {
                             break;
                         }
@@ -396,17 +457,21 @@ impl<'a> Scanner<'a> {
                 i += 1;
                 continue;
             }
+            // Inside a plain value only a blank ends a token; `"a":"b"` has no blank.
             let at_token = i == start
                 || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',')
-                || (self.depth > 0 && b[i - 1] == b':');
+                || (self.depth > 0 && !plain && b[i - 1] == b':');
             let col = i - start;
+            if !matches!(c, b' ' | b'\t' | b'\r') {
+                self.flow_token(i, at_token, plain)?;
+            }
             match c {
                 b' ' | b'\t' | b'\r' => {}
                 b'#' if at_token => {
                     plain = false;
                     break;
                 }
-                b':' if blank(b.get(i + 1)) || self.depth > 0 => {
+                b':' if blank(b.get(i + 1)) || (self.depth > 0 && !plain) => {
                     plain = false;
                     key = Some(token_col);
                     let run = b[i + 1..end]
@@ -461,17 +526,20 @@ impl<'a> Scanner<'a> {
                     return Ok(());
                 }
                 b'&' | b'*' | b'!' if at_token => {
-                    while i + 1 < end && !blank(b.get(i + 1)) {
-                        i += 1;
-                    }
+                    i = self.property(i, end)?;
+                    continue;
                 }
                 _ => {
                     plain = true;
                     token_col = col;
+                    self.plain_start = i;
                     if parent.is_none() || key.is_some() || dash.is_some() {
                         parent = Some(key.or(dash).unwrap_or(0));
                     }
                 }
+            }
+            if !matches!(c, b' ' | b'\t' | b'\r') {
+                self.last = c;
             }
             i += 1;
         }
@@ -479,6 +547,91 @@ impl<'a> Scanner<'a> {
             .then_some(parent)
             .flatten();
         Ok(())
+    }
+
+    /// What go-yaml v2 does differently at a token `at` (not a blank) inside a flow collection:
+    /// `:` starting a token is always an indicator (after another indicator, an error), a
+    /// block scalar or reserved indicator cannot start a token, and a plain value may end
+    /// with `:` right before `,`, `]` or `}` (recorded).
+    fn flow_token(&mut self, at: usize, at_token: bool, plain: bool) -> Result<(), SyntaxError> {
+        if self.depth == 0 {
+            return Ok(());
+        }
+        let b = self.b;
+        let c = b[at];
+        let next = b.get(at + 1).copied();
+        let blank_next = matches!(next, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        if at_token && c == b':' && !blank_next && matches!(self.last, b':' | b'[' | b'{' | b',') {
+            return Err(self.error_at(at, "did not find expected node content"));
+        }
+        if at_token && matches!(c, b'|' | b'>' | b'%' | b'@' | b'`') {
+            return Err(self.error_at(at, "found character that cannot start any token"));
+        }
+        if plain
+            && !at_token
+            && c == b':'
+            && matches!(next, Some(b',' | b']' | b'}'))
+            && self.plain_start < at
+            && self.last != b':'
+        {
+            self.colon_ends.push((self.plain_start, at + 1));
+        }
+        Ok(())
+    }
+
+    /// Reads an anchor, alias or tag starting at `at` as go-yaml v2 scans it; returns where
+    /// the token ends. go-yaml's tags take `,`, `[` and `]` as part of the tag: trailing ones
+    /// become spaces (it reads them so; `[!, a]` is one item). An anchor takes letters,
+    /// digits, `_` and `-` only, and a tag must be followed by a blank.
+    fn property(&mut self, at: usize, end: usize) -> Result<usize, SyntaxError> {
+        let b = self.b;
+        let alpha = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        let mut i = at + 1;
+        if b[at] != b'!' {
+            while i < end && alpha(b[i]) {
+                i += 1;
+            }
+            let ok = i > at + 1
+                && matches!(
+                    b.get(i),
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'?' | b':' | b',' | b']' | b'}' | b'%' | b'@' | b'`')
+                );
+            if !ok {
+                return Err(self.error_at(i, "did not find expected alphabetic or numeric character"));
+            }
+            self.last = b[i - 1];
+            return Ok(i);
+        }
+        if b.get(i) == Some(&b'<') {
+            while i < end && b[i] != b'>' {
+                i += 1;
+            }
+            i += 1;
+        } else {
+            let uri = |c: u8| alpha(c) || b";/?:@&=+$,.!~*'()[]%".contains(&c);
+            while i < end && uri(b[i]) {
+                i += 1;
+            }
+        }
+        if !matches!(b.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            return Err(self.error_at(i, "did not find expected whitespace or line break"));
+        }
+        let mut j = i;
+        while j > at + 1 && matches!(b[j - 1], b',' | b'[' | b']') {
+            j -= 1;
+        }
+        self.blank.extend(j..i);
+        self.last = b'!';
+        Ok(i)
+    }
+
+    fn error_at(&self, at: usize, message: &str) -> SyntaxError {
+        let before = self.text.get(..at).unwrap_or(self.text);
+        SyntaxError {
+            line: before.matches('\n').count() + 1,
+            column: before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1,
+            message: message.to_string(),
+        }
     }
 
     /// A comment right after a closing quote or bracket, which go-yaml reads as a comment
@@ -603,7 +756,7 @@ mod tests {
             once,
             "- rolearn: r\n  username: \"a\n               b\n             \n             c\"\n  groups: ['x\ny']\n"
         );
-        let Rewritten { docs, why, .. } = parse_rewritten(text, error_of(text)).unwrap();
+        let Rewritten { docs, why, .. } = parse(text).unwrap();
         let why = why.unwrap();
         assert!(
             why.starts_with("the quoted value at line 2, column 13 goes on"),
@@ -626,7 +779,7 @@ mod tests {
     #[test]
     fn other_errors_and_document_markers_are_left_alone() {
         let text = "- rolearn: r\n  username: \"a\n---\n  b\"\n";
-        assert!(parse_rewritten(text, error_of(text)).is_err());
+        assert!(parse(text).is_err());
         let text = "- a: [b\n";
         assert!(reindent_quoted(text, &error_of(text)).is_none());
     }
