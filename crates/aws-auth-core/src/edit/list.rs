@@ -467,6 +467,11 @@ impl<'a> ListEditor<'a> {
 
     /// Writes `rendered` into a list that has no entries: in place of a `~`/`null`, or at the end.
     fn replace_empty(&self, rendered: String) -> Vec<Piece> {
+        // Blanks with a tab, which the authenticator skips as a blank value, would be a tab in
+        // indentation before the new entries.
+        if self.text.trim().is_empty() && self.text.contains('\t') {
+            return vec![Piece::Write(rendered)];
+        }
         let mut offset = 0;
         for line in self.text.split_inclusive('\n') {
             let word = line.trim();

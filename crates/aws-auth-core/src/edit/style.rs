@@ -75,6 +75,11 @@ impl ListStyle {
                 let last = &parsed.entries[parsed.entries.len() - 1];
                 ListStyle::Flow(FlowStyle::of_entry(text, &parsed.entries, last))
             }
+            // No mapping to copy (a `-` alone, a scalar): still the list's column.
+            (Layout::Block, None) if !parsed.entries.is_empty() => {
+                let last = &parsed.entries[parsed.entries.len() - 1];
+                ListStyle::Block(BlockStyle::of_entry(text, last))
+            }
             (Layout::Flow(_) | Layout::Empty, None) if prefer_flow => {
                 ListStyle::Flow(FlowStyle::json())
             }

@@ -242,9 +242,15 @@ impl Builder<'_, '_> {
                         trim_block_end(self.offsets.text, start, end)
                     }
                     // ... and a quoted scalar's span can run over a trailing comment.
+                    // The span starts at a tag or anchor before the quote, if any.
                     ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => {
-                        quoted_end(self.offsets.text, start, style == ScalarStyle::DoubleQuoted)
-                            .unwrap_or(end)
+                        let double = style == ScalarStyle::DoubleQuoted;
+                        let quote = if double { b'"' } else { b'\'' };
+                        let open = self.offsets.text.as_bytes()[start.min(end)..end]
+                            .iter()
+                            .position(|&c| c == quote)
+                            .map_or(start, |i| start + i);
+                        quoted_end(self.offsets.text, open, double).unwrap_or(end)
                     }
                     ScalarStyle::Plain => end,
                 };
@@ -271,7 +277,7 @@ impl Builder<'_, '_> {
                 self.attach(node);
             }
             Event::SequenceStart(anchor, tag) => {
-                let flow = self.offsets.text.as_bytes().get(start) == Some(&b'[');
+                let flow = opens_flow(self.offsets.text, start, b'[');
                 self.stack.push(Open::Seq {
                     start,
                     line,
@@ -283,7 +289,7 @@ impl Builder<'_, '_> {
                 });
             }
             Event::MappingStart(anchor, tag) => {
-                let flow = self.offsets.text.as_bytes().get(start) == Some(&b'{');
+                let flow = opens_flow(self.offsets.text, start, b'{');
                 let pairs = Vec::new();
                 self.stack.push(Open::Map {
                     start,
@@ -396,6 +402,25 @@ fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
             )
         }
     }
+}
+
+/// Whether the collection whose event starts at `start` opens with `bracket`: at `start`, or
+/// after its anchor and tag (`&a {`, `!!seq [`).
+fn opens_flow(text: &str, start: usize, bracket: u8) -> bool {
+    let b = text.as_bytes();
+    let mut i = start;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'&' | b'!' => {
+                while b.get(i).is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+                    i += 1;
+                }
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => return c == bracket,
+        }
+    }
+    false
 }
 
 /// Just past the `}` of a flow mapping. After a trailing comma (`{"a": "b",}`, which go-yaml
