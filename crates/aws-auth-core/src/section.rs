@@ -284,7 +284,9 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let prepared = prepare(text).map_err(KeyProblem::Syntax)?;
     let text: &str = &prepared;
     let fast = crate::yaml::fast::parse_block_list(text);
-    let simple = fast.is_some();
+    // A list that reads simply only once tabs are spaces is not simple: where go-yaml allows
+    // those tabs depends on what precedes them, so an edit must be read back whole.
+    let simple = fast.is_some() && matches!(prepared, std::borrow::Cow::Borrowed(_));
     let mut later_documents = false;
     let mut read_only = None;
     // The text that node positions refer to: a rewritten copy when the text is read through a

@@ -441,7 +441,8 @@ impl<'a> ListEditor<'a> {
     /// Copies the text between entries. A gap that becomes the start of the text (the entries
     /// before it were removed) loses the spaces of its leading blank lines: a block literal
     /// takes its indentation from its first line with content and rejects a blank line before
-    /// it that has more spaces, so the manifest would no longer be YAML.
+    /// it that has more spaces, so the manifest would no longer be YAML. Tabs go too: go-yaml
+    /// allows one on a blank line only inside a plain value, and none precedes them now.
     fn push_gap(&self, pieces: &mut Vec<Piece>, gap: std::ops::Range<usize>) {
         let now_first = gap.start > 0 && pieces.iter().all(|p| p.len() == 0);
         if now_first {
@@ -450,7 +451,7 @@ impl<'a> ListEditor<'a> {
                 let Some(body) = line.strip_suffix('\n') else {
                     break;
                 };
-                if body.bytes().any(|b| b != b' ') {
+                if body.bytes().any(|b| b != b' ' && b != b'\t') {
                     break;
                 }
                 blank_bytes += line.len();

@@ -291,7 +291,10 @@ impl FlowStyle {
 
 /// Column of the `-` that introduces the block sequence item at `item_start`.
 pub(crate) fn dash_column(text: &str, item_start: usize) -> usize {
-    let upto = (item_start + 1).min(text.len());
+    // Up to the item's first character, which may take more than one byte.
+    let upto = (item_start + 1..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
     let dash = text[..upto].rfind('-').unwrap_or(item_start);
     let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
     // A byte order mark at the start of the text takes no column.

@@ -606,6 +606,9 @@ impl<'a> Scanner<'a> {
             while i < end && b[i] != b'>' {
                 i += 1;
             }
+            if i == end {
+                return Err(self.error_at(i, "did not find the expected '>'"));
+            }
             i += 1;
         } else {
             let uri = |c: u8| alpha(c) || b";/?:@&=+$,.!~*'()[]%".contains(&c);
