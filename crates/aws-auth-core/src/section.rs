@@ -335,7 +335,6 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         });
     }
     let text = rewritten.as_deref().unwrap_or(text);
-    let text = &*text;
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
     check_json_safe(&root, text, key != DataKey::MapAccounts)?;
     let seq = FlowSeq {

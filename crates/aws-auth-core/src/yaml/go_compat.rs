@@ -216,7 +216,9 @@ pub(crate) fn prepare(text: &str) -> Result<Cow<'_, str>, SyntaxError> {
             *b = b' ';
         }
     }
-    Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())))
+    Ok(Cow::Owned(
+        String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
+    ))
 }
 
 /// go-yaml starts the first document at its first token: when that is `...`, the document
@@ -363,7 +365,10 @@ impl<'a> Scanner<'a> {
         if self.depth > 0 {
             self.flow_lines.push((start, self.open_col));
             // Inside a flow collection go-yaml takes tabs as spaces, indentation included.
-            let spaces = line.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+            let spaces = line
+                .iter()
+                .take_while(|c| matches!(c, b' ' | b'\t'))
+                .count();
             self.blank_tabs(start, start + spaces);
             return self.tokens(start, end, spaces);
         }
@@ -387,7 +392,10 @@ impl<'a> Scanner<'a> {
             // value's line folding, allowed from one column deeper than the value's parent.
             let tabs_ok = match self.plain_parent {
                 Some(parent) => {
-                    let spaces = line.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+                    let spaces = line
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
                     col > parent && !line[..spaces].contains(&b'-') && spaces == lead
                 }
                 None => false,
@@ -594,10 +602,24 @@ impl<'a> Scanner<'a> {
             let ok = i > at + 1
                 && matches!(
                     b.get(i),
-                    None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'?' | b':' | b',' | b']' | b'}' | b'%' | b'@' | b'`')
+                    None | Some(
+                        b' ' | b'\t'
+                            | b'\r'
+                            | b'\n'
+                            | b'?'
+                            | b':'
+                            | b','
+                            | b']'
+                            | b'}'
+                            | b'%'
+                            | b'@'
+                            | b'`'
+                    )
                 );
             if !ok {
-                return Err(self.error_at(i, "did not find expected alphabetic or numeric character"));
+                return Err(
+                    self.error_at(i, "did not find expected alphabetic or numeric character")
+                );
             }
             self.last = b[i - 1];
             return Ok(i);

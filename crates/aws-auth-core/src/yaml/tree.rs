@@ -412,7 +412,10 @@ fn opens_flow(text: &str, start: usize, bracket: u8) -> bool {
     while let Some(&c) = b.get(i) {
         match c {
             b'&' | b'!' => {
-                while b.get(i).is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+                while b
+                    .get(i)
+                    .is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                {
                     i += 1;
                 }
             }
