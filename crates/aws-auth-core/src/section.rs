@@ -269,6 +269,7 @@ pub(crate) fn read_section(key: DataKey, text: String) -> Section {
 }
 
 fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
+    let original = text;
     if matches!(text.trim(), "" | "\"\"" | "''" | "``") {
         // The authenticator skips these values without reading them.
         return Ok(Parsed {
@@ -391,6 +392,8 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let not_editable = read_only.or_else(|| {
         if later_documents {
             Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+        } else if tab_on_blank_line(original) {
+            Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
         } else if !*flow && ends_in_block_scalar(entries.last().map(|e| e.fields.last().map_or(&e.node, |f| &f.value)), text) {
             Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
         } else if root_tagged {
@@ -409,6 +412,14 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         not_editable,
         rewritten: rewritten.clone(),
     })
+}
+
+/// Whether a line of `text` holds only blanks, a tab among them.
+fn tab_on_blank_line(text: &str) -> bool {
+    text.contains('\t')
+        && text
+            .split('\n')
+            .any(|l| l.contains('\t') && l.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
 }
 
 /// Whether `last` (the last value of a block list) ends in a block scalar whose last line

@@ -640,15 +640,23 @@ impl<'a> ListEditor<'a> {
                     } else {
                         // `groups:` with nothing (or a null) after it: the items follow the colon.
                         let colon = f.key.end + text[f.key.end..].find(':').unwrap_or(0);
-                        splices.push((
-                            colon + 1,
-                            f.value.end.max(colon + 1),
-                            block.groups_value(g),
-                        ));
+                        // An empty block scalar (`groups: |`) ends after its line break.
+                        let end = if text[..f.value.end].ends_with('\n') {
+                            f.value.end - 1
+                        } else {
+                            f.value.end
+                        };
+                        splices.push((colon + 1, end.max(colon + 1), block.groups_value(g)));
                         String::new()
                     };
                     if !rendered.is_empty() {
-                        splices.push((f.value.start, f.value.end, rendered));
+                        // A block scalar as the last item ends after its line break: keep it.
+                        let end = if text[..f.value.end].ends_with('\n') && !f.value.is_flow() {
+                            f.value.end - 1
+                        } else {
+                            f.value.end
+                        };
+                        splices.push((f.value.start, end.max(f.value.start), rendered));
                     }
                 }
                 (None, Some(g)) => {
@@ -679,8 +687,12 @@ impl<'a> ListEditor<'a> {
         sort_small_by_key(&mut splices, |s| (s.0, s.1));
         let mut pieces = Vec::with_capacity(splices.len() * 2 + 1);
         let mut cursor = entry.span.start;
-        for (start, end, with) in splices {
+        for (start, end, mut with) in splices {
             pieces.push(Piece::Keep(cursor..start.max(cursor)));
+            // A comment glued to the old closing quote would be part of a new plain value.
+            if text.get(end..).is_some_and(|r| r.starts_with('#')) && !with.ends_with(' ') {
+                with.push(' ');
+            }
             pieces.push(Piece::Write(with));
             cursor = end.max(cursor);
         }

@@ -264,7 +264,7 @@ impl Builder<'_, '_> {
                 let (tag, value, style) = read_tag(tag.as_deref(), value, style);
                 let kind = NodeKind::Scalar { value, style };
                 let node = Node {
-                    start,
+                    start: start.min(end),
                     end,
                     line,
                     col,
@@ -348,10 +348,19 @@ fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
             // item's content; always use the `-`.
             let (start, col) = match items.first() {
                 Some(first) if !flow => {
-                    // Strictly before the item: a plain item may itself start with `-`.
-                    let dash = text[..first.start.min(text.len())]
-                        .rfind('-')
-                        .unwrap_or(start);
+                    // Strictly before the item: a plain item may itself start with `-`; the
+                    // `-` of a block scalar's header (`|-`) ends its line.
+                    let before = text.as_bytes().get(..first.start).unwrap_or_default();
+                    let dash = before
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|&(i, &c)| {
+                            c == b'-'
+                                && !matches!(before.get(i + 1), Some(b'\n' | b'\r'))
+                                && (i == 0 || before[i - 1] != b'|' && before[i - 1] != b'>')
+                        })
+                        .map_or(start, |(i, _)| i);
                     let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
                     (dash, text[line_start..dash].chars().count())
                 }
@@ -383,7 +392,15 @@ fn close(open: Open, end_event_end: usize, text: &str) -> (Node, usize) {
             let end = if flow {
                 flow_map_end(text, end_event_end)
             } else {
-                pairs.last().map_or(start, |(_, v)| v.end)
+                pairs.last().map_or(start, |(k, v)| {
+                    if v.is_empty_plain() && v.end <= k.end {
+                        // `key:` with nothing after it: the pair ends after its colon.
+                        let after = text.get(k.end..).unwrap_or_default();
+                        k.end + after.find(':').map_or(0, |i| i + 1)
+                    } else {
+                        v.end
+                    }
+                })
             };
             let kind = NodeKind::Map {
                 pairs: merge_keys(pairs),
@@ -570,13 +587,16 @@ fn merge_keys(pairs: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
 }
 
 /// Moves a block scalar's end back from the next token to just after its last line break.
+/// Without content the scalar starts at that token too: the end goes back before `start`,
+/// to the header's line break, so that replacing the value keeps the next line.
 fn trim_block_end(text: &str, start: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     let mut e = end.min(bytes.len());
-    while e > start && bytes[e - 1] == b' ' {
+    let floor = if start >= e { 0 } else { start };
+    while e > floor && bytes[e - 1] == b' ' {
         e -= 1;
     }
-    if e > start && bytes[e - 1] == b'\n' {
+    if e > floor && bytes[e - 1] == b'\n' {
         e
     } else {
         end.min(bytes.len())
