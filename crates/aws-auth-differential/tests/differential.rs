@@ -2,8 +2,10 @@
 //! (`tests/authcheck`, see its README and FINDINGS.md).
 //!
 //! Inputs: every golden fixture, the corpus manifests, the checker's hand-made
-//! `cases.ndjson`, and generated data maps (proptest strategy, fixed seed). Plus, for a sample
-//! of them, the result of each of our edits. All go through the checker in one
+//! `cases.ndjson`, the minimal inputs of past disagreements (`tests/regressions.ndjson`, whose
+//! expected reading is the checker's), and generated data maps (proptest strategy, fixed
+//! seed; YAML 1.1 corners included, see `Corners`). Plus, for a sample of them, the result of
+//! each of our edits. All go through the checker in one
 //! `--batch --labelled` run; then, per data key:
 //! (a) our model (`mappings`) equals what the authenticator keeps;
 //! (b) what it drops (an entry, or the whole key) is an `Error` diagnostic of ours at that key
@@ -21,9 +23,9 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-const GENERATED: usize = 2000;
-/// Every n-th input also gets the edits of `edits_for`.
-const EDIT_SAMPLE: usize = 3;
+const GENERATED: usize = 20_000;
+/// Every n-th generated input also gets the edits of `edits_for`.
+const EDIT_SAMPLE: usize = 8;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -110,9 +112,9 @@ fn manifests(kind: &str, files: &[PathBuf], inputs: &mut Vec<Input>, skipped: &m
     }
 }
 
-fn cases(inputs: &mut Vec<Input>) {
-    let path = repo_root().join("tests/authcheck/cases.ndjson");
-    let text = std::fs::read_to_string(&path).unwrap();
+/// Labelled data maps, one JSON line each: the checker's hand-made cases, and the regressions.
+fn cases(inputs: &mut Vec<Input>, kind: &str, path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
         let data = v["data"]
@@ -122,7 +124,7 @@ fn cases(inputs: &mut Vec<Input>) {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
             .collect();
         inputs.push(Input {
-            label: format!("case {}", v["label"].as_str().unwrap()),
+            label: format!("{kind} {}", v["label"].as_str().unwrap()),
             data,
             edit: None,
         });
@@ -137,6 +139,99 @@ enum Quote {
     Plain,
     Single,
     Double,
+    /// A tag before the plain text: `!foo 5`, `! yes`, `!<tag:yaml.org,2002:str> 5`.
+    Tagged(&'static str),
+    /// A block scalar with this header (`|`, `|-`, `>`); double-quoted in a flow collection.
+    Block(&'static str),
+    /// Single-quoted, with a comment right after the closing quote (`'a'#c`); plain
+    /// single-quoted in a flow collection, where the comment would end the line.
+    Glued,
+    /// Double-quoted over two lines, the second starting at this column (at or left of its
+    /// key's column too).
+    TwoLines(usize),
+}
+
+/// How a key's text is framed: what YAML 1.1 corners go around and into its list.
+#[derive(Debug, Clone)]
+struct Corners {
+    /// Before the list: document markers, a byte order mark, a directive, blank lines.
+    prefix: &'static str,
+    /// After the list: a later document, text after a document end, dedented text, tabs.
+    suffix: &'static str,
+    /// Column of a block list's `-`.
+    indent: usize,
+    final_newline: bool,
+    /// `key:\t` instead of `key: `.
+    tab_after_colon: bool,
+    /// Groups of a block entry as a flow list over lines: the column its lines start at, a
+    /// tab before them, `]` on a line of its own.
+    flow_groups: Option<(usize, bool, bool)>,
+}
+
+const TAGS: &[&str] = &["!", "!foo", "!<tag:yaml.org,2002:str>", "!!str", "!<!bar>"];
+
+fn corners() -> impl Strategy<Value = Corners> {
+    let prefix = proptest::prop_oneof![
+        12 => proptest::strategy::Just(""),
+        1 => proptest::sample::select(
+            &["---\n", "---\t\n", "--- \n", "...\n", "\u{feff}", "# head\n", "%YAML 1.1\n---\n", "\n\t\n"][..]
+        ),
+    ];
+    let suffix = proptest::prop_oneof![
+        10 => proptest::strategy::Just(""),
+        1 => proptest::sample::select(
+            &[
+                "---\n- rolearn: arn:aws:iam::111122223333:role/later\n",
+                "--- :\n",
+                "... u\n",
+                "...\n",
+                "b\n",
+                "   \t\n",
+                "\t\n",
+                "  \t",
+                "# tail",
+            ][..]
+        ),
+    ];
+    let indent = proptest::prop_oneof![8 => proptest::strategy::Just(0usize), 1 => proptest::strategy::Just(1usize)];
+    let flow_groups = proptest::option::weighted(
+        0.08,
+        (
+            proptest::sample::select(&[0usize, 2, 3, 8, 12][..]),
+            proptest::bool::weighted(0.2),
+            any_bool(),
+        ),
+    );
+    (
+        prefix,
+        suffix,
+        indent,
+        proptest::bool::weighted(0.85),
+        proptest::bool::weighted(0.04),
+        flow_groups,
+    )
+        .prop_map(
+            |(prefix, suffix, indent, final_newline, tab_after_colon, flow_groups)| Corners {
+                prefix,
+                suffix,
+                indent,
+                final_newline,
+                tab_after_colon,
+                flow_groups,
+            },
+        )
+}
+
+/// Corners that change nothing: the plain layout.
+fn no_corners() -> Corners {
+    Corners {
+        prefix: "",
+        suffix: "",
+        indent: 0,
+        final_newline: true,
+        tab_after_colon: false,
+        flow_groups: None,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -155,13 +250,17 @@ type GenEntry = Vec<(String, GenValue)>;
 struct GenKey {
     flow: bool,
     entries: Vec<GenEntry>,
+    corners: Corners,
 }
+
+/// `mapAccounts`: flow or block, the accounts, the corners.
+type GenAccounts = (bool, Vec<(String, Quote)>, Corners);
 
 #[derive(Debug, Clone)]
 struct GenData {
     roles: Option<GenKey>,
     users: Option<GenKey>,
-    accounts: Option<(bool, Vec<(String, Quote)>)>,
+    accounts: Option<GenAccounts>,
     extra_key: Option<String>,
 }
 
@@ -186,6 +285,11 @@ const TRICKY: &[&str] = &[
     "system:masters",
     "{{SessionName}}",
     "-",
+    "a:",
+    ":p",
+    "!",
+    "|",
+    "x:y",
 ];
 
 const ROLE_ARNS: &[&str] = &[
@@ -208,9 +312,13 @@ const ACCOUNTS: &[&str] = &["111122223333", "444455556666", "0123", "yes", "~", 
 
 fn quote() -> impl Strategy<Value = Quote> {
     proptest::prop_oneof![
-        3 => proptest::strategy::Just(Quote::Plain),
-        1 => proptest::strategy::Just(Quote::Single),
-        1 => proptest::strategy::Just(Quote::Double),
+        30 => proptest::strategy::Just(Quote::Plain),
+        10 => proptest::strategy::Just(Quote::Single),
+        10 => proptest::strategy::Just(Quote::Double),
+        1 => proptest::sample::select(TAGS).prop_map(Quote::Tagged),
+        1 => proptest::sample::select(&["|", "|-", "|+", ">", ">-"][..]).prop_map(Quote::Block),
+        1 => proptest::strategy::Just(Quote::Glued),
+        1 => proptest::sample::select(&[0usize, 2, 3, 4, 6][..]).prop_map(Quote::TwoLines),
     ]
 }
 
@@ -363,8 +471,13 @@ fn key(role: bool) -> impl Strategy<Value = GenKey> {
     (
         proptest::bool::weighted(0.25),
         proptest::collection::vec(entry(role), 0..5),
+        proptest::option::weighted(0.4, corners()),
     )
-        .prop_map(|(flow, entries)| GenKey { flow, entries })
+        .prop_map(|(flow, entries, corners)| GenKey {
+            flow,
+            entries,
+            corners: corners.unwrap_or_else(no_corners),
+        })
 }
 
 fn gen_data() -> impl Strategy<Value = GenData> {
@@ -376,6 +489,8 @@ fn gen_data() -> impl Strategy<Value = GenData> {
             (
                 any_bool(),
                 proptest::collection::vec(scalar(ACCOUNTS), 0..4),
+                proptest::option::weighted(0.3, corners())
+                    .prop_map(|c| c.unwrap_or_else(no_corners)),
             ),
         ),
         proptest::option::weighted(0.05, pick(&["maproles", "MapUsers", "other"])),
@@ -388,14 +503,54 @@ fn gen_data() -> impl Strategy<Value = GenData> {
         })
 }
 
-fn render_scalar(s: &str, q: Quote, flow: bool) -> String {
+/// A scalar as written in a flow collection (`flow`) or a block one, where lines after the
+/// first start at column `indent`.
+fn render_scalar(s: &str, q: Quote, flow: bool, indent: usize) -> String {
+    let json = |s: &str| serde_json::to_string(s).unwrap();
     match q {
         // JSON (CDK) style writes every string double-quoted.
-        Quote::Double => serde_json::to_string(s).unwrap(),
+        Quote::Double => json(s),
         Quote::Single => format!("'{}'", s.replace('\'', "''")),
         Quote::Plain if flow && s.is_empty() => "\"\"".to_string(),
         Quote::Plain => s.to_string(),
+        Quote::Tagged(tag) => format!("{tag} {s}"),
+        Quote::Glued if flow => render_scalar(s, Quote::Single, flow, indent),
+        Quote::Glued => format!("'{}'#c", s.replace('\'', "''")),
+        Quote::Block(_) if flow => json(s),
+        Quote::Block(header) => format!("{header}\n{}{s}", " ".repeat(indent)),
+        Quote::TwoLines(col) => {
+            let mid = (0..=s.len() / 2)
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
+            let (a, b) = s.split_at(mid);
+            let (a, b) = (json(a), json(b));
+            format!("{}\n{}{}", &a[..a.len() - 1], " ".repeat(col), &b[1..])
+        }
     }
+}
+
+/// Indents every line of a block text by `n` columns.
+fn indented(text: &str, n: usize) -> String {
+    if n == 0 {
+        return text.to_string();
+    }
+    let pad = " ".repeat(n);
+    text.split_inclusive('\n')
+        .map(|l| format!("{pad}{l}"))
+        .collect()
+}
+
+/// A key's text with its corners around it.
+fn framed(body: String, c: &Corners) -> String {
+    let mut body = body;
+    if !c.final_newline && body.ends_with('\n') {
+        body.pop();
+        if !c.suffix.is_empty() {
+            body.push('\n');
+        }
+    }
+    format!("{}{body}{}", c.prefix, c.suffix)
 }
 
 fn render_key(k: &GenKey) -> String {
@@ -414,18 +569,18 @@ fn render_key(k: &GenKey) -> String {
                 out.push_str(&serde_json::to_string(name).unwrap());
                 out.push_str(": ");
                 match v {
-                    GenValue::Scalar(s, q) => out.push_str(&render_scalar(s, *q, true)),
+                    GenValue::Scalar(s, q) => out.push_str(&render_scalar(s, *q, true, 2)),
                     GenValue::List(items) => {
                         let items: Vec<_> = items
                             .iter()
-                            .map(|(s, q)| render_scalar(s, *q, true))
+                            .map(|(s, q)| render_scalar(s, *q, true, 2))
                             .collect();
                         out.push_str(&format!("[{}]", items.join(", ")));
                     }
                     GenValue::Map(fields) => {
                         let fields: Vec<_> = fields
                             .iter()
-                            .map(|(n, s, q)| format!("{n:?}: {}", render_scalar(s, *q, true)))
+                            .map(|(n, s, q)| format!("{n:?}: {}", render_scalar(s, *q, true, 2)))
                             .collect();
                         out.push_str(&format!("{{{}}}", fields.join(", ")));
                     }
@@ -435,8 +590,10 @@ fn render_key(k: &GenKey) -> String {
             out.push('}');
         }
         out.push_str("]\n");
-        return out;
+        return framed(out, &k.corners);
     }
+    let c = &k.corners;
+    let colon = if c.tab_after_colon { ":\t" } else { ": " };
     for e in &k.entries {
         for (j, (name, v)) in e.iter().enumerate() {
             out.push_str(if j == 0 { "- " } else { "  " });
@@ -444,18 +601,36 @@ fn render_key(k: &GenKey) -> String {
             out.push(':');
             match v {
                 GenValue::Scalar(s, q) => {
-                    let r = render_scalar(s, *q, false);
+                    let r = render_scalar(s, *q, false, 4);
                     if !r.is_empty() {
-                        out.push(' ');
+                        out.push_str(&colon[1..]);
                         out.push_str(&r);
                     }
                     out.push('\n');
                 }
                 GenValue::List(items) if items.is_empty() => out.push_str(" []\n"),
+                GenValue::List(items) if c.flow_groups.is_some() => {
+                    let (col, tab, close_alone) = c.flow_groups.unwrap_or_default();
+                    let lead = format!("{}{}", if tab { "\t" } else { "" }, " ".repeat(col));
+                    let items: Vec<_> = items
+                        .iter()
+                        .map(|(s, q)| render_scalar(s, *q, true, col + 1))
+                        .collect();
+                    let close = if close_alone {
+                        format!("\n{lead}]")
+                    } else {
+                        "]".to_string()
+                    };
+                    out.push_str(&format!(
+                        "{}[{}{close}\n",
+                        &colon[1..],
+                        items.join(&format!(",\n{lead}"))
+                    ));
+                }
                 GenValue::List(items) => {
                     out.push('\n');
                     for (s, q) in items {
-                        let r = render_scalar(s, *q, false);
+                        let r = render_scalar(s, *q, false, 6);
                         out.push_str(&format!(
                             "    -{}{r}\n",
                             if r.is_empty() { "" } else { " " }
@@ -465,7 +640,10 @@ fn render_key(k: &GenKey) -> String {
                 GenValue::Map(fields) => {
                     out.push('\n');
                     for (n, s, q) in fields {
-                        out.push_str(&format!("    {n}: {}\n", render_scalar(s, *q, false)));
+                        out.push_str(&format!(
+                            "    {n}{colon}{}\n",
+                            render_scalar(s, *q, false, 6)
+                        ));
                     }
                 }
                 GenValue::Empty => out.push('\n'),
@@ -475,7 +653,7 @@ fn render_key(k: &GenKey) -> String {
             out.push_str("- {}\n");
         }
     }
-    out
+    framed(indented(&out, c.indent), c)
 }
 
 fn render(d: &GenData) -> Vec<(String, String)> {
@@ -486,20 +664,21 @@ fn render(d: &GenData) -> Vec<(String, String)> {
     if let Some(k) = &d.users {
         data.push(("mapUsers".to_string(), render_key(k)));
     }
-    if let Some((flow, items)) = &d.accounts {
+    if let Some((flow, items, corners)) = &d.accounts {
         let text = if *flow {
             let items: Vec<_> = items
                 .iter()
-                .map(|(s, q)| render_scalar(s, *q, true))
+                .map(|(s, q)| render_scalar(s, *q, true, 1))
                 .collect();
             format!("[{}]\n", items.join(", "))
         } else {
-            items
+            let list: String = items
                 .iter()
-                .map(|(s, q)| format!("- {}\n", render_scalar(s, *q, false)))
-                .collect()
+                .map(|(s, q)| format!("- {}\n", render_scalar(s, *q, false, 2)))
+                .collect();
+            indented(&list, corners.indent)
         };
-        data.push(("mapAccounts".to_string(), text));
+        data.push(("mapAccounts".to_string(), framed(text, corners)));
     }
     if let Some(k) = &d.extra_key {
         data.push((
@@ -958,8 +1137,26 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
     let mut skipped = Vec::new();
     fixtures(&mut inputs, &mut skipped);
     let corpus_files = corpus(&mut inputs, &mut skipped);
-    cases(&mut inputs);
+    let root = repo_root();
+    cases(
+        &mut inputs,
+        "case",
+        &root.join("tests/authcheck/cases.ndjson"),
+    );
+    let before = inputs.len();
+    cases(
+        &mut inputs,
+        "regression",
+        &root.join("crates/aws-auth-differential/tests/regressions.ndjson"),
+    );
+    let regressions = inputs.len() - before;
+    let generated_from = inputs.len();
     generated(&mut inputs);
+    let generated_count = inputs.len() - generated_from;
+    assert!(
+        generated_count >= 20_000,
+        "{generated_count} generated data maps, fewer than the floor of 20,000"
+    );
     let originals = inputs.len();
 
     // The edits, on a sample (every fixture and corpus manifest, every EDIT_SAMPLE-th other).
@@ -967,7 +1164,9 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
     let mut panics: Vec<String> = Vec::new();
     let mut edited = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let always = input.label.starts_with("fixture") || input.label.starts_with("corpus");
+        let always = ["fixture", "corpus", "regression"]
+            .iter()
+            .any(|k| input.label.starts_with(k));
         if !always && i % EDIT_SAMPLE != 0 {
             continue;
         }
@@ -1082,9 +1281,10 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
 
     let _ = writeln!(
         std::io::stderr(),
-        "differential: {} data maps compared ({} originals: {per_source:?}; {corpus_files} corpus \
-         files, {} manifests skipped as unparsable; {edits_applied} edits applied, {refused} \
-         refused), {} disagreements, {:.1?}",
+        "differential: {} data maps compared ({} originals: {per_source:?}; {generated_count} \
+         generated, {regressions} regressions, {corpus_files} corpus files, {} manifests skipped \
+         as unparsable; {edits_applied} edits applied, {refused} refused), {} disagreements, \
+         {:.1?}",
         inputs.len(),
         originals,
         skipped.len(),
