@@ -690,7 +690,13 @@ impl<'a> ListEditor<'a> {
         for (start, end, mut with) in splices {
             pieces.push(Piece::Keep(cursor..start.max(cursor)));
             // A comment glued to the old closing quote would be part of a new plain value.
-            if text.get(end..).is_some_and(|r| r.starts_with('#')) && !with.ends_with(' ') {
+            let glued = end > start
+                && matches!(
+                    text.as_bytes().get(end - 1),
+                    Some(b'\'' | b'"' | b']' | b'}')
+                )
+                && text.get(end..).is_some_and(|r| r.starts_with('#'));
+            if glued && !with.is_empty() && !with.ends_with(' ') {
                 with.push(' ');
             }
             pieces.push(Piece::Write(with));
