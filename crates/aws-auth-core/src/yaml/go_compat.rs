@@ -569,7 +569,12 @@ impl<'a> Scanner<'a> {
         let c = b[at];
         let next = b.get(at + 1).copied();
         let blank_next = matches!(next, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
-        if at_token && c == b':' && !blank_next && matches!(self.last, b':' | b'[' | b'{' | b',') {
+        // `!` stands for the end of a tag or anchor, after which the node is empty.
+        if at_token
+            && c == b':'
+            && !blank_next
+            && matches!(self.last, b':' | b'[' | b'{' | b',' | b'!')
+        {
             return Err(self.error_at(at, "did not find expected node content"));
         }
         if at_token && matches!(c, b'|' | b'>' | b'%' | b'@' | b'`') {
@@ -621,7 +626,7 @@ impl<'a> Scanner<'a> {
                     self.error_at(i, "did not find expected alphabetic or numeric character")
                 );
             }
-            self.last = b[i - 1];
+            self.last = b'!';
             return Ok(i);
         }
         if b.get(i) == Some(&b'<') {
@@ -807,6 +812,39 @@ mod tests {
         assert!(parse(text).is_err());
         let text = "- a: [b\n";
         assert!(reindent_quoted(text, &error_of(text)).is_none());
+    }
+
+    #[test]
+    fn prepared_text_has_the_same_length_and_lines() {
+        for (text, want) in [
+            ("- rolearn:\tx", "- rolearn: x"),
+            ("---\t\n- a: b", "--- \n- a: b"),
+            ("- rolearn: 'a'#x\n", "- rolearn: 'a'  \n"),
+            ("- a: [x,\n\ty]", "- a: [x,\n y]"),
+            ("- rolearn: x\n   \t\n", "- rolearn: x\n    \n"),
+            ("- a: [!, '']", "- a: [!  '']"),
+        ] {
+            assert_eq!(prepare(text).unwrap(), want, "{text:?}");
+        }
+        assert!(matches!(prepare("- rolearn: a\n"), Ok(Cow::Borrowed(_))));
+    }
+
+    #[test]
+    fn what_go_yaml_rejects_is_an_error() {
+        for text in [
+            "...\n- rolearn: a",
+            "- rolearn: x\n\t\n",
+            "- rolearn: 'x'\n   \t\n",
+            "-\trolearn: a",
+            "\u{feff}\t",
+            "- {rolearn: :p}",
+            "- {userarn: |}",
+            "- a: &1[]",
+            "- a: [!]",
+        ] {
+            let read = prepare(text).and_then(|p| parse(&p).map(|_| ()));
+            assert!(read.is_err(), "{text:?}");
+        }
     }
 
     #[test]
