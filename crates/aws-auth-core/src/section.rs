@@ -483,15 +483,13 @@ fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Iss
         return match &item.kind {
             // go-yaml decodes straight into a string: every scalar keeps its literal text.
             NodeKind::Scalar { value, style } => {
-                let literal =
-                    if *style == ScalarStyle::Plain && resolve_plain(value) == Resolved::Null {
-                        String::new()
-                    } else {
-                        value.clone()
-                    };
-                if *style == ScalarStyle::Plain
-                    && matches!(resolve_plain(value), Resolved::Int | Resolved::Float)
-                {
+                let plain = *style == ScalarStyle::Plain && !item.tag.forces_string();
+                let literal = if plain && resolve_plain(value) == Resolved::Null {
+                    String::new()
+                } else {
+                    value.clone()
+                };
+                if plain && matches!(resolve_plain(value), Resolved::Int | Resolved::Float) {
                     issues.push(issue(
                         Code::UnquotedAccountId,
                         item,

@@ -720,14 +720,19 @@ fn edits_for(auth: &AwsAuth) -> Vec<Edit> {
             .iter()
             .any(|d| d.key.as_deref() == Some(key) && d.entry.is_none_or(|e| e == i))
     };
-    let role =
-        m.roles.iter().enumerate().find(|(i, r)| {
-            ok("mapRoles", *i) && r.rolearn.as_deref().is_some_and(|a| !a.is_empty())
-        });
-    let user =
-        m.users.iter().enumerate().find(|(i, u)| {
-            ok("mapUsers", *i) && u.userarn.as_deref().is_some_and(|a| !a.is_empty())
-        });
+    // An ARN with blanks around it (a block scalar's line break) is not one a user would
+    // pass: edit arguments are trimmed.
+    let plain = |a: &str| !a.is_empty() && a.trim() == a;
+    let role = m
+        .roles
+        .iter()
+        .enumerate()
+        .find(|(i, r)| ok("mapRoles", *i) && r.rolearn.as_deref().is_some_and(plain));
+    let user = m
+        .users
+        .iter()
+        .enumerate()
+        .find(|(i, u)| ok("mapUsers", *i) && u.userarn.as_deref().is_some_and(plain));
     let mut edits = vec![
         Edit::UpsertRole(Upsert::new(
             "arn:aws:iam::999999999999:role/difftest/nodes",
@@ -774,7 +779,7 @@ fn edits_for(auth: &AwsAuth) -> Vec<Edit> {
             ..Remove::default()
         }));
     }
-    if let Some(a) = m.accounts.iter().find(|a| !a.is_empty()) {
+    if let Some(a) = m.accounts.iter().find(|a| plain(a)) {
         edits.push(Edit::RemoveAccount { account: a.clone() });
     }
     edits

@@ -31,7 +31,7 @@ pub(crate) fn parse(text: &str) -> Result<Rewritten, SyntaxError> {
     // Read differently without an error, so rewritten whether the parser complains or not.
     let quoted = quote_flow_colons(text);
     if quoted.is_some() {
-        why.push("a plain value in a flow collection ends with `:` (as in `[a:]`), which the editor does not rewrite; quote it".to_string());
+        why.push("a plain value in a flow collection ends with `:` (as in `[a:]`) or a tag is followed by `:` (`[! :a]`), which the editor does not rewrite; quote it".to_string());
     }
     let first = quoted.as_deref().unwrap_or(text);
     match parse_stream(first) {
@@ -111,17 +111,25 @@ fn parse_rewritten(
 fn quote_flow_colons(text: &str) -> Option<String> {
     let mut scan = Scanner::new(text);
     scan.run().ok()?;
-    if scan.colon_ends.is_empty() {
+    if scan.colon_ends.is_empty() && scan.pair_colons.is_empty() {
         return None;
     }
-    let mut out = String::with_capacity(text.len() + 2 * scan.colon_ends.len());
+    // Quoted values, and empty ones (a space after a pair's colon), in text order.
+    let mut edits: Vec<(usize, usize)> = scan.colon_ends.clone();
+    edits.extend(scan.pair_colons.iter().map(|&at| (at, at)));
+    edits.sort_unstable();
+    let mut out = String::with_capacity(text.len() + 2 * edits.len());
     let mut copied = 0;
-    for &(start, end) in &scan.colon_ends {
-        let value = text.get(start..end)?;
+    for (start, end) in edits {
         out.push_str(text.get(copied..start)?);
-        out.push('\'');
-        out.push_str(&value.replace('\'', "''"));
-        out.push('\'');
+        if start == end {
+            out.push(' ');
+        } else {
+            let value = text.get(start..end)?;
+            out.push('\'');
+            out.push_str(&value.replace('\'', "''"));
+            out.push('\'');
+        }
         copied = end;
     }
     out.push_str(text.get(copied..)?);
@@ -275,6 +283,16 @@ struct Scanner<'a> {
     colon_ends: Vec<(usize, usize)>,
     /// Start of the plain value being read in a flow collection.
     plain_start: usize,
+    /// The column from which a tab may start a line of a flow collection after a plain value
+    /// (go-yaml's plain scanner checks it against the block indentation around the flow).
+    flow_indent: usize,
+    /// The previous line of a flow collection ended inside a plain value.
+    flow_plain: bool,
+    /// The open flow brackets, innermost last.
+    kinds: Vec<u8>,
+    /// Where a space goes after a `:` that follows a tag in a flow list (`[! :p]`), for the
+    /// YAML 1.2 parser to read the pair go-yaml reads.
+    pair_colons: Vec<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -294,6 +312,10 @@ impl<'a> Scanner<'a> {
             last: b'\n',
             colon_ends: Vec::new(),
             plain_start: 0,
+            flow_indent: 0,
+            flow_plain: false,
+            kinds: Vec::new(),
+            pair_colons: Vec::new(),
         }
     }
 
@@ -364,11 +386,19 @@ impl<'a> Scanner<'a> {
         }
         if self.depth > 0 {
             self.flow_lines.push((start, self.open_col));
-            // Inside a flow collection go-yaml takes tabs as spaces, indentation included.
+            // Inside a flow collection go-yaml takes tabs as spaces, indentation included,
+            // except where they continue a plain value: there a tab must not be left of the
+            // block indentation around the flow.
             let spaces = line
                 .iter()
                 .take_while(|c| matches!(c, b' ' | b'\t'))
                 .count();
+            if self.flow_plain
+                && let Some(col) = line[..spaces].iter().position(|&c| c == b'\t')
+                && col < self.flow_indent
+            {
+                return Err(Self::tab_error(number, col + 1));
+            }
             self.blank_tabs(start, start + spaces);
             return self.tokens(start, end, spaces);
         }
@@ -503,8 +533,10 @@ impl<'a> Scanner<'a> {
                     plain = false;
                     if self.depth == 0 {
                         self.open_col = col;
+                        self.flow_indent = key.or(dash).map_or(0, |c| c + 1);
                     }
                     self.depth += 1;
+                    self.kinds.push(c);
                     let run = b[i + 1..end]
                         .iter()
                         .take_while(|c| matches!(c, b' ' | b'\t'))
@@ -515,6 +547,7 @@ impl<'a> Scanner<'a> {
                 b']' | b'}' if self.depth > 0 => {
                     plain = false;
                     self.depth -= 1;
+                    self.kinds.pop();
                     if self.glued_comment(i + 1, end) {
                         break;
                     }
@@ -554,6 +587,7 @@ impl<'a> Scanner<'a> {
         self.plain_parent = (plain && self.depth == 0 && self.quote.is_none())
             .then_some(parent)
             .flatten();
+        self.flow_plain = plain && self.depth > 0 && self.quote.is_none();
         Ok(())
     }
 
@@ -569,13 +603,19 @@ impl<'a> Scanner<'a> {
         let c = b[at];
         let next = b.get(at + 1).copied();
         let blank_next = matches!(next, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
-        // `!` stands for the end of a tag or anchor, after which the node is empty.
-        if at_token
-            && c == b':'
-            && !blank_next
-            && matches!(self.last, b':' | b'[' | b'{' | b',' | b'!')
-        {
-            return Err(self.error_at(at, "did not find expected node content"));
+        if at_token && c == b':' && !blank_next {
+            match (self.last, self.kinds.last()) {
+                (b':' | b'[' | b'{' | b',', _) => {
+                    return Err(self.error_at(at, "did not find expected node content"));
+                }
+                // After a tag or anchor (`!`), the node is empty and `:` its value indicator:
+                // an error in a mapping, a one-pair mapping in a list (`[! :p]`).
+                (b'!', Some(b'{')) => {
+                    return Err(self.error_at(at, "did not find expected ',' or '}'"));
+                }
+                (b'!', _) => self.pair_colons.push(at + 1),
+                _ => {}
+            }
         }
         if at_token && matches!(c, b'|' | b'>' | b'%' | b'@' | b'`') {
             return Err(self.error_at(at, "found character that cannot start any token"));
@@ -698,8 +738,9 @@ fn quote_flow_dashes(text: &str) -> Option<String> {
             b'\'' if !double => single = !single,
             b'[' | b'{' if !double && !single => depth += 1,
             b']' | b'}' if !double && !single => depth = depth.saturating_sub(1),
-            b'-' if depth > 0 && !double && !single => {
-                let before = text[..i].trim_end_matches([' ', '\n']).bytes().last();
+            // `-` then a blank is an item indicator, which go-yaml rejects in a flow.
+            b'-' if depth > 0 && !double && !single && !blank_at(b, i + 1) => {
+                let before = before_properties(&text[..i]).bytes().last();
                 let after = text[i + 1..].trim_start_matches([' ', '\n']).bytes().next();
                 if matches!(before, Some(b'[' | b',' | b':'))
                     && matches!(after, Some(b',' | b']' | b'}'))
@@ -715,6 +756,23 @@ fn quote_flow_dashes(text: &str) -> Option<String> {
     }
     out.push_str(&text[last..]);
     changed.then_some(out)
+}
+
+fn blank_at(b: &[u8], i: usize) -> bool {
+    matches!(b.get(i), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// `before` without its trailing blanks and the tag or anchor that ends it (`[! -]`).
+fn before_properties(before: &str) -> &str {
+    let trimmed = before.trim_end_matches([' ', '\n', '\t']);
+    let token_start = trimmed
+        .rfind([' ', '\n', '\t', '[', ','])
+        .map_or(0, |i| i + 1);
+    if matches!(trimmed.as_bytes().get(token_start), Some(b'!' | b'&')) {
+        trimmed[..token_start].trim_end_matches([' ', '\n', '\t'])
+    } else {
+        trimmed
+    }
 }
 
 /// go-yaml v2 lets the lines of a multi-line quoted value start at any column; YAML 1.2 wants
