@@ -290,6 +290,10 @@ struct Scanner<'a> {
     flow_plain: bool,
     /// The open flow brackets, innermost last.
     kinds: Vec<u8>,
+    /// The indentation of the block scalar's content, once its first line with text is seen.
+    block_indent: Option<usize>,
+    /// A `---` started the first document explicitly.
+    started: bool,
     /// Where a space goes after a `:` that follows a tag in a flow list (`[! :p]`), for the
     /// YAML 1.2 parser to read the pair go-yaml reads.
     pair_colons: Vec<usize>,
@@ -315,6 +319,8 @@ impl<'a> Scanner<'a> {
             flow_indent: 0,
             flow_plain: false,
             kinds: Vec::new(),
+            block_indent: None,
+            started: false,
             pair_colons: Vec::new(),
         }
     }
@@ -369,10 +375,18 @@ impl<'a> Scanner<'a> {
         let indent = line.iter().take_while(|&&c| c == b' ').count();
         if let Some(parent) = self.block {
             if blank_line || indent > parent {
-                // Block scalar content: go-yaml allows no tab in its indentation.
-                return match first_tab {
-                    Some(col) => Err(Self::tab_error(number, col + 1)),
-                    None => Ok(()),
+                // Block scalar content: go-yaml allows no tab in its indentation (the spaces
+                // of its first line with text); after it, a tab is content.
+                if !blank_line && self.block_indent.is_none() {
+                    self.block_indent = Some(indent);
+                }
+                let content = self.block_indent.unwrap_or(parent + 1);
+                let tab = line.iter().position(|&c| c == b'\t');
+                return match tab {
+                    Some(col) if col < content && col == indent => {
+                        Err(Self::tab_error(number, col + 1))
+                    }
+                    _ => Ok(()),
                 };
             }
             self.block = None;
@@ -405,9 +419,12 @@ impl<'a> Scanner<'a> {
         let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
             && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'));
         if marker {
-            if self.content {
+            // The first document ends at the next marker once it has content or began
+            // with `---`.
+            if self.content || self.started {
                 self.markers.push((number, start));
             }
+            self.started |= line.starts_with(b"---");
             let run = line[3..]
                 .iter()
                 .take_while(|c| matches!(c, b' ' | b'\t'))
@@ -563,6 +580,7 @@ impl<'a> Scanner<'a> {
                 }
                 b'|' | b'>' if at_token && self.depth == 0 => {
                     self.block = Some(key.or(dash).unwrap_or(0));
+                    self.block_indent = None;
                     self.plain_parent = None;
                     return Ok(());
                 }
@@ -765,9 +783,16 @@ fn blank_at(b: &[u8], i: usize) -> bool {
 /// `before` without its trailing blanks and the tag or anchor that ends it (`[! -]`).
 fn before_properties(before: &str) -> &str {
     let trimmed = before.trim_end_matches([' ', '\n', '\t']);
-    let token_start = trimmed
-        .rfind([' ', '\n', '\t', '[', ','])
-        .map_or(0, |i| i + 1);
+    // A verbatim tag (`!<tag:yaml.org,2002:str>`) has commas in it.
+    let verbatim = trimmed
+        .ends_with('>')
+        .then(|| trimmed.rfind("!<"))
+        .flatten();
+    let token_start = verbatim.unwrap_or_else(|| {
+        trimmed
+            .rfind([' ', '\n', '\t', '[', ','])
+            .map_or(0, |i| i + 1)
+    });
     if matches!(trimmed.as_bytes().get(token_start), Some(b'!' | b'&')) {
         trimmed[..token_start].trim_end_matches([' ', '\n', '\t'])
     } else {
@@ -790,10 +815,15 @@ fn reindent_quoted(text: &str, error: &SyntaxError) -> Option<String> {
         Some(breaks_before) => text.match_indices('\n').nth(breaks_before)?.0 + 1,
     };
     let line = text[line_start..].split('\n').next()?;
-    let (quote_at, quote) = line.char_indices().nth(error.column.checked_sub(1)?)?;
+    // The column may count a byte order mark at the start of the text, or not.
+    let column = error.column.checked_sub(1)?;
+    let (quote_at, quote) = [column, column.saturating_sub(1), column + 1]
+        .iter()
+        .filter_map(|&c| line.char_indices().nth(c))
+        .find(|&(_, q)| q == '"' || q == '\'')?;
     let open = line_start + quote_at;
     let close = open + 1 + closing_quote(&text[open + 1..], quote)?;
-    let pad = " ".repeat(error.column);
+    let pad = " ".repeat(line[..quote_at].chars().count() + 1);
     let mut out = String::with_capacity(text.len() + 64);
     out.push_str(&text[..open]);
     for (i, piece) in text[open..close].split('\n').enumerate() {
