@@ -368,8 +368,11 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         });
     }
     // The last entry of a text without a final line break owns the break before it, so that
-    // removing an entry appended after it gives back the original bytes.
-    if let Some(last) = entries.last_mut() {
+    // removing an entry appended after it gives back the original bytes; unless the entry
+    // before ends in a block scalar, whose value would lose its line break with it.
+    let before_last_block =
+        entries.len() >= 2 && ends_with_block_scalar(&entries[entries.len() - 2]);
+    if let Some(last) = entries.last_mut().filter(|_| !before_last_block) {
         let at_eof = last.span.end == text.len() && !text.ends_with('\n');
         let after_break = last
             .span
@@ -394,7 +397,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
         } else if tab_on_blank_line(original) {
             Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
-        } else if !*flow && ends_in_block_scalar(entries.last().map(|e| e.fields.last().map_or(&e.node, |f| &f.value)), text) {
+        } else if !*flow && ends_in_block_scalar(entries.last(), text) {
             Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
         } else if root_tagged {
             Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
@@ -422,28 +425,41 @@ fn tab_on_blank_line(text: &str) -> bool {
             .any(|l| l.contains('\t') && l.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
 }
 
-/// Whether `last` (the last value of a block list) ends in a block scalar whose last line
-/// ends the text without a line break: go-yaml reads no final line break there, and any text
-/// written after it would add one.
-fn ends_in_block_scalar(last: Option<&Node>, text: &str) -> bool {
-    let Some(mut n) = last else { return false };
+/// The innermost last node of a block value: what its text ends with.
+fn innermost_last(mut n: &Node) -> &Node {
     loop {
         match &n.kind {
             NodeKind::Seq { items, flow: false } => match items.last() {
                 Some(i) => n = i,
-                None => return false,
+                None => return n,
             },
             NodeKind::Map { pairs, flow: false } => match pairs.last() {
                 Some((_, v)) => n = v,
-                None => return false,
+                None => return n,
             },
-            _ => break,
+            _ => return n,
         }
     }
+}
+
+/// Whether the entry's text ends with a block scalar (`|`, `>`), whose value includes the
+/// line break after it.
+fn ends_with_block_scalar(e: &Entry) -> bool {
+    let last = innermost_last(e.fields.last().map_or(&e.node, |f| &f.value));
     matches!(
-        n.scalar_style(),
+        last.scalar_style(),
         Some(ScalarStyle::Literal | ScalarStyle::Folded)
-    ) && !text.ends_with('\n')
+    )
+}
+
+/// Whether the last entry of a block list ends in a block scalar whose last line ends the
+/// text without a line break: go-yaml reads no final line break there, and any text written
+/// after it would add one.
+fn ends_in_block_scalar(last: Option<&Entry>, text: &str) -> bool {
+    let Some(e) = last else { return false };
+    let n = innermost_last(e.fields.last().map_or(&e.node, |f| &f.value));
+    ends_with_block_scalar(e)
+        && !text.ends_with('\n')
         && n.end >= text.trim_end_matches([' ', '\t', '\r']).len()
 }
 
