@@ -457,9 +457,22 @@ impl<'a> ListEditor<'a> {
                 blank_bytes += line.len();
                 blank_lines += 1;
             }
-            if blank_bytes > blank_lines {
+            // A document end marker (`...`) first is an error for go-yaml: an empty list
+            // needs none.
+            let rest = &self.text[gap.start + blank_bytes..gap.end];
+            let marker = rest.starts_with("...")
+                && matches!(
+                    rest.as_bytes().get(3),
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n')
+                );
+            let marker_bytes = if marker {
+                rest.find('\n').map_or(rest.len(), |i| i + 1)
+            } else {
+                0
+            };
+            if blank_bytes > blank_lines || marker {
                 pieces.push(Piece::Write("\n".repeat(blank_lines)));
-                pieces.push(Piece::Keep(gap.start + blank_bytes..gap.end));
+                pieces.push(Piece::Keep(gap.start + blank_bytes + marker_bytes..gap.end));
                 return;
             }
         }
