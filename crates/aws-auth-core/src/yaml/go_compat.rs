@@ -1,7 +1,9 @@
-//! Texts that go-yaml v2 (which the authenticator uses) reads but YAML 1.2 parsers reject,
-//! rewritten so that the YAML 1.2 parser reads what go-yaml reads. Positions in a rewritten
-//! text are not the original's, so a key read this way is reported on but never edited.
-//! `tests/authcheck/FINDINGS.md` and the differential suite hold each rewrite to go-yaml.
+//! Texts that go-yaml v2 (which the authenticator uses) reads but YAML 1.2 parsers reject or
+//! read otherwise, rewritten so that the YAML 1.2 parser reads what go-yaml reads, and what
+//! go-yaml rejects that YAML 1.2 parsers accept. [`prepare`] rewrites in place (same length,
+//! same lines: the key stays editable); [`parse`] rewrites what needs text moved, and a key
+//! read that way is reported on but never edited. `tests/authcheck/FINDINGS.md` and the
+//! differential suite (`crates/aws-auth-differential`) hold each rewrite to go-yaml.
 
 use std::borrow::Cow;
 
