@@ -116,10 +116,31 @@ fn quote_flow_colons(text: &str) -> Option<String> {
     if scan.colon_ends.is_empty() && scan.pair_colons.is_empty() {
         return None;
     }
-    // Quoted values, and empty ones (a space after a pair's colon), in text order.
-    let mut edits: Vec<(usize, usize)> = scan.colon_ends.clone();
-    edits.extend(scan.pair_colons.iter().map(|&at| (at, at)));
-    edits.sort_unstable();
+    // Quoted values, and empty ones (a space after a pair's colon): each list is in text
+    // order, merged without a sort (which would grow the wasm build).
+    let mut edits: Vec<(usize, usize)> =
+        Vec::with_capacity(scan.colon_ends.len() + scan.pair_colons.len());
+    let (mut quoted, mut spaced) = (
+        scan.colon_ends.iter().peekable(),
+        scan.pair_colons.iter().peekable(),
+    );
+    loop {
+        match (quoted.peek(), spaced.peek()) {
+            (Some(&&(start, end)), Some(&&at)) if start <= at => {
+                edits.push((start, end));
+                quoted.next();
+            }
+            (_, Some(&&at)) => {
+                edits.push((at, at));
+                spaced.next();
+            }
+            (Some(&&q), None) => {
+                edits.push(q);
+                quoted.next();
+            }
+            (None, None) => break,
+        }
+    }
     let mut out = String::with_capacity(text.len() + 2 * edits.len());
     let mut copied = 0;
     for (start, end) in edits {
