@@ -256,7 +256,8 @@ impl Builder<'_, '_> {
                 };
                 let mut value = value.into_owned();
                 let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if block && value.ends_with('\n') && !self.offsets.text[..end].ends_with('\n') {
+                let text_before = self.offsets.text.get(..end).unwrap_or_default();
+                if block && value.ends_with('\n') && !text_before.ends_with('\n') {
                     // The last line has no line break (the end of the text): go-yaml adds
                     // none, where YAML 1.2 parsers add one for clip and keep chomping.
                     value.pop();
