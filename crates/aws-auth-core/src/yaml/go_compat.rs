@@ -111,6 +111,14 @@ fn parse_rewritten(
 /// `]` or `}` single-quoted, as go-yaml reads it (`[a:]` is the list of `a:`, which YAML 1.2
 /// reads as a mapping); `None` when there is none.
 fn quote_flow_colons(text: &str) -> Option<String> {
+    // Either needs a `:` right before `,`, `]`, `}` or right after a blank: JSON has neither,
+    // and a megabyte of it is not scanned twice.
+    if ![":,", ":]", ":}", " :", "\t:", "\n:"]
+        .iter()
+        .any(|p| text.contains(p))
+    {
+        return None;
+    }
     let mut scan = Scanner::new(text);
     scan.run().ok()?;
     if scan.colon_ends.is_empty() && scan.pair_colons.is_empty() {
@@ -222,7 +230,13 @@ fn first_document_end(text: &str, error: &SyntaxError) -> Option<usize> {
 /// Where go-yaml stops, with its message.
 pub(crate) fn prepare(text: &str) -> Result<Cow<'_, str>, SyntaxError> {
     leading_document_end(text)?;
-    // The usual text (printable ASCII, no tab, no `#` glued to a token) needs no closer look.
+    // The usual text needs no closer look: printable ASCII without a tab, a `#` glued to a
+    // token, a tag, an anchor or an alias, and either no flow collection or (JSON as AWS CDK
+    // writes it) none of what go-yaml scans otherwise in one.
+    let flow_plain = !text.contains(['#', '|', '>', '%', '@', '`'])
+        && ![" :", "\n:", "[:", ",:", "{:"]
+            .iter()
+            .any(|p| text.contains(p));
     let usual = text
         .bytes()
         .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\r')
@@ -230,7 +244,8 @@ pub(crate) fn prepare(text: &str) -> Result<Cow<'_, str>, SyntaxError> {
         && !text.contains("\"#")
         && !text.contains("]#")
         && !text.contains("}#")
-        && !text.contains(['[', '{', '!', '&', '*']);
+        && !text.contains(['!', '&', '*'])
+        && (flow_plain || !text.contains(['[', '{']));
     if usual {
         return Ok(Cow::Borrowed(text));
     }
