@@ -1178,7 +1178,21 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
         let Ok(auth) = std::panic::catch_unwind(|| AwsAuth::from_data(input.data.clone())) else {
             continue; // reported by the comparison below
         };
-        for edit in edits_for(&auth) {
+        // The list is read lazily: reading it may panic here first.
+        let edits =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| edits_for(&auth))) {
+                Ok(edits) => edits,
+                Err(e) => {
+                    panics.push(format!(
+                        "{}\n    data: {}\n    our core panics: {}",
+                        input.label,
+                        data_json(&input.data),
+                        panic_text(&e)
+                    ));
+                    continue;
+                }
+            };
+        for edit in edits {
             let mut a = auth.clone();
             let options = Options {
                 force: false,
