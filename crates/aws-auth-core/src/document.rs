@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
+use crate::authenticator::{AuthenticatorView, Candidate, MASTERS};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -24,7 +25,9 @@ pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
 /// refuses more. An edit that would grow the data past it is refused.
 pub const MAX_DATA_BYTES: usize = 1024 * 1024;
 
-const MASTERS: &str = "system:masters";
+fn grants_masters(groups: Option<&[String]>) -> bool {
+    groups.is_some_and(|g| g.iter().any(|x| x == MASTERS))
+}
 
 /// An aws-auth ConfigMap, read from a manifest or from its `data`.
 ///
@@ -412,47 +415,83 @@ impl AwsAuth {
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers) || json_manifest
     }
 
+    /// Refuses edits after which no live entry grants `system:masters` where one did, as the
+    /// authenticator sees it ([`AuthenticatorView`]), not by the looser identity edits target.
     fn check_lockout(&self, editors: &Editors<'_>, options: &Options) -> Result<(), Error> {
         if options.allow_lockout {
             return Ok(());
         }
-        let grants_masters =
-            |groups: Option<&[String]>| groups.is_some_and(|g| g.iter().any(|x| x == MASTERS));
-        // Only removing or changing an entry that grants it can take a grant away (an upsert
-        // never adds an entry with an identity that exists): most edits stop here.
+        // Only removing or changing an entry that grants it, or changing an ARN (which moves
+        // the entry to another key, where it may override or be overridden), can take a
+        // grant away: most edits stop here.
         let touched = [DataKey::MapRoles, DataKey::MapUsers].iter().any(|&key| {
-            editors
-                .get(key)
-                .is_some_and(|e| e.touches(|entry| grants_masters(entry.groups())))
+            editors.get(key).is_some_and(|e| {
+                e.touches(|entry, new| {
+                    grants_masters(entry.groups())
+                        || new.is_some_and(|v| Some(v.arn.as_str()) != entry.arn())
+                })
+            })
         });
         if !touched {
             return Ok(());
         }
-        let mut before = 0;
-        let mut after = 0;
-        for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            let fresh;
-            let editor = match (editors.get(key), self.section(key).map(|s| (s, s.parsed()))) {
-                (Some(editor), _) => editor,
-                (None, Some((section, Ok(parsed)))) => {
-                    fresh = ListEditor::new(key, &section.text, parsed, false);
-                    &fresh
-                }
-                _ => continue,
-            };
-            let new = |v: &Values| grants_masters(v.groups.as_deref());
-            let kept = |e: &crate::section::Entry| grants_masters(e.groups());
-            before += editor.effective_count(new, kept, true);
-            after += editor.effective_count(new, kept, false);
+        let before = self.authenticator_view();
+        let admins = before.masters().count();
+        if admins == 0 {
+            return Ok(());
         }
-        if before > 0 && after == 0 {
+        let mut candidates = Vec::new();
+        let mut unread = Vec::new();
+        for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            match (editors.get(key), self.section(key).map(|s| s.parsed())) {
+                (Some(editor), _) => candidates.extend(editor.candidates(false)),
+                (None, Some(Ok(parsed))) => candidates.extend(
+                    parsed
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| Candidate::of_entry(key, i, e)),
+                ),
+                (None, Some(Err(_))) => unread.push(key),
+                (None, None) => {}
+            }
+        }
+        let after = AuthenticatorView::of(candidates, unread);
+        if after.masters().next().is_none() {
+            let names: Vec<String> = before
+                .masters()
+                .map(|e| format!("{}[{}]", e.list, e.index))
+                .collect();
             return Err(Error::Lockout(format!(
-                "{before} mapping{} in mapRoles/mapUsers grant{} system:masters today",
-                if before == 1 { "" } else { "s" },
-                if before == 1 { "s" } else { "" }
+                "{admins} live mapping{} grant{} system:masters today: {}",
+                if admins == 1 { "" } else { "s" },
+                if admins == 1 { "s" } else { "" },
+                names.join(", ")
             )));
         }
         Ok(())
+    }
+
+    /// What aws-iam-authenticator makes of `mapRoles` and `mapUsers`: each entry's key in its
+    /// map, whether a caller can be mapped through it and if not why, and so who can hold
+    /// `system:masters`. See [`AuthenticatorView`].
+    pub fn authenticator_view(&self) -> AuthenticatorView<'_> {
+        let mut candidates = Vec::new();
+        let mut unread = Vec::new();
+        for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            match self.section(key).map(Section::parsed) {
+                Some(Ok(parsed)) => candidates.extend(
+                    parsed
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| Candidate::of_entry(key, i, e)),
+                ),
+                Some(Err(_)) => unread.push(key),
+                None => {}
+            }
+        }
+        AuthenticatorView::of(candidates, unread)
     }
 
     /// The document with `updates` written in. Only the changed keys are read again: the
@@ -714,8 +753,22 @@ fn apply_one(
                 return Err(Error::OpaqueEntry { key, index });
             }
             let username = u.username.as_deref().filter(|s| !s.is_empty());
-            let result = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
-            let action = match result {
+            let upserted = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            let mut add_note = |n: String| {
+                note = Some(note.take().map_or(n.clone(), |old| format!("{old}; {n}")));
+            };
+            if let Some(old) = &upserted.repaired {
+                add_note(format!(
+                    "{old} has a path, which the authenticator never matches; rewritten as {arn}"
+                ));
+            }
+            for old in &upserted.left_with_path {
+                add_note(format!(
+                    "{old} has a path, which the authenticator never matches; left as it is \
+                     (rewritten, it could override the entry without a path)"
+                ));
+            }
+            let action = match upserted.result {
                 UpsertResult::Added => Action::Added,
                 UpsertResult::Updated => Action::Updated,
                 UpsertResult::Unchanged => Action::Unchanged,
@@ -776,8 +829,8 @@ fn apply_one(
                     quoted(account)
                 )));
             }
-            let result = editor(editors, key)?.upsert(account, None, &[], false, false);
-            let action = if result == UpsertResult::Added {
+            let upserted = editor(editors, key)?.upsert(account, None, &[], false, false);
+            let action = if upserted.result == UpsertResult::Added {
                 Action::Added
             } else {
                 Action::Unchanged

@@ -800,7 +800,7 @@ fn the_lockout_guard_counts_only_the_mappings_the_authenticator_uses() {
     );
     assert!(
         err.to_string()
-            .contains("(1 mapping in mapRoles/mapUsers grants"),
+            .contains("(1 live mapping grants system:masters today: mapUsers[0])"),
         "{err}"
     );
     assert_eq!(auth.to_string(), text);

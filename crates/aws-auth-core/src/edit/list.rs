@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::arn::{role_identity, strip_role_path, user_identity};
+use crate::authenticator::{Candidate, dropped_reason};
 use crate::model::DataKey;
 use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
 use crate::small_sort::sort_small_by_key;
@@ -83,6 +84,16 @@ pub(crate) enum UpsertResult {
     Added,
     Updated,
     Unchanged,
+}
+
+/// What an upsert did, and what it left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Upserted {
+    pub result: UpsertResult,
+    /// Role ARNs with a path of entries with the upserted identity that were not changed.
+    pub left_with_path: Vec<String>,
+    /// The role ARN with a path that was rewritten without it, if one was.
+    pub repaired: Option<String>,
 }
 
 impl<'a> ListEditor<'a> {
@@ -161,7 +172,7 @@ impl<'a> ListEditor<'a> {
         groups: &[String],
         append: bool,
         update_username: bool,
-    ) -> UpsertResult {
+    ) -> Upserted {
         let identity = self.identity(arn);
         let slots = self.slots(&identity);
         if slots.is_empty() {
@@ -175,10 +186,36 @@ impl<'a> ListEditor<'a> {
                 .entry(identity)
                 .or_default()
                 .push(Slot::New(self.added.len() - 1));
-            return UpsertResult::Added;
+            return Upserted {
+                result: UpsertResult::Added,
+                left_with_path: Vec::new(),
+                repaired: None,
+            };
         }
+        // Entries of this identity whose role ARN has a path are dead to the authenticator.
+        // Rewriting one next to a path-free entry could make it the last of that key, and so
+        // override the live entry: such entries are only reported. With no path-free entry,
+        // the last path-ful one is repaired (its ARN written without the path).
+        let has_path = |slot: Slot| {
+            self.key == DataKey::MapRoles
+                && self
+                    .current(slot)
+                    .is_some_and(|v| strip_role_path(&v.arn).is_some())
+        };
+        let (pathful, plain): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(|&s| has_path(s));
+        let mut left: Vec<String> = pathful
+            .iter()
+            .filter_map(|&s| self.current(s).map(|v| v.arn))
+            .collect();
+        let mut repaired = None;
+        let targets = if plain.is_empty() {
+            repaired = left.pop();
+            pathful.last().copied().into_iter().collect()
+        } else {
+            plain
+        };
         let mut changed = false;
-        for slot in slots {
+        for slot in targets {
             let Some(cur) = self.current(slot) else {
                 continue;
             };
@@ -196,11 +233,7 @@ impl<'a> ListEditor<'a> {
             if update_username && let Some(u) = username {
                 next.username = Some(u.to_string());
             }
-            // A mapped role with a path never matches; the caller's path-free ARN fixes it.
-            if self.key == DataKey::MapRoles
-                && strip_role_path(&cur.arn).is_some()
-                && cur.arn != arn
-            {
+            if repaired.is_some() {
                 next.arn = arn.to_string();
             }
             if next != cur {
@@ -208,10 +241,15 @@ impl<'a> ListEditor<'a> {
                 self.set(slot, Some(next));
             }
         }
-        if changed {
+        let result = if changed {
             UpsertResult::Updated
         } else {
             UpsertResult::Unchanged
+        };
+        Upserted {
+            result,
+            left_with_path: left,
+            repaired,
         }
     }
 
@@ -267,49 +305,42 @@ impl<'a> ListEditor<'a> {
             || self.states.iter().any(|s| !matches!(s, State::Keep))
     }
 
-    /// How many live entries satisfy a test, without copying them: `new` for edited or added
-    /// entries, `kept` for untouched ones.
-    /// Whether an entry for which `holds` holds is removed or changed.
-    pub fn touches(&self, holds: impl Fn(&Entry) -> bool) -> bool {
+    /// Whether an entry is removed or changed in a way `affects` says matters (it gets the
+    /// entry as read and its new values, `None` when it is removed).
+    pub fn touches(&self, affects: impl Fn(&Entry, Option<&Values>) -> bool) -> bool {
         self.states
             .iter()
             .zip(&self.parsed.entries)
-            .any(|(state, entry)| !matches!(state, State::Keep) && holds(entry))
+            .any(|(state, entry)| match state {
+                State::Keep => false,
+                State::Removed => affects(entry, None),
+                State::Changed(v) => affects(entry, Some(v)),
+            })
     }
 
-    /// How many mappings `new` (for written values) or `kept` (for untouched entries) holds
-    /// for, as the authenticator sees them: of the entries with one identity only the last
-    /// counts (the others are dead); an entry without an ARN (`sso`) counts on its own.
-    /// `as_read`: for the list as it was read, before these edits.
-    pub fn effective_count(
-        &self,
-        new: impl Fn(&Values) -> bool,
-        kept: impl Fn(&Entry) -> bool,
-        as_read: bool,
-    ) -> usize {
-        // Whether it holds for the entry in `slot`; `None` when the slot holds no entry.
-        let holds = |slot: Slot| match slot {
-            Slot::New(_) if as_read => None,
-            Slot::New(j) => self.added[j].as_ref().map(&new),
-            Slot::Old(i) if as_read => Some(kept(&self.parsed.entries[i])),
-            Slot::Old(i) => match &self.states[i] {
-                State::Keep => Some(kept(&self.parsed.entries[i])),
-                State::Removed => None,
-                State::Changed(v) => Some(new(v)),
-            },
-        };
-        // Slots are in list order: old entries in order, then new ones.
-        let by_identity = self
-            .by_identity
-            .values()
-            .filter(|slots| slots.iter().filter_map(holds).last() == Some(true))
-            .count();
-        let without_identity = (0..self.parsed.entries.len())
-            .filter(|&i| {
-                self.parsed.entries[i].arn().is_none() && holds(Slot::Old(i)) == Some(true)
-            })
-            .count();
-        by_identity + without_identity
+    /// The entries for the authenticator's view: as read (`as_read`), or as they will be
+    /// written, indexed by their position in the written list.
+    pub fn candidates(&self, as_read: bool) -> Vec<Candidate<'_>> {
+        let key = self.key;
+        let entries = self.parsed.entries.iter().enumerate();
+        if as_read {
+            return entries
+                .map(|(i, e)| Candidate::of_entry(key, i, e))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(self.parsed.entries.len() + self.added.len());
+        for (i, e) in entries {
+            let index = out.len();
+            match &self.states[i] {
+                State::Keep => out.push(Candidate::of_entry(key, index, e)),
+                State::Removed => {}
+                State::Changed(v) => out.push(of_values(key, index, v, Some(e))),
+            }
+        }
+        for v in self.added.iter().flatten() {
+            out.push(of_values(key, out.len(), v, None));
+        }
+        out
     }
 
     /// The values every live entry will have, in order (for the read-back check).
@@ -753,6 +784,24 @@ fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
             _ => return None,
         },
     })
+}
+
+/// Written values for the authenticator's view. The fields an edit does not decide (such as a
+/// wrong-typed `userid`) stay, and with them whether the entry is dropped.
+fn of_values<'v>(
+    list: DataKey,
+    index: usize,
+    v: &'v Values,
+    entry: Option<&'v Entry>,
+) -> Candidate<'v> {
+    Candidate {
+        list,
+        index,
+        arn: Some(v.arn.as_str()).filter(|a| !a.is_empty()),
+        sso: None,
+        groups: v.groups.as_deref(),
+        dropped: entry.and_then(dropped_reason),
+    }
 }
 
 pub(crate) fn values_of(e: &Entry) -> Values {
