@@ -553,13 +553,35 @@ impl AwsAuth {
                         }
                         Some(Written::Rewritten(written)) => {
                             // The manifest must read back with exactly the new value.
-                            let after = locate(&written, namespace.as_deref(), name)?;
+                            let after = locate(&written, namespace.as_deref(), name)
+                                .map_err(|_| not_read_back(*key))?;
                             let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
                             if !read.is_some_and(|read| same_but_trailing_space(read, new)) {
                                 return Err(not_read_back(*key));
                             }
                             out = Some(written);
                             current = Some(Box::new(after));
+                        }
+                    }
+                }
+                // The invariant of every write: the whole manifest parses again and each
+                // edited key reads back as exactly its new text. A splice is checked where it
+                // was made; this catches what a local check cannot see (a value that ends
+                // where the manifest around it no longer parses).
+                if let Some(written) = &out
+                    && current.is_none()
+                {
+                    let after = locate(written, namespace.as_deref(), name)
+                        .map_err(|_| not_read_back(updates[0].0))?;
+                    current = Some(Box::new(after));
+                }
+                if let Some(after) = &current {
+                    for (key, new) in &texts {
+                        let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
+                        // Parsers disagree on blank space at the end of a stream (see
+                        // `same_but_trailing_space`); it means nothing to the list.
+                        if !read.is_some_and(|read| read.trim_end() == new.trim_end()) {
+                            return Err(not_read_back(*key));
                         }
                     }
                 }

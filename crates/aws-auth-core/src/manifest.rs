@@ -387,7 +387,11 @@ pub(crate) fn write_key(
     new: &str,
 ) -> Option<Written> {
     if let Some(site) = located.key(key.as_str()) {
+        // A block literal with no content line has no indentation to follow (it would come
+        // out at column 0): it is written whole, like a value of another style.
+        let spliceable = !old.trim().is_empty() || !is_block_scalar(&site.value);
         if let Some(out) = RawValue::map(text, site.key.end, &site.value)
+            .filter(|_| spliceable)
             .and_then(|raw| raw.splice(text, old, pieces))
         {
             // Decode the written value again, independently of how it was encoded: it must
@@ -404,14 +408,31 @@ pub(crate) fn write_key(
             RawValue::map(&out, site.key.end, &written)?;
             return Some(Written::Spliced(out));
         }
-        // A block scalar's final line break stays, as after any other value.
-        let span = block_scalar_span(text, site.key.end, &site.value)
-            .unwrap_or_else(|| value_start(text, site)..site.value.end);
         let rendered = render_value(
             new,
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
+        // `key:` with nothing after it: the value goes after the colon, and the line break
+        // (which the empty value's span may cover, up to the next key) stays.
+        if site.value.is_empty_plain() {
+            let colon = site.key.end + text[site.key.end..].find(':')?;
+            return Some(Written::Rewritten(format!(
+                "{} {rendered}{}",
+                &text[..=colon],
+                &text[colon + 1..]
+            )));
+        }
+        // A block scalar's final line break stays, as after any other value.
+        let mut span = block_scalar_span(text, site.key.end, &site.value)
+            .unwrap_or_else(|| value_start(text, site)..site.value.end);
+        // One with no content may end after the next line's indentation: only its header
+        // line is replaced, and blank lines after it stay blank lines.
+        if !spliceable {
+            span.end = text[span.start..]
+                .find('\n')
+                .map_or(text.len(), |i| span.start + i);
+        }
         return Some(Written::Rewritten(format!(
             "{}{}{}",
             &text[..span.start],
@@ -428,6 +449,13 @@ pub(crate) enum Written {
     Spliced(String),
     /// The value was written whole (or inserted): read the manifest again to check it.
     Rewritten(String),
+}
+
+fn is_block_scalar(v: &Node) -> bool {
+    matches!(
+        v.scalar_style(),
+        Some(crate::yaml::tree::ScalarStyle::Literal | crate::yaml::tree::ScalarStyle::Folded)
+    )
 }
 
 fn is_quoted(v: &Node) -> bool {
