@@ -202,7 +202,8 @@ impl<'a> ListEditor<'a> {
                     .current(slot)
                     .is_some_and(|v| strip_role_path(&v.arn).is_some())
         };
-        let (pathful, plain): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(|&s| has_path(s));
+        let (pathful, plain): (Vec<Slot>, Vec<Slot>) =
+            slots.into_iter().partition(|&s| has_path(s));
         let mut left: Vec<String> = pathful
             .iter()
             .filter_map(|&s| self.current(s).map(|v| v.arn))
@@ -504,7 +505,13 @@ impl<'a> ListEditor<'a> {
             if !word.is_empty() && !word.starts_with('#') {
                 let start = offset + (line.len() - line.trim_start().len());
                 let end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
-                let rendered = rendered.trim_end_matches('\n').to_string();
+                // A `null` that ends the text: the list ends with a line break, as every list
+                // the tool writes (so a value that was `null` is written as `|`, not `|-`).
+                let rendered = if self.text[end..].contains('\n') {
+                    rendered.trim_end_matches('\n').to_string()
+                } else {
+                    rendered
+                };
                 return vec![
                     Piece::Keep(0..start),
                     Piece::Write(rendered),
