@@ -519,8 +519,17 @@ fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String 
                 " ".repeat(*indent),
                 render_value(new, false, indent + 2)
             );
-            let at = value.start.min(value.end);
-            format!("{}{line}{}", &text[..at], &text[value.end.max(at)..])
+            // `data:` with nothing after it: the parser may place the empty value at the colon,
+            // so the keys go at the end of that line instead.
+            let (at, end) = if value.start >= value.end {
+                let eol = text[value.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| value.start + i);
+                (eol, eol)
+            } else {
+                (value.start, value.end)
+            };
+            format!("{}{line}{}", &text[..at], &text[end..])
         }
         DataSite::Missing { root } if root.is_flow() => {
             let at = root.end.saturating_sub(1);

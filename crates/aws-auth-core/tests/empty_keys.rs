@@ -115,6 +115,12 @@ fn check(text: &str, before: &str, after: &str, op: Op, what: &str) -> String {
         if let Some(data) = v.get_mut("data").and_then(Value::as_mapping_mut) {
             data.remove(op.key());
         }
+        // `data:` with nothing in it is null before and `{}` after the first key is gone.
+        if v.get("data")
+            .is_some_and(|d| d.is_null() || d.as_mapping().is_some_and(|m| m.is_empty()))
+        {
+            v.as_mapping_mut().unwrap().remove("data");
+        }
         v
     };
     let was: Value = serde_norway::from_str(text).unwrap();
@@ -250,4 +256,28 @@ fn a_dump_with_data_first_loses_its_only_user_and_takes_another() {
         "upsert after removing the only user",
     );
     assert!(out.contains("  mapUsers: |\n    - userarn: "), "{out}");
+}
+
+#[test]
+fn an_empty_data_mapping_takes_the_first_key() {
+    for form in ["", " ~", " null", " {}", " # none yet"] {
+        for data_first in [true, false] {
+            let (text, before) = if data_first {
+                (
+                    format!("apiVersion: v1\ndata:{form}\n{METADATA}"),
+                    "apiVersion: v1\ndata:".to_string(),
+                )
+            } else {
+                (
+                    format!("apiVersion: v1\n{METADATA}data:{form}\n"),
+                    format!("apiVersion: v1\n{METADATA}data:"),
+                )
+            };
+            let after = if data_first { METADATA } else { "" };
+            for op in [Op::UpsertUser, Op::AddAccount] {
+                let what = format!("{op:?} into `data:{form}`, data first: {data_first}");
+                check(&text, &before, after, op, &what);
+            }
+        }
+    }
 }
