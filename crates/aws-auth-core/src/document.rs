@@ -580,7 +580,7 @@ impl AwsAuth {
                         let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
                         // Parsers disagree on blank space at the end of a stream (see
                         // `same_but_trailing_space`); it means nothing to the list.
-                        if !read.is_some_and(|read| read.trim_end() == new.trim_end()) {
+                        if read.map(str::trim_end) != Some(new.trim_end()) {
                             return Err(not_read_back(*key));
                         }
                     }

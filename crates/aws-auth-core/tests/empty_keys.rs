@@ -188,7 +188,7 @@ fn every_empty_form_in_a_json_manifest_takes_an_upsert_and_an_account() {
             let layouts = [
                 (
                     "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n".to_string(),
-                    format!("\n  }},\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {{\"name\": \"aws-auth\", \"namespace\": \"kube-system\"}}\n}}\n"),
+                    "\n  },\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"aws-auth\", \"namespace\": \"kube-system\"}\n}\n".to_string(),
                 ),
                 (
                     "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n".to_string(),
