@@ -11,13 +11,14 @@
 //! - no edit that succeeds leaves no caller with `system:masters` where one had it before;
 //! - every edit refused as a lockout would, applied with the override, leave none;
 //! - our [`aws_auth_core::AuthenticatorView`] finds an administrator exactly when the
-//!   checker does, before and after every edit.
+//!   checker does, before and after every edit, and gives every entry the checker's key and
+//!   its `live` flag (overridden or not).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use aws_auth_core::{AwsAuth, Edit, Error, Options, Remove, Upsert};
+use aws_auth_core::{AwsAuth, Edit, Error, Options, Remove, Status, Upsert};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -248,6 +249,42 @@ fn has_admin(result: &Value) -> bool {
     })
 }
 
+/// Our view's overridden and dropped entries against the checker's `live` flags and its kept
+/// list (`index` = position in the decoded list).
+fn compare_liveness(view: &aws_auth_core::AuthenticatorView<'_>, result: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &view.entries {
+        let list = e.list.as_str();
+        let kept = result[list]["kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["index"] == json!(e.index));
+        let ours_kept = !matches!(e.status, Status::Dropped { .. });
+        let ours_live_key = ours_kept && !matches!(e.status, Status::Overridden { .. });
+        match kept {
+            None if ours_kept => out.push(format!(
+                "{list}[{}]: dropped by the authenticator, kept by us",
+                e.index
+            )),
+            Some(_) if !ours_kept => out.push(format!(
+                "{list}[{}]: kept by the authenticator, dropped by us",
+                e.index
+            )),
+            Some(k) if k["live"] != json!(ours_live_key) => out.push(format!(
+                "{list}[{}]: live {} for the authenticator, {:?} for us",
+                e.index, k["live"], e.status
+            )),
+            Some(k) if e.lookup_key.as_deref() != k["key"].as_str() => out.push(format!(
+                "{list}[{}]: key {} for the authenticator, {:?} for us",
+                e.index, k["key"], e.lookup_key
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[test]
 fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_reading() {
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[18; 32]);
@@ -316,6 +353,11 @@ fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_readin
                     has_admin(result)
                 ));
             }
+            failures.extend(
+                compare_liveness(&view, result)
+                    .into_iter()
+                    .map(|f| format!("{f}: {label}\n    checked: {data:?}")),
+            );
             let dead_admin = view.dead().any(|e| e.groups.iter().any(|g| g == MASTERS));
             dead_admin_entries += usize::from(dead_admin);
         }
