@@ -38,6 +38,11 @@ const ROLE_ENTRY_ARNS: &[&str] = &[
     "arn:aws:iam::111122223333:role/ops",
     "arn:aws:iam::111122223333:role/team/ops",
     "arn:aws:iam::111122223333:user/alice",
+    // IAM Identity Center permission sets: `sso:<name>[:<partition>]` (see `render`). Names
+    // differing in case are one key; with a partition the entry never matches (FINDINGS §4).
+    "sso:Admin",
+    "sso:ADMIN",
+    "sso:Admin:aws",
 ];
 /// User ARNs: case variants (two live keys), a path (users keep it), another user.
 const USER_ENTRY_ARNS: &[&str] = &[
@@ -68,6 +73,7 @@ const CALLERS: &[&str] = &[
     "arn:aws:iam::111122223333:user/alice",
     "arn:aws:iam::111122223333:user/bob",
     "arn:aws:iam::111122223333:user/dev/bob",
+    "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/session",
 ];
 const USERNAMES: &[&str] = &["admin", "ops", "alice"];
 const MASTERS: &str = "system:masters";
@@ -109,7 +115,20 @@ fn render(field: &str, entries: &[Entry]) -> String {
             } else {
                 format!("\n  groups: [{}]", e.groups.join(", "))
             };
-            format!("- {field}: {}\n  username: {}{groups}\n", e.arn, e.username)
+            let who = match e.arn.strip_prefix("sso:").map(|s| s.split(':')) {
+                Some(mut parts) => {
+                    let name = parts.next().unwrap_or_default();
+                    let partition = parts
+                        .next()
+                        .map(|p| format!(", partition: {p}"))
+                        .unwrap_or_default();
+                    format!(
+                        "sso: {{permissionSetName: {name}, accountID: '111122223333'{partition}}}"
+                    )
+                }
+                None => format!("{field}: {}", e.arn),
+            };
+            format!("- {who}\n  username: {}{groups}\n", e.username)
         })
         .collect()
 }
