@@ -403,3 +403,64 @@ fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_readin
         "only {dead_admin_entries} documents with dead admins"
     );
 }
+
+#[test]
+fn the_view_keys_and_liveness_match_the_checker_on_its_cases_and_the_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut maps: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let cases = std::fs::read_to_string(root.join("tests/authcheck/cases.ndjson")).unwrap();
+    for line in cases.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let data = v["data"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect();
+        maps.push((format!("case {}", v["label"]), data));
+    }
+    let corpus = std::env::var_os("AWS_AUTH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus/aws-auth"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", corpus.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        // Manifests that are not YAML are the main differential test's business.
+        if let Ok(auth) = AwsAuth::parse(&text) {
+            maps.push((format!("corpus {}", f.display()), auth.data()));
+        }
+    }
+    let data: Vec<Vec<(String, String)>> = maps.iter().map(|(_, d)| d.clone()).collect();
+    let results = check_all(&data);
+    let mut failures = Vec::new();
+    let mut dead = 0;
+    for ((label, data), result) in maps.iter().zip(&results) {
+        let auth = AwsAuth::from_data(data.clone());
+        let view = auth.authenticator_view();
+        dead += view.dead().count();
+        failures.extend(
+            compare_liveness(&view, result)
+                .into_iter()
+                .map(|f| format!("{label}: {f}")),
+        );
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "view vs checker: {} data maps, {dead} entries not live, {} failures",
+        maps.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures (first 10):\n{}",
+        failures.len(),
+        failures[..failures.len().min(10)].join("\n")
+    );
+    assert!(maps.len() > 400);
+}
