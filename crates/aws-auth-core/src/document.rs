@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
-use crate::authenticator::{AuthenticatorView, Candidate, MASTERS};
+use crate::authenticator::{AuthenticatorView, Candidate, MASTERS, Status};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -292,6 +292,28 @@ impl AwsAuth {
         let mut out = self.manifest_diagnostics.clone();
         for s in &self.sections {
             check_section(s, &mut out);
+        }
+        // Across keys: `mapRoles` is searched first, so a user entry for an ARN a live role
+        // entry also maps is never used.
+        if self.section(DataKey::MapRoles).is_some() && self.section(DataKey::MapUsers).is_some() {
+            let users = self.section(DataKey::MapUsers).map(Section::parsed);
+            for e in self.authenticator_view().entries {
+                let (Status::Shadowed { by }, Some(Ok(parsed))) = (&e.status, users) else {
+                    continue;
+                };
+                let node = &parsed.entries[e.index].node;
+                out.push(crate::validate::diagnostic(
+                    crate::validate::Code::DuplicateIdentity,
+                    Some(DataKey::MapUsers),
+                    Some(e.index),
+                    Some((node.line, node.col + 1)),
+                    format!(
+                        "entry {} ({}) is never used: mapRoles entry {by} maps the same ARN, and mapRoles is searched first",
+                        e.index,
+                        e.arn.unwrap_or_default()
+                    ),
+                ));
+            }
         }
         out
     }

@@ -98,7 +98,8 @@ pub enum Code {
     /// Warning: an STS assumed-role ARN; map the role.
     AssumedRoleArn,
     /// Warning: an earlier entry with the same key for the authenticator is dead (the last one
-    /// wins), or two user ARNs differ only in case (both live, one picked at random).
+    /// wins), two user ARNs differ only in case (both live, one picked at random), or a
+    /// `mapUsers` entry maps an ARN a `mapRoles` entry maps too (never used).
     DuplicateIdentity,
     /// Warning: `{{...}}` that the authenticator does not expand.
     UnknownTemplate,

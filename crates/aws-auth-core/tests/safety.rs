@@ -255,4 +255,15 @@ fn a_user_entry_shadowed_by_a_role_entry_for_the_same_arn_is_not_an_admin() {
     let view = auth.authenticator_view();
     assert_eq!(view.entries[1].status, Status::Shadowed { by: 0 });
     assert_eq!(view.masters().count(), 0);
+    let dup: Vec<String> = auth
+        .validate()
+        .into_iter()
+        .filter(|d| d.code.as_str() == "duplicate-identity")
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    assert!(
+        dup[0].contains("mapUsers[0]") && dup[0].contains("never used"),
+        "{dup:?}"
+    );
 }
