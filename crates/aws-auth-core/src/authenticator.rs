@@ -42,13 +42,13 @@ pub struct ViewEntry<'a> {
     /// `groups` (empty when absent).
     pub groups: &'a [String],
     /// Whether a caller can get this entry's username and groups.
-    pub status: Status,
+    pub status: EntryStatus,
 }
 
 impl ViewEntry<'_> {
     /// Whether a caller can be mapped through this entry.
     pub fn is_live(&self) -> bool {
-        self.status == Status::Live
+        self.status == EntryStatus::Live
     }
 
     /// Whether the entry is live and grants `system:masters`.
@@ -60,7 +60,7 @@ impl ViewEntry<'_> {
 /// Why an entry is, or is not, used by the authenticator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "camelCase")]
-pub enum Status {
+pub enum EntryStatus {
     /// Kept, not overridden, and a caller can match it.
     Live,
     /// `Validate()` drops it (no ARN, both `rolearn` and `sso`, a bad `sso`, ...).
@@ -105,14 +105,14 @@ pub enum Unmatchable {
 /// The authenticator's view of a document's `mapRoles` and `mapUsers`.
 ///
 /// ```
-/// use aws_auth_core::{AwsAuth, Status, Unmatchable};
+/// use aws_auth_core::{AwsAuth, EntryStatus, Unmatchable};
 /// let auth = AwsAuth::parse("data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/team/ops\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::111122223333:role/OPS\n      groups: [view]\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      groups: [system:masters]\n").unwrap();
 /// let view = auth.authenticator_view();
-/// let status: Vec<&Status> = view.entries.iter().map(|e| &e.status).collect();
+/// let status: Vec<&EntryStatus> = view.entries.iter().map(|e| &e.status).collect();
 /// assert_eq!(status, [
-///     &Status::NeverMatches { reason: Unmatchable::RolePath },
-///     &Status::Overridden { by: 2 },
-///     &Status::Live,
+///     &EntryStatus::NeverMatches { reason: Unmatchable::RolePath },
+///     &EntryStatus::Overridden { by: 2 },
+///     &EntryStatus::Live,
 /// ]);
 /// assert_eq!(view.masters().count(), 1);
 /// ```
@@ -147,13 +147,13 @@ impl<'a> AuthenticatorView<'a> {
             .into_iter()
             .map(|c| {
                 let (lookup_key, status) = match c.dropped {
-                    Some(reason) => (None, Status::Dropped { reason }),
+                    Some(reason) => (None, EntryStatus::Dropped { reason }),
                     None => {
                         let key = lookup_key(c.list, c.arn, c.sso);
                         let status = match c.arn.map_or_else(|| sso_unmatchable(c.sso), unmatchable)
                         {
-                            Some(reason) => Status::NeverMatches { reason },
-                            None => Status::Live,
+                            Some(reason) => EntryStatus::NeverMatches { reason },
+                            None => EntryStatus::Live,
                         };
                         (Some(key), status)
                     }
@@ -183,7 +183,7 @@ impl<'a> AuthenticatorView<'a> {
             }
         }
         for (pos, by) in overridden {
-            entries[pos].status = Status::Overridden { by };
+            entries[pos].status = EntryStatus::Overridden { by };
         }
         // Roles are searched first, with the same case-insensitive comparison as users.
         let live_roles: HashMap<String, usize> = entries
@@ -200,7 +200,7 @@ impl<'a> AuthenticatorView<'a> {
                     .arn
                     .and_then(|a| live_roles.get(a.to_ascii_lowercase().as_str()))
                 {
-                    e.status = Status::Shadowed { by };
+                    e.status = EntryStatus::Shadowed { by };
                 }
             }
         }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
-use crate::authenticator::{AuthenticatorView, Candidate, MASTERS, Status};
+use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, MASTERS};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -298,7 +298,7 @@ impl AwsAuth {
         if self.section(DataKey::MapRoles).is_some() && self.section(DataKey::MapUsers).is_some() {
             let users = self.section(DataKey::MapUsers).map(Section::parsed);
             for e in self.authenticator_view().entries {
-                let (Status::Shadowed { by }, Some(Ok(parsed))) = (&e.status, users) else {
+                let (EntryStatus::Shadowed { by }, Some(Ok(parsed))) = (&e.status, users) else {
                     continue;
                 };
                 let node = &parsed.entries[e.index].node;

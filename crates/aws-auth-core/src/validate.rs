@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::arn::{Arn, PARTITIONS, arn_problem, is_account_id, strip_role_path};
-use crate::authenticator::{AuthenticatorView, Candidate, Status};
+use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
 use crate::yaml::tree::{NodeKind, ScalarStyle};
@@ -364,7 +364,7 @@ fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
     let mut spelled: HashMap<String, usize> = HashMap::new();
     for e in &view.entries {
         let arn = e.arn.unwrap_or_default();
-        if let Status::Overridden { by } = e.status {
+        if let EntryStatus::Overridden { by } = e.status {
             out.push(diagnostic(
                 Code::DuplicateIdentity,
                 Some(key),

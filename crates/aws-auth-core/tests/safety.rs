@@ -3,7 +3,9 @@
 //! identity (§2 of the contract). Each example locked administrators out, or refused an edit
 //! that locked nobody out, before the guard used the authenticator's view.
 
-use aws_auth_core::{Action, AwsAuth, Edit, Error, Options, Remove, Status, Unmatchable, Upsert};
+use aws_auth_core::{
+    Action, AwsAuth, Edit, EntryStatus, Error, Options, Remove, Unmatchable, Upsert,
+};
 
 fn manifest(key: &str, entries: &str) -> String {
     format!(
@@ -65,7 +67,7 @@ fn an_appending_upsert_leaves_the_path_ful_entry_dead_and_says_so() {
     assert_eq!(view.masters().next().unwrap().index, 0);
     assert_eq!(
         view.entries[1].status,
-        Status::NeverMatches {
+        EntryStatus::NeverMatches {
             reason: Unmatchable::RolePath
         }
     );
@@ -226,7 +228,7 @@ fn dead_duplicates_are_named_by_the_authenticators_key() {
     assert_eq!(dup.len(), 1, "{dup:?}");
     assert_eq!(dup[0].0, Some(0));
     assert!(dup[0].1.contains("entry 2"), "{dup:?}");
-    let status: Vec<Status> = auth
+    let status: Vec<EntryStatus> = auth
         .authenticator_view()
         .entries
         .into_iter()
@@ -235,11 +237,11 @@ fn dead_duplicates_are_named_by_the_authenticators_key() {
     assert_eq!(
         status,
         [
-            Status::Overridden { by: 2 },
-            Status::NeverMatches {
+            EntryStatus::Overridden { by: 2 },
+            EntryStatus::NeverMatches {
                 reason: Unmatchable::RolePath
             },
-            Status::Live
+            EntryStatus::Live
         ]
     );
 }
@@ -253,7 +255,7 @@ fn a_user_entry_shadowed_by_a_role_entry_for_the_same_arn_is_not_an_admin() {
     );
     let auth = AwsAuth::parse(&text).unwrap();
     let view = auth.authenticator_view();
-    assert_eq!(view.entries[1].status, Status::Shadowed { by: 0 });
+    assert_eq!(view.entries[1].status, EntryStatus::Shadowed { by: 0 });
     assert_eq!(view.masters().count(), 0);
     let dup: Vec<String> = auth
         .validate()

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use aws_auth_core::{AwsAuth, Edit, Error, Options, Remove, Status, Upsert};
+use aws_auth_core::{AwsAuth, Edit, EntryStatus, Error, Options, Remove, Upsert};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -279,8 +279,8 @@ fn compare_liveness(view: &aws_auth_core::AuthenticatorView<'_>, result: &Value)
             .unwrap()
             .iter()
             .find(|k| k["index"] == json!(e.index));
-        let ours_kept = !matches!(e.status, Status::Dropped { .. });
-        let ours_live_key = ours_kept && !matches!(e.status, Status::Overridden { .. });
+        let ours_kept = !matches!(e.status, EntryStatus::Dropped { .. });
+        let ours_live_key = ours_kept && !matches!(e.status, EntryStatus::Overridden { .. });
         match kept {
             None if ours_kept => out.push(format!(
                 "{list}[{}]: dropped by the authenticator, kept by us",
