@@ -413,25 +413,36 @@ pub(crate) fn write_key(
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
-        // `key:` with nothing after it: the value goes after the colon, and the line break
-        // (which the empty value's span may cover, up to the next key) stays.
+        // `key:` with nothing after it: the value goes after the colon. Its span may cover
+        // the line break up to the next key, which must stay.
         if site.value.is_empty_plain() {
             let colon = site.key.end + text[site.key.end..].find(':')?;
-            return Some(Written::Rewritten(format!(
-                "{} {rendered}{}",
-                &text[..=colon],
-                &text[colon + 1..]
+            return Some(Written::Rewritten(fill_empty(
+                text,
+                colon + 1..colon + 1,
+                " ",
+                &rendered,
             )));
         }
         // A block scalar's final line break stays, as after any other value.
-        let mut span = block_scalar_span(text, site.key.end, &site.value)
+        let span = block_scalar_span(text, site.key.end, &site.value)
             .unwrap_or_else(|| value_start(text, site)..site.value.end);
         // One with no content may end after the next line's indentation: only its header
-        // line is replaced, and blank lines after it stay blank lines.
+        // indicators are replaced.
         if !spliceable {
-            span.end = text[span.start..]
-                .find('\n')
-                .map_or(text.len(), |i| span.start + i);
+            let header = &text[span.start..];
+            let indicators = header.len()
+                - header
+                    .trim_start_matches(|c: char| {
+                        matches!(c, '|' | '>' | '+' | '-') || c.is_ascii_digit()
+                    })
+                    .len();
+            return Some(Written::Rewritten(fill_empty(
+                text,
+                span.start..span.start + indicators,
+                "",
+                &rendered,
+            )));
         }
         return Some(Written::Rewritten(format!(
             "{}{}{}",
@@ -441,6 +452,23 @@ pub(crate) fn write_key(
         )));
     }
     Some(Written::Rewritten(insert_key(text, located, key, new)))
+}
+
+/// `text` with `rendered` (a value as [`render_value`] writes it) in place of the empty value
+/// at `at` (its `|` header, or nothing): a comment after it stays on its line, and the lines
+/// of a block literal go after that line.
+fn fill_empty(text: &str, at: std::ops::Range<usize>, pad: &str, rendered: &str) -> String {
+    let eol = text[at.end..].find('\n').map_or(text.len(), |i| at.end + i);
+    let (head, body) = match rendered.split_once('\n') {
+        Some((head, body)) => (head, format!("\n{body}")),
+        None => (rendered, String::new()),
+    };
+    format!(
+        "{}{pad}{head}{}{body}{}",
+        &text[..at.start],
+        &text[at.end..eol],
+        &text[eol..]
+    )
 }
 
 /// A manifest with one key written.

@@ -1,5 +1,5 @@
 //! Keys with no entries take new ones: every way a manifest writes an empty value (`|`, `|-`,
-//! `|+`, `""`, `''`, `"[]"`, `null`, `~`, nothing at all), followed by another data key, a
+//! `|+`, `""`, `''`, `"[]"`, `null`, `~`, nothing at all, with or without a comment), followed by another data key, a
 //! top-level key, a comment or the end of the input, in each layout (`data` first as
 //! `kubectl get -o yaml` prints it, `data` last, CRLF, JSON), then an upsert and an account add.
 //!
@@ -14,7 +14,19 @@ const USER: &str = "arn:aws:iam::111122223333:user/ada";
 const ACCOUNT: &str = "999988887777";
 
 /// The empty forms of a YAML manifest, as written after `key:`.
-const YAML_FORMS: [&str; 9] = ["|", "|-", "|+", "\"\"", "''", "\"[]\"", "null", "~", ""];
+const YAML_FORMS: [&str; 11] = [
+    "|",
+    "|-",
+    "|+",
+    "\"\"",
+    "''",
+    "\"[]\"",
+    "null",
+    "~",
+    "",
+    "| # none yet",
+    "# none yet",
+];
 /// The empty forms of a JSON manifest.
 const JSON_FORMS: [&str; 5] = ["\"\"", "\"[]\"", "null", "\"null\"", "\"\\n\""];
 
@@ -152,7 +164,17 @@ fn every_empty_form_in_every_yaml_layout_takes_an_upsert_and_an_account() {
                     let quoted = form.starts_with(['"', '\'']);
                     let key_line = out[before.len()..].lines().next().unwrap();
                     if !quoted {
-                        assert_eq!(key_line, format!("  {}: |", op.key()), "{what}\n{out}");
+                        // A comment on the key's line stays there.
+                        let comment = if form.contains('#') {
+                            " # none yet"
+                        } else {
+                            ""
+                        };
+                        assert_eq!(
+                            key_line,
+                            format!("  {}: |{comment}", op.key()),
+                            "{what}\n{out}"
+                        );
                         assert!(
                             out[before.len()..]
                                 .lines()
@@ -177,7 +199,7 @@ fn every_empty_form_in_every_yaml_layout_takes_an_upsert_and_an_account() {
             }
         }
     }
-    assert_eq!(cases, 2 * 9 * 4 * 2 * 2);
+    assert_eq!(cases, 2 * 11 * 4 * 2 * 2);
 }
 
 #[test]
