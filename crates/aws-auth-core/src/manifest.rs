@@ -444,6 +444,11 @@ pub(crate) fn write_key(
                 &rendered,
             )));
         }
+        // A one-line value (`null # none`) turned into a block literal: what follows it on
+        // its line (a comment) must stay before the literal's lines, not end up in them.
+        if rendered.contains('\n') && !text[span.clone()].contains('\n') {
+            return Some(Written::Rewritten(fill_empty(text, span, "", &rendered)));
+        }
         return Some(Written::Rewritten(format!(
             "{}{}{}",
             &text[..span.start],
@@ -454,9 +459,9 @@ pub(crate) fn write_key(
     Some(Written::Rewritten(insert_key(text, located, key, new)))
 }
 
-/// `text` with `rendered` (a value as [`render_value`] writes it) in place of the empty value
-/// at `at` (its `|` header, or nothing): a comment after it stays on its line, and the lines
-/// of a block literal go after that line.
+/// `text` with `rendered` (a value as [`render_value`] writes it) in place of the one-line
+/// value at `at` (a `|` header with nothing under it, `null`, or nothing): a comment after it
+/// stays on its line, and the lines of a block literal go after that line.
 fn fill_empty(text: &str, at: std::ops::Range<usize>, pad: &str, rendered: &str) -> String {
     let eol = text[at.end..].find('\n').map_or(text.len(), |i| at.end + i);
     let (head, body) = match rendered.split_once('\n') {

@@ -14,7 +14,7 @@ const USER: &str = "arn:aws:iam::111122223333:user/ada";
 const ACCOUNT: &str = "999988887777";
 
 /// The empty forms of a YAML manifest, as written after `key:`.
-const YAML_FORMS: [&str; 11] = [
+const YAML_FORMS: [&str; 13] = [
     "|",
     "|-",
     "|+",
@@ -26,6 +26,8 @@ const YAML_FORMS: [&str; 11] = [
     "",
     "| # none yet",
     "# none yet",
+    "null # none yet",
+    "~ # none yet",
 ];
 /// The empty forms of a JSON manifest.
 const JSON_FORMS: [&str; 5] = ["\"\"", "\"[]\"", "null", "\"null\"", "\"\\n\""];
@@ -199,7 +201,7 @@ fn every_empty_form_in_every_yaml_layout_takes_an_upsert_and_an_account() {
             }
         }
     }
-    assert_eq!(cases, 2 * 11 * 4 * 2 * 2);
+    assert_eq!(cases, 2 * 13 * 4 * 2 * 2);
 }
 
 #[test]
