@@ -480,10 +480,15 @@ impl AwsAuth {
         }
         let after = AuthenticatorView::of(candidates, unread);
         if after.masters().next().is_none() {
-            let names: Vec<String> = before
+            // A few names say where to look; a list of hundreds would not fit a line.
+            let mut names: Vec<String> = before
                 .masters()
+                .take(5)
                 .map(|e| format!("{}[{}]", e.list, e.index))
                 .collect();
+            if admins > names.len() {
+                names.push("...".into());
+            }
             return Err(Error::Lockout(format!(
                 "{admins} live mapping{} grant{} system:masters today: {}",
                 if admins == 1 { "" } else { "s" },
