@@ -227,8 +227,7 @@ pub enum Error {
         error: aws_auth_core::Error,
     },
     /// The object kept changing between our GET and PUT.
-    #[error("writing {object}: it changed concurrently {conflicts} times in a row; giving up after {attempts} attempts{}",
-        match limit { Limit::Time => format!(" ({} s)", CONFLICT_TIME_LIMIT.as_secs()), Limit::Attempts => String::new() })]
+    #[error("writing {object}: {}", conflicts_message(*conflicts, *attempts, *limit))]
     Conflicts {
         /// `namespace/name`.
         object: String,
@@ -245,6 +244,24 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+}
+
+fn conflicts_message(conflicts: u32, attempts: u32, limit: Limit) -> String {
+    let times = |n: u32, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let bound = match limit {
+        Limit::Attempts => times(attempts, "attempt", "attempts"),
+        Limit::Time => format!("{} s", CONFLICT_TIME_LIMIT.as_secs()),
+    };
+    format!(
+        "it changed concurrently ({} in a row, conflict 409); giving up after {bound}",
+        times(conflicts, "time", "times")
+    )
 }
 
 impl Error {
@@ -717,7 +734,7 @@ mod tests {
         assert!(std::error::Error::source(&e).is_none());
         assert_eq!(
             e.to_string(),
-            "writing x: it changed concurrently 3 times in a row; giving up after 3 attempts"
+            "writing x: it changed concurrently (3 times in a row, conflict 409); giving up after 3 attempts"
         );
     }
 
