@@ -442,6 +442,13 @@ fn every_failure_is_one_line_said_once() {
             &["connection"],
         ),
         ("TLS", &no_ca, vec!["get"], &["certificate"]),
+        // Not retried: a certificate that does not verify stays so.
+        (
+            "TLS with --retry",
+            &no_ca,
+            vec!["get", "--retry"],
+            &["TLS error", "certificate"],
+        ),
         ("bad kubeconfig", &garbage, vec!["get"], &["kubeconfig"]),
         (
             "missing kubeconfig",

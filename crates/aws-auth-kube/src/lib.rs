@@ -627,6 +627,10 @@ fn classify(e: &kube::Error) -> (bool, String) {
         kube::Error::HyperError(h) => (true, one_line(&format!("connection error: {h}"))),
         kube::Error::Service(s) => {
             let text = chain(s.as_ref());
+            if text.contains("certificate") {
+                // A server certificate that does not verify stays so: retrying cannot heal it.
+                return (false, one_line(&format!("TLS error: {text}")));
+            }
             let text = if text.contains("deadline has elapsed") {
                 "timed out waiting for the server".to_string()
             } else {
