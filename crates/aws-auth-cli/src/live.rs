@@ -52,17 +52,20 @@ async fn client(t: &TargetArgs, print_retries: bool) -> Result<AwsAuthClient> {
     let config = match &t.kubeconfig {
         Some(path) => {
             let kc = Kubeconfig::read_from(path)
-                .map_err(|e| anyhow!("kubeconfig {}: {e}", path.display()))?;
+                .map_err(|e| anyhow!("kubeconfig {}: {}", path.display(), kubeconfig_error(&e)))?;
             Config::from_custom_kubeconfig(kc, &opts)
                 .await
-                .map_err(|e| anyhow!("kubeconfig {}: {e}", path.display()))?
+                .map_err(|e| anyhow!("kubeconfig {}: {}", path.display(), kubeconfig_error(&e)))?
         }
         None if t.context.is_some() => Config::from_kubeconfig(&opts)
             .await
-            .map_err(|e| anyhow!("kubeconfig: {e}"))?,
-        None => Config::infer()
-            .await
-            .map_err(|e| anyhow!("no cluster configuration (use --kubeconfig or -f): {e}"))?,
+            .map_err(|e| anyhow!("kubeconfig: {}", kubeconfig_error(&e)))?,
+        None => Config::infer().await.map_err(|e| {
+            anyhow!(
+                "no cluster configuration (use --kubeconfig or -f): {}",
+                first_line(&e.to_string())
+            )
+        })?,
     };
     let mut config = config;
     // kube's defaults suit watches: a 30 s connect (TCP and TLS) timeout and no response
@@ -155,4 +158,21 @@ fn with_hint(e: aws_auth_kube::Error, r: &RetryArgs) -> anyhow::Error {
         _ => return e.into(),
     };
     anyhow!("{e}; {hint}")
+}
+
+/// A kubeconfig error on one line, without the path the caller already names. A YAML error's
+/// later lines draw the offending text under its first line, which says it already.
+fn kubeconfig_error(e: &kube::config::KubeconfigError) -> String {
+    match e {
+        kube::config::KubeconfigError::ReadConfig(io, _) => {
+            let text = io.to_string();
+            let text = text.split(" (os error ").next().unwrap_or_default();
+            format!("cannot read it: {text}")
+        }
+        other => first_line(&other.to_string()),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
 }
