@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Env: `RUNS` (timed runs per command, default 10), `RACE_ROUNDS` (rounds of the concurrency
-//! race, default 3), `WRITERS` (concurrent writers, default 20).
+//! race, default 3), `WRITERS` (concurrent writers, default 20), `SECTIONS` (some of
+//! `behaviour,requests,time,race`, comma-separated; default all).
 //!
 //! What it prints: behaviour cases (exit status and first stderr line of each tool), the
 //! requests each tool sends per operation (counted in the API server's audit log), wall and
@@ -135,8 +136,9 @@ fn big_manifest() -> String {
     out
 }
 
-/// The reference README's ConfigMap, with a comment, as a small starting point.
-const SMALL: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    # worker nodes of ng-1\n    - rolearn: arn:aws:iam::555555555555:role/devel-worker-nodes-NodeInstanceRole-74RF4UBDUKL6\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n    - rolearn: arn:aws:iam::555555555555:role/abc\n      username: ops-user\n      groups:\n        - system:masters\n  mapUsers: |\n    - userarn: arn:aws:iam::555555555555:user/a-user\n      username: admin\n      groups:\n        - system:masters\n";
+/// The reference README's ConfigMap, with a comment, as a small starting point; role `abc` is
+/// its only `system:masters` grant.
+const SMALL: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    # worker nodes of ng-1\n    - rolearn: arn:aws:iam::555555555555:role/devel-worker-nodes-NodeInstanceRole-74RF4UBDUKL6\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n    - rolearn: arn:aws:iam::555555555555:role/abc\n      username: ops-user\n      groups:\n        - system:masters\n  mapUsers: |\n    - userarn: arn:aws:iam::555555555555:user/a-user\n      username: admin\n      groups:\n        - viewers\n";
 
 struct Bench {
     cluster: TestCluster,
@@ -274,6 +276,11 @@ fn main() {
     let runs = env_usize("RUNS", 10);
     let rounds = env_usize("RACE_ROUNDS", 3);
     let writers = env_usize("WRITERS", 20);
+    let big = big_manifest();
+    let new_role = format!("{ARN_PREFIX}peer-new-role");
+    let existing = format!("{ARN_PREFIX}team-00001-developers-access");
+    let sections = std::env::var("SECTIONS").unwrap_or_default();
+    let section = |name: &str| sections.is_empty() || sections.split(',').any(|s| s == name);
 
     let cluster = TestCluster::start().expect("a kube-apiserver (set AWS_AUTH_KUBE_SERVER)");
     let kubeconfig = cluster.kubeconfig_for(User::Admin);
@@ -318,236 +325,244 @@ fn main() {
     }
 
     // ---------------------------------------------------------------------------------------
-    println!("\n## behaviour (exit status: first stderr line; mapRoles afterwards)");
-    let node = "arn:aws:iam::555555555555:role/devel-worker-nodes-NodeInstanceRole-74RF4UBDUKL6";
-    let cases: Vec<(&str, Vec<&str>)> = vec![
-        (
-            "remove an ARN that is not there",
-            vec![
-                "remove",
-                "--maproles",
-                "--rolearn",
-                "arn:aws:iam::555555555555:role/absent",
-            ],
-        ),
-        (
-            "remove the last system:masters role (lockout)",
-            vec![
-                "remove",
-                "--maproles",
-                "--rolearn",
-                "arn:aws:iam::555555555555:role/abc",
-            ],
-        ),
-        (
-            "upsert username `yes` (YAML 1.1 boolean)",
-            upsert_args("arn:aws:iam::555555555555:role/yes", "yes", "viewers"),
-        ),
-        (
-            "upsert a role ARN with a path",
-            upsert_args(
-                "arn:aws:iam::555555555555:role/team/deploy",
-                "deploy",
-                "deployers",
+    if section("behaviour") {
+        println!("\n## behaviour (exit status: first stderr line; mapRoles afterwards)");
+        let node =
+            "arn:aws:iam::555555555555:role/devel-worker-nodes-NodeInstanceRole-74RF4UBDUKL6";
+        let cases: Vec<(&str, Vec<&str>)> = vec![
+            (
+                "remove an ARN that is not there",
+                vec![
+                    "remove",
+                    "--maproles",
+                    "--rolearn",
+                    "arn:aws:iam::555555555555:role/absent",
+                ],
             ),
-        ),
-        (
-            "upsert the node role again (no change)",
-            upsert_args(
-                node,
-                "system:node:{{EC2PrivateDNSName}}",
-                "system:bootstrappers,system:nodes",
+            (
+                "remove the last system:masters role (lockout)",
+                vec![
+                    "remove",
+                    "--maproles",
+                    "--rolearn",
+                    "arn:aws:iam::555555555555:role/abc",
+                ],
             ),
-        ),
-        (
-            "upsert a role ARN that is not one",
-            upsert_args("not-an-arn", "x", "viewers"),
-        ),
-    ];
-    for (what, args) in &cases {
-        println!("- {what}");
+            (
+                "upsert username `yes` (YAML 1.1 boolean)",
+                upsert_args("arn:aws:iam::555555555555:role/yes", "yes", "viewers"),
+            ),
+            (
+                "upsert a role ARN with a path",
+                upsert_args(
+                    "arn:aws:iam::555555555555:role/team/deploy",
+                    "deploy",
+                    "deployers",
+                ),
+            ),
+            (
+                "upsert the node role again (no change)",
+                upsert_args(
+                    node,
+                    "system:node:{{EC2PrivateDNSName}}",
+                    "system:bootstrappers,system:nodes",
+                ),
+            ),
+            (
+                "upsert a role ARN that is not one",
+                upsert_args("not-an-arn", "x", "viewers"),
+            ),
+        ];
+        for (what, args) in &cases {
+            println!("- {what}");
+            for t in &tools {
+                b.seed(SMALL);
+                let before = b.map_roles();
+                let r = b.requests();
+                let out = t.run(args);
+                let sent = b.requests() - r;
+                let after = b.map_roles();
+                let kept_comment = after.contains("# worker nodes of ng-1");
+                let change = if after == before {
+                    "unchanged".to_string()
+                } else {
+                    let lines: Vec<&str> = after.lines().filter(|l| !before.contains(*l)).collect();
+                    format!(
+                        "changed (comment {}; new lines: {})",
+                        if kept_comment { "kept" } else { "lost" },
+                        lines.join(" | ").chars().take(160).collect::<String>()
+                    )
+                };
+                println!(
+                    "  {}: exit {}: {:?}; requests {}; {}",
+                    t.name,
+                    out.status.code().unwrap_or(-1),
+                    first_line(&out),
+                    counts(sent),
+                    change
+                );
+            }
+        }
+        println!("- get on a missing ConfigMap");
         for t in &tools {
-            b.seed(SMALL);
-            let before = b.map_roles();
+            b.delete();
             let r = b.requests();
-            let out = t.run(args);
+            let out = t.run(&["get"]);
             let sent = b.requests() - r;
-            let after = b.map_roles();
-            let kept_comment = after.contains("# worker nodes of ng-1");
-            let change = if after == before {
-                "unchanged".to_string()
-            } else {
-                let lines: Vec<&str> = after.lines().filter(|l| !before.contains(*l)).collect();
-                format!(
-                    "changed (comment {}; new lines: {})",
-                    if kept_comment { "kept" } else { "lost" },
-                    lines.join(" | ").chars().take(160).collect::<String>()
-                )
-            };
             println!(
-                "  {}: exit {}: {:?}; requests {}; {}",
+                "  {}: exit {}: {:?}; stdout {} lines; requests {}",
                 t.name,
                 out.status.code().unwrap_or(-1),
                 first_line(&out),
-                counts(sent),
-                change
+                String::from_utf8_lossy(&out.stdout).lines().count(),
+                counts(sent)
             );
         }
     }
-    println!("- get on a missing ConfigMap");
-    for t in &tools {
-        b.delete();
-        let r = b.requests();
-        let out = t.run(&["get"]);
-        let sent = b.requests() - r;
-        println!(
-            "  {}: exit {}: {:?}; stdout {} lines; requests {}",
-            t.name,
-            out.status.code().unwrap_or(-1),
-            first_line(&out),
-            String::from_utf8_lossy(&out.stdout).lines().count(),
-            counts(sent)
-        );
+
+    // ---------------------------------------------------------------------------------------
+    if section("requests") {
+        println!("\n## requests per operation (audit log), 5,000-entry ConfigMap");
+        for t in &tools {
+            b.seed(&big);
+            let mut line = format!("{}:", t.name);
+            for (what, args) in [
+                (
+                    "upsert new",
+                    upsert_args(&new_role, "new", "system:bootstrappers,system:nodes"),
+                ),
+                (
+                    "no-op upsert",
+                    upsert_args(&new_role, "new", "system:bootstrappers,system:nodes"),
+                ),
+                ("get", vec!["get"]),
+                (
+                    "remove",
+                    vec!["remove", "--maproles", "--rolearn", new_role.as_str()],
+                ),
+            ] {
+                let r = b.requests();
+                let out = t.run(&args);
+                let sent = b.requests() - r;
+                let _ = write!(
+                    line,
+                    " {what} = {} (exit {});",
+                    counts(sent),
+                    out.status.code().unwrap_or(-1)
+                );
+            }
+            println!("{line}");
+        }
     }
 
     // ---------------------------------------------------------------------------------------
-    println!("\n## requests per operation (audit log), 5,000-entry ConfigMap");
-    let big = big_manifest();
-    let new_role = format!("{ARN_PREFIX}peer-new-role");
-    let existing = format!("{ARN_PREFIX}team-00001-developers-access");
-    for t in &tools {
-        b.seed(&big);
-        let mut line = format!("{}:", t.name);
-        for (what, args) in [
-            (
-                "upsert new",
-                upsert_args(&new_role, "new", "system:bootstrappers,system:nodes"),
-            ),
-            (
-                "no-op upsert",
-                upsert_args(&new_role, "new", "system:bootstrappers,system:nodes"),
-            ),
-            ("get", vec!["get"]),
-            (
-                "remove",
-                vec!["remove", "--maproles", "--rolearn", new_role.as_str()],
-            ),
-        ] {
-            let r = b.requests();
-            let out = t.run(&args);
-            let sent = b.requests() - r;
-            let _ = write!(
-                line,
-                " {what} = {} (exit {});",
-                counts(sent),
-                out.status.code().unwrap_or(-1)
-            );
-        }
-        println!("{line}");
-    }
-
-    // ---------------------------------------------------------------------------------------
-    println!("\n## whole-process time, median of {runs} (wall, CPU user+sys)");
-    for t in &tools {
-        let mut wall = Vec::new();
-        let mut cpu = Vec::new();
-        for _ in 0..runs {
-            let (w, c, _) = timed(t, &["version"]);
-            wall.push(w);
-            cpu.push(c);
-        }
-        println!(
-            "{} version: wall {}, CPU {}",
-            t.name,
-            ms(median(wall)),
-            ms(median(cpu))
-        );
-    }
-    for t in &tools {
-        b.seed(&big);
-        for (what, reseed) in [
-            ("get", false),
-            ("upsert new", true),
-            ("no-op upsert", false),
-        ] {
+    if section("time") {
+        println!("\n## whole-process time, median of {runs} (wall, CPU user+sys)");
+        for t in &tools {
             let mut wall = Vec::new();
             let mut cpu = Vec::new();
-            for i in 0..runs {
-                if reseed {
-                    b.seed(&big);
-                }
-                let arn = format!("{ARN_PREFIX}peer-timed-{i}");
-                let args = match what {
-                    "get" => vec!["get"],
-                    "upsert new" => upsert_args(&arn, "timed", "system:bootstrappers,system:nodes"),
-                    _ => upsert_args(
-                        &existing,
-                        "team-00001:{{SessionName}}",
-                        "team-00001-viewers,team-editors",
-                    ),
-                };
-                let (w, c, out) = timed(t, &args);
-                assert!(
-                    out.status.success(),
-                    "{} {what}: {}",
-                    t.name,
-                    first_line(&out)
-                );
+            for _ in 0..runs {
+                let (w, c, _) = timed(t, &["version"]);
                 wall.push(w);
                 cpu.push(c);
             }
             println!(
-                "{} {what} (5,000 entries): wall {}, CPU {}",
+                "{} version: wall {}, CPU {}",
                 t.name,
                 ms(median(wall)),
                 ms(median(cpu))
             );
         }
+        for t in &tools {
+            b.seed(&big);
+            for (what, reseed) in [
+                ("get", false),
+                ("upsert new", true),
+                ("no-op upsert", false),
+            ] {
+                let mut wall = Vec::new();
+                let mut cpu = Vec::new();
+                for i in 0..runs {
+                    if reseed {
+                        b.seed(&big);
+                    }
+                    let arn = format!("{ARN_PREFIX}peer-timed-{i}");
+                    let args = match what {
+                        "get" => vec!["get"],
+                        "upsert new" => {
+                            upsert_args(&arn, "timed", "system:bootstrappers,system:nodes")
+                        }
+                        _ => upsert_args(
+                            &existing,
+                            "team-00001:{{SessionName}}",
+                            "team-00001-viewers,team-editors",
+                        ),
+                    };
+                    let (w, c, out) = timed(t, &args);
+                    assert!(
+                        out.status.success(),
+                        "{} {what}: {}",
+                        t.name,
+                        first_line(&out)
+                    );
+                    wall.push(w);
+                    cpu.push(c);
+                }
+                println!(
+                    "{} {what} (5,000 entries): wall {}, CPU {}",
+                    t.name,
+                    ms(median(wall)),
+                    ms(median(cpu))
+                );
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------
-    println!("\n## {writers} concurrent upserts of distinct roles, {rounds} rounds");
-    for retry in [false, true] {
-        for t in &tools {
-            let mut results = Vec::new();
-            for round in 0..rounds {
-                b.seed(SMALL);
-                let r = b.requests();
-                let arns: Vec<String> = (0..writers)
-                    .map(|i| format!("{ARN_PREFIX}race-{round}-{i:02}"))
-                    .collect();
-                let start = Instant::now();
-                let children: Vec<Child> = arns
-                    .iter()
-                    .map(|arn| {
-                        let mut args = upsert_args(arn, "racer", "racers");
-                        if retry {
-                            args.push("--retry");
-                        }
-                        t.command(&args).spawn().unwrap()
-                    })
-                    .collect();
-                let ok = children
-                    .into_iter()
-                    .map(|c| c.wait_with_output().unwrap())
-                    .filter(|o| o.status.success())
-                    .count();
-                let elapsed = start.elapsed();
-                let sent = b.requests() - r;
-                let roles = b.map_roles();
-                let present = arns.iter().filter(|a| roles.contains(a.as_str())).count();
-                results.push(format!(
-                    "{ok} exit 0, {present} present, {}, {}",
-                    ms(elapsed),
-                    counts(sent)
-                ));
+    if section("race") {
+        println!("\n## {writers} concurrent upserts of distinct roles, {rounds} rounds");
+        for retry in [false, true] {
+            for t in &tools {
+                let mut results = Vec::new();
+                for round in 0..rounds {
+                    b.seed(SMALL);
+                    let r = b.requests();
+                    let arns: Vec<String> = (0..writers)
+                        .map(|i| format!("{ARN_PREFIX}race-{round}-{i:02}"))
+                        .collect();
+                    let start = Instant::now();
+                    let children: Vec<Child> = arns
+                        .iter()
+                        .map(|arn| {
+                            let mut args = upsert_args(arn, "racer", "racers");
+                            if retry {
+                                args.push("--retry");
+                            }
+                            t.command(&args).spawn().unwrap()
+                        })
+                        .collect();
+                    let ok = children
+                        .into_iter()
+                        .map(|c| c.wait_with_output().unwrap())
+                        .filter(|o| o.status.success())
+                        .count();
+                    let elapsed = start.elapsed();
+                    let sent = b.requests() - r;
+                    let roles = b.map_roles();
+                    let present = arns.iter().filter(|a| roles.contains(a.as_str())).count();
+                    results.push(format!(
+                        "{ok} exit 0, {present} present, {}, {}",
+                        ms(elapsed),
+                        counts(sent)
+                    ));
+                }
+                println!(
+                    "{} {}: {}",
+                    t.name,
+                    if retry { "--retry" } else { "no --retry" },
+                    results.join(" | ")
+                );
             }
-            println!(
-                "{} {}: {}",
-                t.name,
-                if retry { "--retry" } else { "no --retry" },
-                results.join(" | ")
-            );
         }
     }
 }
