@@ -124,10 +124,7 @@ fn block_comment_after_a_blank_line_stays() {
     );
     // The header comment above the first entry is directly above it: it goes with it.
     same(
-        &format!("\n# section: nodes and ci\n\n{BLOCK_NODES}{BLOCK_CI}")
-            .trim_start_matches('\n')
-            .to_string()
-            .as_str(),
+        &format!("# section: nodes and ci\n\n{BLOCK_NODES}{BLOCK_CI}"),
         &remove(&text, ADMIN),
     );
 }
