@@ -105,7 +105,9 @@ async fn client(t: &TargetArgs, print_retries: bool) -> Result<AwsAuthClient> {
 pub fn read(t: &TargetArgs, retry: &RetryArgs) -> Result<Option<AwsAuth>> {
     runtime()?.block_on(async {
         let c = client(t, retry.retry).await?;
-        Ok(c.read_with(&policy(retry)).await?)
+        c.read_with(&policy(retry))
+            .await
+            .map_err(|e| with_hint(e, retry))
     })
 }
 
@@ -142,7 +144,8 @@ pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -
     Ok(())
 }
 
-/// Names the flag that would have helped a write that gave up on conflicts, and only that one.
+/// Names the flag that would have helped, when one would: more attempts for a write that gave
+/// up on conflicts, `--retry` for a failure that may heal when it was not given.
 fn with_hint(e: aws_auth_kube::Error, r: &RetryArgs) -> anyhow::Error {
     let hint = match &e {
         aws_auth_kube::Error::Conflicts {
@@ -155,6 +158,7 @@ fn with_hint(e: aws_auth_kube::Error, r: &RetryArgs) -> anyhow::Error {
         aws_auth_kube::Error::Conflicts {
             limit: Limit::Time, ..
         } => "--retry keeps trying longer, with longer waits".to_string(),
+        e if e.is_transient() && !r.retry => "--retry would retry it".to_string(),
         _ => return e.into(),
     };
     anyhow!("{e}; {hint}")

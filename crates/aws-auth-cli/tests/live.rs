@@ -475,6 +475,15 @@ fn every_failure_is_one_line_said_once() {
             }
             line
         });
+        let result = result.and_then(|line| {
+            // --retry is suggested only where it would help: a failure that may heal, when it
+            // was not given.
+            let heals = what.starts_with("refused");
+            std::panic::catch_unwind(|| {
+                assert_eq!(line.ends_with("; --retry would retry it"), heals, "{line}");
+                line
+            })
+        });
         match result {
             Ok(line) => eprintln!("{what}: {line}"),
             Err(_) => failures.push(format!("{what}: exit {}: {}", r.code, r.stderr)),

@@ -273,6 +273,16 @@ impl Error {
         }
     }
 
+    /// Whether the failure may heal by itself (429, 5xx, connection errors, timeouts): what a
+    /// [`RetryPolicy`] retries.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Read { error, .. } | Error::Write { error, .. } => classify(error).0,
+            Error::Conflicts { .. } => true,
+            _ => false,
+        }
+    }
+
     /// The client error behind a failed request.
     pub fn kube(&self) -> Option<&kube::Error> {
         match self {
