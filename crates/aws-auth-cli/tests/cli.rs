@@ -1356,6 +1356,16 @@ mod surface {
             "{}",
             r.stderr
         );
+        assert!(r.stderr.contains("--update-username=false"), "{}", r.stderr);
+        // Given that flag, the message does not suggest it again.
+        let mut keep = role.to_vec();
+        keep.push("--update-username=false");
+        let r = run(&d, &keep);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            "error: upsert needs --username even with --update-username=false (a new entry gets it)\n"
+        );
         let mut with_empty = role.to_vec();
         with_empty.extend(["--username", " "]);
         assert_eq!(run(&d, &with_empty).code, 2);

@@ -534,7 +534,8 @@ fn an_entry_before_the_last_changes_in_a_list_without_a_final_line_break() {
 #[test]
 fn removing_the_first_entry_leaves_no_blank_line_a_literal_cannot_start_with() {
     // The gap after the first entry is a line of six spaces: first in a `|` block, it would
-    // set an indentation deeper than the entries, which YAML rejects.
+    // set an indentation deeper than the entries, which YAML rejects. A blank line that only
+    // separated the removed entry from the next goes with it.
     let text = "apiVersion: v1\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n      \n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
     let remove = Remove {
         arn: "arn:aws:iam::111122223333:role/a".into(),
@@ -542,7 +543,7 @@ fn removing_the_first_entry_leaves_no_blank_line_a_literal_cannot_start_with() {
     };
     let (out, _) = apply(text, &[Edit::RemoveRole(remove)]);
     eqnice!(
-        "apiVersion: v1\ndata:\n  mapRoles: |\n\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n",
+        "apiVersion: v1\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n",
         out
     );
     assert_eq!(AwsAuth::parse(&out).unwrap().mappings().roles.len(), 1);

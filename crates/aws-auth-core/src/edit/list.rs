@@ -426,11 +426,28 @@ impl<'a> ListEditor<'a> {
         let mut pieces = Vec::new();
         let mut cursor = 0;
         let written = |pieces: &[Piece]| -> usize { pieces.iter().map(Piece::len).sum() };
+        // Set when removed entries leave nothing above: the blank lines that separated them
+        // from the next entry would then open the list.
+        let mut at_top = false;
         for (i, entry) in self.parsed.entries.iter().enumerate() {
-            self.push_gap(&mut pieces, cursor..entry.span.start);
+            let gap_end = match self.states[i] {
+                State::Removed => self.block_owned_start(cursor, i),
+                _ => entry.span.start,
+            };
+            let gap_start = if at_top {
+                skip_blank_lines(self.text, cursor..gap_end)
+            } else {
+                cursor
+            };
+            self.push_gap(&mut pieces, gap_start..gap_end);
+            at_top = false;
             match &self.states[i] {
                 State::Keep => pieces.push(Piece::Keep(entry.span.clone())),
-                State::Removed => {}
+                State::Removed => {
+                    at_top = written(&pieces) == 0;
+                    cursor = self.block_owned_end(i);
+                    continue;
+                }
                 State::Changed(v) => {
                     let start = written(&pieces);
                     pieces.extend(self.rewrite_entry(entry, v));
@@ -466,8 +483,70 @@ impl<'a> ListEditor<'a> {
                 });
             }
         }
-        self.push_gap(&mut pieces, cursor..self.text.len());
+        let tail_start = if at_top && added.is_empty() {
+            skip_blank_lines(self.text, cursor..self.text.len())
+        } else {
+            cursor
+        };
+        self.push_gap(&mut pieces, tail_start..self.text.len());
         pieces
+    }
+
+    /// Where the lines that a removed block entry takes with it begin. The comment lines
+    /// directly above it (no blank line between, not indented deeper than its `-`) describe it
+    /// and go with it; when a blank line or the end of the list follows it, so do the blank
+    /// lines above those, so that its neighbours keep one separation instead of two. Other
+    /// comments, and lines that are neither blank nor comments, stay.
+    fn block_owned_start(&self, gap_start: usize, i: usize) -> usize {
+        let entry = &self.parsed.entries[i];
+        let dash = dash_column(self.text, entry.node.start);
+        let next_start = self
+            .parsed
+            .entries
+            .get(i + 1)
+            .map_or(self.text.len(), |e| e.span.start);
+        let after = &self.text[self.block_owned_end(i)..next_start];
+        let blank_line_follows = after
+            .split_inclusive('\n')
+            .next()
+            .is_some_and(|l| l.ends_with('\n') && line_kind(l, dash) == LineKind::Blank);
+        let list_ends =
+            i + 1 == self.parsed.entries.len() && after.bytes().all(|b| b.is_ascii_whitespace());
+        let blank_follows = blank_line_follows || list_ends;
+        let mut start = entry.span.start.max(gap_start);
+        let mut lines = self.text[gap_start..start].split_inclusive('\n').rev();
+        let mut taking = LineKind::Comment;
+        for line in lines.by_ref() {
+            let kind = line_kind(line, dash);
+            if kind == LineKind::Blank && taking == LineKind::Comment && blank_follows {
+                taking = LineKind::Blank;
+            }
+            if kind != taking {
+                break;
+            }
+            start -= line.len();
+        }
+        start
+    }
+
+    /// Where the lines that a removed block entry takes with it end: the comment lines right
+    /// after it that are indented deeper than its `-` (a commented-out group) are part of it.
+    fn block_owned_end(&self, i: usize) -> usize {
+        let entry = &self.parsed.entries[i];
+        let dash = dash_column(self.text, entry.node.start);
+        let next_start = self
+            .parsed
+            .entries
+            .get(i + 1)
+            .map_or(self.text.len(), |e| e.span.start);
+        let mut end = entry.span.end.min(next_start);
+        for line in self.text[end..next_start].split_inclusive('\n') {
+            if !line.ends_with('\n') || line_kind(line, dash) != LineKind::DeepComment {
+                break;
+            }
+            end += line.len();
+        }
+        end
     }
 
     /// Copies the text between entries. A gap that becomes the start of the text (the entries
@@ -531,12 +610,18 @@ impl<'a> ListEditor<'a> {
         ]
     }
 
+    /// A flow list keeps the text before each kept entry: its comma, its comments and its
+    /// indentation. A removed entry takes the text before it, and a removed first entry the
+    /// comment lines directly above it.
     fn flow_pieces(&self, seq: &FlowSeq, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
         let entries = &self.parsed.entries;
         let first_start = entries.first().map_or(seq.start + 1, |e| e.span.start);
         let last_end = entries.last().map_or(seq.start + 1, |e| e.span.end);
-        let mut pieces = vec![Piece::Keep(0..first_start)];
-        let mut previous: Option<usize> = None;
+        let head_end = match self.states.first() {
+            Some(State::Removed) => self.flow_owned_start(0),
+            _ => first_start,
+        };
+        let mut pieces = vec![Piece::Keep(0..head_end)];
         let mut any = false;
         for (i, entry) in entries.iter().enumerate() {
             let item: Vec<Piece> = match &self.states[i] {
@@ -544,16 +629,17 @@ impl<'a> ListEditor<'a> {
                 State::Keep => vec![Piece::Keep(entry.span.clone())],
                 State::Changed(v) => self.rewrite_entry(entry, v),
             };
-            if any {
-                match previous {
-                    Some(p) if p + 1 == i => {
-                        pieces.push(Piece::Keep(entries[p].span.end..entry.span.start))
-                    }
-                    _ => pieces.push(Piece::Write(style.separator.clone())),
+            if i > 0 {
+                let gap = entries[i - 1].span.end..entry.span.start;
+                if any {
+                    pieces.push(Piece::Keep(gap));
+                } else {
+                    // The entries before it went: its comma goes too.
+                    let line_start = head_end == 0 || self.text.as_bytes()[head_end - 1] == b'\n';
+                    pieces.push(Piece::Keep(after_comma(self.text, gap, line_start)));
                 }
             }
             pieces.extend(item);
-            previous = Some(i);
             any = true;
         }
         for v in added {
@@ -780,6 +866,95 @@ fn remove_field(
             String::new(),
         ),
     }
+}
+
+/// What a line between block entries is, for the comments a removed entry takes along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    /// A comment line not indented deeper than `dash`.
+    Comment,
+    /// A comment line indented deeper: it belongs to the entry above it.
+    DeepComment,
+    Other,
+}
+
+fn line_kind(line: &str, dash: usize) -> LineKind {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let text = body.trim_start_matches([' ', '\t']);
+    if text.is_empty() {
+        LineKind::Blank
+    } else if text.starts_with('#') && body.len() - text.len() <= dash {
+        LineKind::Comment
+    } else if text.starts_with('#') {
+        LineKind::DeepComment
+    } else {
+        LineKind::Other
+    }
+}
+
+impl ListEditor<'_> {
+    /// Where a removed flow entry's own text begins: the start of its line and of the comment
+    /// lines directly above it when it is the first thing on its line, else the entry itself.
+    fn flow_owned_start(&self, i: usize) -> usize {
+        let start = self.parsed.entries[i].span.start;
+        let line_start = self.text[..start].rfind('\n').map_or(0, |n| n + 1);
+        let indent = &self.text[line_start..start];
+        if !indent.bytes().all(|b| b == b' ' || b == b'\t') {
+            return start;
+        }
+        let column = indent.len();
+        let mut owned = line_start;
+        for line in self.text[..line_start].split_inclusive('\n').rev() {
+            if line_kind(line, column) != LineKind::Comment {
+                break;
+            }
+            owned -= line.len();
+        }
+        owned
+    }
+}
+
+/// The start of `range` past its leading blank lines (whole lines only).
+fn skip_blank_lines(text: &str, range: std::ops::Range<usize>) -> usize {
+    let mut at = range.start;
+    for line in text[range].split_inclusive('\n') {
+        if !line.ends_with('\n') || line_kind(line, 0) != LineKind::Blank {
+            break;
+        }
+        at += line.len();
+    }
+    at
+}
+
+/// The part of a flow gap after its comma (and after the comma's line when the text before
+/// already ends a line), for an entry that becomes the first of its list.
+fn after_comma(
+    text: &str,
+    gap: std::ops::Range<usize>,
+    line_start: bool,
+) -> std::ops::Range<usize> {
+    let bytes = text.as_bytes();
+    let mut at = gap.start;
+    while at < gap.end && bytes[at] != b',' {
+        at += 1;
+    }
+    if at == gap.end {
+        return gap;
+    }
+    at += 1;
+    while at < gap.end && (bytes[at] == b' ' || bytes[at] == b'\t') {
+        at += 1;
+    }
+    if line_start {
+        if bytes[at..gap.end].starts_with(b"\r\n") {
+            at += 2;
+        } else if bytes[at..gap.end].starts_with(b"\n") {
+            at += 1;
+        }
+        at = skip_blank_lines(text, at..gap.end);
+    }
+    at..gap.end
 }
 
 fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
