@@ -374,6 +374,21 @@ User Mapping   arn:aws:iam::555555555555:user/a-user                            
             ],
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
+        // The refusal is the conflict with -f: an unknown --as would be refused too, but
+        // as an unexpected argument.
+        assert!(
+            r.stderr.contains("'--as <USERNAME>' cannot be used with"),
+            "{}",
+            r.stderr
+        );
+        let r = run(&d, &["get", "--as-group", "a", "-f", "x.yaml"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("'--as-group <GROUP>' cannot be used with"),
+            "{}",
+            r.stderr
+        );
     }
 }
 
@@ -501,6 +516,8 @@ mod write {
                 "upsert",
                 "--userarn",
                 "arn:aws:iam::205930638578:user/ada",
+                "--username",
+                "ada",
                 "-f",
                 "-",
                 "-i",
@@ -508,7 +525,10 @@ mod write {
             Some(b""),
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(r.stderr.starts_with("error: "));
+        assert_eq!(
+            r.stderr, "error: -i/--in-place needs a file, not stdin\n",
+            "the check this test names, not another usage error"
+        );
     }
 
     #[test]
@@ -520,10 +540,18 @@ mod write {
                 "upsert",
                 "--userarn",
                 "arn:aws:iam::205930638578:user/ada",
+                "--username",
+                "ada",
                 "-i",
             ],
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("required arguments were not provided")
+                && r.stderr.contains("--file"),
+            "-i asks for -f, not for another argument: {}",
+            r.stderr
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The manifest around the data: which document is the aws-auth ConfigMap, where its `data`
 //! keys are, and how a key's new text is written back into the raw manifest.
 
+use std::collections::HashMap;
+
 use crate::error::Error;
 use crate::model::DataKey;
 use crate::quoted::quoted;
@@ -46,11 +48,16 @@ impl Located {
             return Vec::new();
         };
         let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+        // Where each name is in `out`: a ConfigMap may have a hundred thousand keys.
+        let mut slot_of: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
         for p in pairs {
             let Some(v) = p.value.as_str() else { continue };
-            match out.iter_mut().find(|(k, _)| *k == p.name) {
-                Some(slot) => slot.1 = v.to_string(),
-                None => out.push((p.name.clone(), v.to_string())),
+            match slot_of.get(&p.name) {
+                Some(&slot) => out[slot].1 = v.to_string(),
+                None => {
+                    slot_of.insert(p.name.clone(), out.len());
+                    out.push((p.name.clone(), v.to_string()));
+                }
             }
         }
         out
@@ -61,13 +68,11 @@ impl Located {
         let DataSite::Map { pairs, .. } = &self.site else {
             return 0;
         };
+        let last = last_index_by_name(pairs);
         pairs
             .iter()
             .enumerate()
-            .filter(|(i, p)| {
-                DataKey::from_name(&p.name).is_none()
-                    && !pairs[i + 1..].iter().any(|later| later.name == p.name)
-            })
+            .filter(|(i, p)| DataKey::from_name(&p.name).is_none() && last[&p.name] == *i)
             .map(|(_, p)| p.value.as_str().map_or(0, str::len))
             .sum()
     }
@@ -79,6 +84,16 @@ impl Located {
             _ => None,
         }
     }
+}
+
+/// The index of the last site of each name (the one readers keep).
+// `HashMap<String, usize>` as elsewhere in the core: one instantiation for the wasm build.
+fn last_index_by_name(pairs: &[KeySite]) -> HashMap<String, usize> {
+    let mut last = HashMap::with_capacity(pairs.len());
+    for (i, p) in pairs.iter().enumerate() {
+        last.insert(p.name.clone(), i);
+    }
+    last
 }
 
 /// Finds the ConfigMap called `name` (or a bare data map) in a YAML or JSON stream. With a
@@ -321,9 +336,11 @@ fn site_of_map(map: &Node, json: bool) -> Result<Located, Error> {
     };
     let mut diagnostics = Vec::new();
     let mut sites = Vec::with_capacity(pairs.len());
+    // Names met so far, for duplicates: linear scans made 100,000 keys take minutes.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
     for (k, v) in pairs {
         let name = k.as_str().unwrap_or_default().to_string();
-        if sites.iter().any(|s: &KeySite| s.name == name) {
+        if seen.insert(name.clone(), sites.len()).is_some() {
             diagnostics.push(diagnostic(
                 Code::DuplicateDataKey,
                 DataKey::from_name(&name),
