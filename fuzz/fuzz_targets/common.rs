@@ -10,19 +10,31 @@ pub fn check_refusal(err: &Error, before: &str, auth: &AwsAuth) {
         !message.contains("please report"),
         "the editor wrote text that does not read back: {message}"
     );
-    assert_eq!(auth.to_string(), before, "a refused edit changed the document");
+    assert_eq!(
+        auth.to_string(),
+        before,
+        "a refused edit changed the document"
+    );
 }
 
 /// An accepted edit: the output reads again, with no more errors than before.
 pub fn check_written(before_errors: usize, auth: &AwsAuth) {
     let out = auth.to_string();
     let again = AwsAuth::parse(&out).expect("an edited manifest reads again");
-    assert_eq!(again.to_string(), out, "the edited manifest prints back as it reads");
+    assert_eq!(
+        again.to_string(),
+        out,
+        "the edited manifest prints back as it reads"
+    );
     assert!(
         errors(&again) <= before_errors,
         "an edit added errors:\n{out}"
     );
-    assert_eq!(again.mappings(), auth.mappings(), "the output reads back as decided");
+    assert_eq!(
+        again.mappings(),
+        auth.mappings(),
+        "the output reads back as decided"
+    );
 }
 
 pub fn errors(auth: &AwsAuth) -> usize {

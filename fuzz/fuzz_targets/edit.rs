@@ -20,7 +20,15 @@ const ARNS: &[&str] = &[
     "arn:aws:iam::111122223333:user/ADA",
     "arn:aws:iam::444455556666:role/ops",
 ];
-const GROUPS: &[&str] = &["system:masters", "system:nodes", "system:bootstrappers", "view", "yes", "0123", "a b"];
+const GROUPS: &[&str] = &[
+    "system:masters",
+    "system:nodes",
+    "system:bootstrappers",
+    "view",
+    "yes",
+    "0123",
+    "a b",
+];
 
 #[derive(Debug, Arbitrary)]
 enum Layout {
@@ -48,10 +56,28 @@ impl Arn {
 
 #[derive(Debug, Arbitrary)]
 enum Op {
-    UpsertRole { arn: Arn, username: Option<String>, groups: Vec<u8>, append: bool, keep_username: bool },
-    UpsertUser { arn: Arn, username: Option<String>, groups: Vec<u8>, append: bool },
-    RemoveRole { arn: Arn, username: Option<String>, groups: Option<Vec<u8>> },
-    RemoveUser { arn: Arn, username: Option<String> },
+    UpsertRole {
+        arn: Arn,
+        username: Option<String>,
+        groups: Vec<u8>,
+        append: bool,
+        keep_username: bool,
+    },
+    UpsertUser {
+        arn: Arn,
+        username: Option<String>,
+        groups: Vec<u8>,
+        append: bool,
+    },
+    RemoveRole {
+        arn: Arn,
+        username: Option<String>,
+        groups: Option<Vec<u8>>,
+    },
+    RemoveUser {
+        arn: Arn,
+        username: Option<String>,
+    },
     RemoveByUsername(String),
     AddAccount(String),
     RemoveAccount(String),
@@ -68,21 +94,47 @@ struct Input {
 }
 
 fn groups(picks: &[u8]) -> Vec<String> {
-    picks.iter().map(|p| GROUPS[*p as usize % GROUPS.len()].to_string()).collect()
+    picks
+        .iter()
+        .map(|p| GROUPS[*p as usize % GROUPS.len()].to_string())
+        .collect()
 }
 
 fn edit(op: &Op) -> Edit {
     match op {
-        Op::UpsertRole { arn, username, groups: g, append, keep_username } => Edit::UpsertRole(Upsert {
+        Op::UpsertRole {
+            arn,
+            username,
+            groups: g,
+            append,
+            keep_username,
+        } => Edit::UpsertRole(Upsert {
             append: *append,
             update_username: !keep_username,
-            ..Upsert::new(arn.text(), username.clone().unwrap_or_else(|| "u".into()), groups(g))
+            ..Upsert::new(
+                arn.text(),
+                username.clone().unwrap_or_else(|| "u".into()),
+                groups(g),
+            )
         }),
-        Op::UpsertUser { arn, username, groups: g, append } => Edit::UpsertUser(Upsert {
+        Op::UpsertUser {
+            arn,
+            username,
+            groups: g,
+            append,
+        } => Edit::UpsertUser(Upsert {
             append: *append,
-            ..Upsert::new(arn.text(), username.clone().unwrap_or_else(|| "u".into()), groups(g))
+            ..Upsert::new(
+                arn.text(),
+                username.clone().unwrap_or_else(|| "u".into()),
+                groups(g),
+            )
         }),
-        Op::RemoveRole { arn, username, groups: g } => Edit::RemoveRole(Remove {
+        Op::RemoveRole {
+            arn,
+            username,
+            groups: g,
+        } => Edit::RemoveRole(Remove {
             arn: arn.text(),
             username: username.clone(),
             groups: g.as_deref().map(groups),
@@ -92,7 +144,9 @@ fn edit(op: &Op) -> Edit {
             username: username.clone(),
             ..Remove::default()
         }),
-        Op::RemoveByUsername(u) => Edit::RemoveByUsername { username: u.clone() },
+        Op::RemoveByUsername(u) => Edit::RemoveByUsername {
+            username: u.clone(),
+        },
         Op::AddAccount(a) => Edit::AddAccount { account: a.clone() },
         Op::RemoveAccount(a) => Edit::RemoveAccount { account: a.clone() },
     }
@@ -103,7 +157,8 @@ fn indent(text: &str, by: &str) -> String {
 }
 
 fn manifest(input: &Input) -> String {
-    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
+    let head =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
     match input.layout {
         Layout::Block => format!(
             "{head}data:\n  mapRoles: |\n{}  mapUsers: |\n{}",
@@ -137,8 +192,13 @@ fn manifest(input: &Input) -> String {
 
 fuzz_target!(|input: Input| {
     let text = manifest(&input);
-    let Ok(mut auth) = AwsAuth::parse(&text) else { return };
-    let options = Options { force: input.force, allow_lockout: input.allow_lockout };
+    let Ok(mut auth) = AwsAuth::parse(&text) else {
+        return;
+    };
+    let options = Options {
+        force: input.force,
+        allow_lockout: input.allow_lockout,
+    };
     // One at a time (each must hold on its own) and then all at once (all or nothing).
     for op in input.ops.iter().take(8) {
         let before = auth.to_string();
@@ -148,7 +208,9 @@ fuzz_target!(|input: Input| {
             Err(e) => common::check_refusal(&e, &before, &auth),
         }
     }
-    let Ok(mut auth) = AwsAuth::parse(&text) else { return };
+    let Ok(mut auth) = AwsAuth::parse(&text) else {
+        return;
+    };
     let edits: Vec<Edit> = input.ops.iter().take(8).map(edit).collect();
     let before_errors = common::errors(&auth);
     match auth.apply(&edits, &options) {

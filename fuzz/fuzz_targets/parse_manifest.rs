@@ -9,6 +9,10 @@ fuzz_target!(|text: &str| {
         let _ = auth.validate();
         let _ = auth.mappings();
         let _ = auth.data();
-        assert_eq!(auth.to_string(), text, "an unedited manifest prints back byte for byte");
+        assert_eq!(
+            auth.to_string(),
+            text,
+            "an unedited manifest prints back byte for byte"
+        );
     }
 });
