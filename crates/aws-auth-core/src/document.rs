@@ -713,8 +713,18 @@ fn apply_one(
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
                 return Err(Error::OpaqueEntry { key, index });
             }
-            let username = u.username.as_deref().filter(|s| !s.is_empty());
+            // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
+            let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
             let result = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            // Only an existing entry can keep its username; a new one without any would map
+            // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
+            // on error, so nothing is changed.
+            if username.is_none() && result == UpsertResult::Added {
+                return Err(Error::InvalidArgument(format!(
+                    "a new {kind} mapping needs a username: {arn} is not in {key} yet \
+                     (an empty username only keeps the one of an existing entry)"
+                )));
+            }
             let action = match result {
                 UpsertResult::Added => Action::Added,
                 UpsertResult::Updated => Action::Updated,
@@ -745,7 +755,7 @@ fn apply_one(
             report_removed(key, removed, &r.describe(), options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
-            if username.is_empty() {
+            if username.trim().is_empty() {
                 return Err(Error::InvalidArgument(
                     "remove by username needs a non-empty username".into(),
                 ));

@@ -140,6 +140,66 @@ fn readme_append_and_update_username_false() {
     eqnice!(want, out);
 }
 
+/// Issue 19: an upsert without a username (missing, empty or blank) keeps an existing entry's
+/// username, but never adds an entry without one (the CLI refuses it as a usage error; the
+/// npm package used to write an entry that its own `validate()` flagged).
+#[test]
+fn upsert_without_username_keeps_an_existing_one_and_adds_nothing() {
+    let text = fixture("reference-readme.yaml");
+    let existing = "arn:aws:iam::555555555555:role/abc";
+    for username in [None, Some(""), Some("  ")] {
+        let role: fn(Upsert) -> Edit = Edit::UpsertRole;
+        let user: fn(Upsert) -> Edit = Edit::UpsertUser;
+        for (key, edit) in [("mapRoles", role), ("mapUsers", user)] {
+            let kind = if key == "mapRoles" { "role" } else { "user" };
+            let new_arn = format!("arn:aws:iam::555555555555:{kind}/new");
+            let up = Upsert {
+                username: username.map(str::to_string),
+                ..Upsert::new(new_arn.as_str(), "x", ["g"])
+            };
+            let mut auth = AwsAuth::parse(&text).unwrap();
+            let err = auth.apply(&[edit(up)], &Options::default()).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "a new {kind} mapping needs a username: {new_arn} is not in {key} yet \
+                     (an empty username only keeps the one of an existing entry)"
+                )
+            );
+            eqnice!(text, auth.to_string());
+        }
+        let keep = Upsert {
+            username: username.map(str::to_string),
+            ..Upsert::new(existing, "x", ["system:masters", "viewers"])
+        };
+        let (out, lines) = apply(&text, &[Edit::UpsertRole(keep)]);
+        assert_eq!(lines, [format!("updated {existing} in aws-auth")]);
+        let want = text.replacen("      username: ops-user\n      groups:\n        - system:masters\n  mapUsers", "      username: ops-user\n      groups:\n        - system:masters\n        - viewers\n  mapUsers", 1);
+        eqnice!(want, out);
+    }
+}
+
+/// A blank username names nobody: remove-by-username refuses it as the CLI does (even with
+/// `force`), instead of looking for entries whose username is spaces.
+#[test]
+fn remove_by_blank_username_is_an_invalid_argument() {
+    let text = fixture("reference-readme.yaml");
+    for username in ["", " ", "\t"] {
+        let mut auth = AwsAuth::parse(&text).unwrap();
+        let edit = Edit::RemoveByUsername {
+            username: username.into(),
+        };
+        let force = Options {
+            force: true,
+            ..Options::default()
+        };
+        let err = auth.apply(&[edit], &force).unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
+        eqnice!(text, auth.to_string());
+    }
+}
+
 #[test]
 fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
     let text = fixture("eksctl.yaml");
