@@ -200,6 +200,37 @@ fn remove_by_blank_username_is_an_invalid_argument() {
     }
 }
 
+/// Found by the npm/CLI parity property (issue 19): a block value left empty by a remove
+/// (`mapRoles: |-` and nothing under it) could not take a new entry when another key followed
+/// ("would not read back"): its content indentation was taken as 0.
+#[test]
+fn an_empty_block_value_takes_a_new_entry_two_deeper_than_its_key() {
+    let users =
+        "  mapUsers: |\n    - userarn: arn:aws:iam::444455556666:user/ops\n      username: ops\n";
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n";
+    for header in ["|", "|-", "|+", "|\n", "|-\n", "|+\n", "|  # none yet"] {
+        let text = format!("{head}  mapRoles: {header}\n{users}");
+        let up = Upsert::new("arn:aws:iam::444455556666:role/admin", "p", ["g"]);
+        let (out, lines) = apply(&text, &[Edit::UpsertRole(up)]);
+        assert_eq!(
+            lines,
+            ["added arn:aws:iam::444455556666:role/admin to aws-auth"]
+        );
+        let entry = "    - rolearn: arn:aws:iam::444455556666:role/admin\n      username: p\n      groups:\n        - g\n";
+        // A kept (`|+`) blank line stays part of the value, before the new entry.
+        let header = if header == "|\n" || header == "|-\n" {
+            header.trim_end()
+        } else {
+            header
+        };
+        assert!(
+            out.starts_with(&format!("{head}  mapRoles: {header}\n{entry}")),
+            "{header:?}\n{out}"
+        );
+        assert!(out.ends_with(users), "{header:?}\n{out}");
+    }
+}
+
 #[test]
 fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
     let text = fixture("eksctl.yaml");

@@ -213,10 +213,14 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
     let region = &text[content_start..content_end];
     let indent = match explicit {
         Some(d) => d as usize + line_indent(text, header),
+        // An empty value (`mapRoles: |` emptied by a remove) has no line to take it from:
+        // the first line written goes two deeper than its key, as a new key's would.
         None => region
             .lines()
             .find(|l| !l.trim().is_empty())
-            .map_or(0, |l| l.len() - l.trim_start_matches(' ').len()),
+            .map_or(line_indent(text, header) + 2, |l| {
+                l.len() - l.trim_start_matches(' ').len()
+            }),
     };
     // Every raw line of the region: (raw start, raw content start, content, ends with break).
     // Bytes and plain loops: this runs over every line of a mebibyte value, and `str` searches
@@ -251,6 +255,11 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
         let content_at = if is_blank { line_end } else { pos + indent };
         lines.push((pos, content_at, &bytes[content_at..line_end], has_break));
         pos = line_end + 1;
+    }
+    // Nothing under the header: the span of an empty value ends in the next key's
+    // indentation, which is not part of the value (a keep-chomped `|+` would splice over it).
+    if !seen_content && content_end < bytes.len() && lines.last().is_some_and(|l| !l.3) {
+        lines.pop();
     }
     let last_content = lines.iter().rposition(|l| !l.2.is_empty());
     let keep_lines = match (chomp, last_content) {
