@@ -59,6 +59,9 @@ enum Source {
         breaks: LineBreaks,
         /// Bytes of the values of the data keys other than the three (edits never change them).
         other_data_bytes: usize,
+        /// Whether the manifest is JSON (AWS CDK, `kubectl -o json`); kept here because
+        /// `located` is dropped by an edit, and the next edit must still write JSON.
+        json: bool,
     },
     Data(Vec<(String, String)>),
 }
@@ -130,6 +133,7 @@ impl AwsAuth {
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
             other_data_bytes: located.other_data_bytes(),
+            json: located.json,
             located: Some(Box::new(located)),
             breaks,
         };
@@ -304,6 +308,7 @@ impl AwsAuth {
         let mut editors = Editors(Vec::new());
         let mut changes = Vec::new();
         for edit in edits {
+            check_arguments(edit)?;
             for key in keys_of(edit) {
                 if editors.get(key).is_some() {
                     continue;
@@ -405,10 +410,7 @@ impl AwsAuth {
             self.section(k).is_some_and(|s| matches!(s.parsed(), Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
         // A JSON manifest (as AWS CDK and `kubectl -o json` write it) gets JSON lists too.
-        let json_manifest = matches!(
-            &self.source,
-            Source::Manifest { located: Some(l), .. } if l.json
-        );
+        let json_manifest = matches!(&self.source, Source::Manifest { json: true, .. });
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers) || json_manifest
     }
 
@@ -488,6 +490,7 @@ impl AwsAuth {
                 located,
                 breaks,
                 other_data_bytes,
+                json,
             } => {
                 // The text so far (`None`: still the original) and where its keys are.
                 let mut out: Option<String> = None;
@@ -531,6 +534,7 @@ impl AwsAuth {
                     located: current,
                     breaks: *breaks,
                     other_data_bytes: *other_data_bytes,
+                    json: *json,
                 }
             }
         };
@@ -665,6 +669,17 @@ fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
     Error::KeyNotEditable { key, reason }
 }
 
+/// What an edit says on its own, checked before any key is read: the CLI refuses these as
+/// usage errors whatever the manifest holds, and the npm package must answer the same.
+fn check_arguments(edit: &Edit) -> Result<(), Error> {
+    match edit {
+        Edit::RemoveByUsername { username } if username.trim().is_empty() => Err(
+            Error::InvalidArgument("remove by username needs a non-empty username".into()),
+        ),
+        _ => Ok(()),
+    }
+}
+
 fn apply_one(
     edit: &Edit,
     options: &Options,
@@ -755,11 +770,6 @@ fn apply_one(
             report_removed(key, removed, &r.describe(), options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
-            if username.trim().is_empty() {
-                return Err(Error::InvalidArgument(
-                    "remove by username needs a non-empty username".into(),
-                ));
-            }
             let mut any = false;
             for k in [DataKey::MapRoles, DataKey::MapUsers] {
                 let removed = editor(editors, k)?.remove_by_username(username);

@@ -194,10 +194,39 @@ fn remove_by_blank_username_is_an_invalid_argument() {
             force: true,
             ..Options::default()
         };
-        let err = auth.apply(&[edit], &force).unwrap_err();
+        let err = auth.apply(&[edit.clone()], &force).unwrap_err();
         assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
         eqnice!(text, auth.to_string());
+        // Before the keys are read, as the CLI's usage error is: a broken key does not matter.
+        let mut broken = AwsAuth::from_data([("mapRoles", "- rolearn: [\n")]);
+        let err = broken.apply(&[edit], &force).unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
     }
+}
+
+/// Found by the npm/CLI parity property (issue 19): an object edited twice (npm, or a Rust
+/// caller) wrote YAML into an emptied key of a JSON manifest, where a fresh parse of the
+/// first result (the CLI) writes JSON, because the first edit dropped what it knew of the
+/// manifest's format.
+#[test]
+fn a_json_manifest_edited_twice_writes_as_a_fresh_parse_does() {
+    let text = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"[]","mapUsers":"[{\"userarn\":\"arn:aws:iam::111122223333:user/a\",\"username\":\"a\"}]"}}"#;
+    let remove = Edit::RemoveUser(Remove {
+        arn: "arn:aws:iam::111122223333:user/a".into(),
+        ..Remove::default()
+    });
+    let add = Edit::UpsertUser(Upsert::new("arn:aws:iam::111122223333:user/b", "b", ["g"]));
+    let mut twice = AwsAuth::parse(text).unwrap();
+    twice
+        .apply(std::slice::from_ref(&remove), &Options::default())
+        .unwrap();
+    let (fresh, _) = apply(&twice.to_string(), std::slice::from_ref(&add));
+    twice.apply(&[add], &Options::default()).unwrap();
+    eqnice!(fresh, twice.to_string());
+    assert!(
+        fresh.contains(r#""mapUsers":"[{\"userarn\":\"arn:aws:iam::111122223333:user/b\""#),
+        "{fresh}"
+    );
 }
 
 /// Found by the npm/CLI parity property (issue 19): a block value left empty by a remove
