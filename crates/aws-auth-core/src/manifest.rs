@@ -401,8 +401,8 @@ pub(crate) fn write_key(
                 value: new.to_string(),
                 style: site.value.scalar_style()?,
             };
-            RawValue::map(&out, site.key.end, &written)?;
-            return Some(Written::Spliced(out));
+            let decoded_len = RawValue::map(&out, site.key.end, &written)?.decoded_len();
+            return Some(Written::Spliced(out, decoded_len));
         }
         // A block scalar's final line break stays, as after any other value.
         let span = block_scalar_span(text, site.key.end, &site.value)
@@ -424,8 +424,9 @@ pub(crate) fn write_key(
 
 /// A manifest with one key written.
 pub(crate) enum Written {
-    /// Only the changed bytes were replaced, and the value was checked to decode right.
-    Spliced(String),
+    /// Only the changed bytes were replaced, and the value was checked to decode right; with
+    /// the length of what it decodes to (a `|-` value drops a final line break).
+    Spliced(String, usize),
     /// The value was written whole (or inserted): read the manifest again to check it.
     Rewritten(String),
 }

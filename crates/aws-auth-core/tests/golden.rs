@@ -204,6 +204,26 @@ fn remove_by_blank_username_is_an_invalid_argument() {
     }
 }
 
+/// Found by the npm/CLI parity property (issue 19): after an edit of the last entry of a
+/// `|-` value, the object held the value with its final line break, which `|-` strips when
+/// the manifest is read again; the next edit then wrote other bytes (a blank line more) than
+/// the same edit on the manifest read afresh, as the CLI does it.
+#[test]
+fn a_strip_chomped_value_edited_twice_writes_as_a_fresh_parse_does() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapUsers: |-\n    # TODO remove\n    - userarn: arn:aws:iam::444455556666:user/Ada\n      username: a\n      groups:\n      - viewers\n  mapAccounts: \"\"\n";
+    let ada = "arn:aws:iam::444455556666:user/Ada";
+    let update = Edit::UpsertUser(Upsert::new(ada, "a", Vec::<String>::new()));
+    let remove = Edit::RemoveUser(Remove {
+        arn: ada.into(),
+        ..Remove::default()
+    });
+    let mut twice = AwsAuth::parse(text).unwrap();
+    twice.apply(&[update], &Options::default()).unwrap();
+    let (fresh, _) = apply(&twice.to_string(), std::slice::from_ref(&remove));
+    twice.apply(&[remove], &Options::default()).unwrap();
+    eqnice!(fresh, twice.to_string());
+}
+
 /// Found by the npm/CLI parity property (issue 19): an object edited twice (npm, or a Rust
 /// caller) wrote YAML into an emptied key of a JSON manifest, where a fresh parse of the
 /// first result (the CLI) writes JSON, because the first edit dropped what it knew of the

@@ -66,6 +66,11 @@ impl RawValue {
         same_but_trailing_space(decoded, &raw.0).then_some(raw.1)
     }
 
+    /// Bytes of the decoded text, as a parser reads the raw value.
+    pub fn decoded_len(&self) -> usize {
+        self.decoded_len
+    }
+
     fn raw_offset(&self, pos: usize) -> usize {
         if pos >= self.decoded_len {
             return self.end;
