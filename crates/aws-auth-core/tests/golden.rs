@@ -194,7 +194,7 @@ fn remove_by_blank_username_is_an_invalid_argument() {
             force: true,
             ..Options::default()
         };
-        let err = auth.apply(&[edit.clone()], &force).unwrap_err();
+        let err = auth.apply(std::slice::from_ref(&edit), &force).unwrap_err();
         assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
         eqnice!(text, auth.to_string());
         // Before the keys are read, as the CLI's usage error is: a broken key does not matter.
