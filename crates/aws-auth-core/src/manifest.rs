@@ -493,6 +493,8 @@ fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String 
                 render_value(new, false, indent + 2)
             );
             let at = value.start.min(value.end);
+            // The parser places an empty value at its key's `:`: insert after it, not before.
+            let at = at + usize::from(text[at..].starts_with(':'));
             format!("{}{line}{}", &text[..at], &text[value.end.max(at)..])
         }
         DataSite::Missing { root } if root.is_flow() => {

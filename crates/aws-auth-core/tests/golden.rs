@@ -204,6 +204,32 @@ fn remove_by_blank_username_is_an_invalid_argument() {
     }
 }
 
+/// Found by the npm/CLI parity property (issue 19): a manifest whose `data:` is empty (null)
+/// could not take its first key: it was written before the `:` ("not valid YAML").
+#[test]
+fn an_empty_data_takes_its_first_key() {
+    let head =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
+    let entry =
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/x\n      username: x\n";
+    for data in ["data:\n", "data:", "data: ~\n", "data: null\n"] {
+        let text = format!("{head}{data}");
+        let up = Upsert::new(
+            "arn:aws:iam::111122223333:role/x",
+            "x",
+            Vec::<String>::new(),
+        );
+        let (out, _) = apply(&text, &[Edit::UpsertRole(up)]);
+        assert!(out.starts_with(&format!("{head}data:")), "{data:?}\n{out}");
+        assert!(
+            out.contains(&format!("\n{}", entry.trim_end())),
+            "{data:?}\n{out}"
+        );
+        let reread = AwsAuth::parse(&out).unwrap();
+        assert_eq!(reread.mappings().roles.len(), 1, "{out}");
+    }
+}
+
 /// Found by the npm/CLI parity property (issue 19): after an edit of the last entry of a
 /// `|-` value, the object held the value with its final line break, which `|-` strips when
 /// the manifest is read again; the next edit then wrote other bytes (a blank line more) than
