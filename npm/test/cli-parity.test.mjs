@@ -138,7 +138,9 @@ function blockList(r, entries, indent) {
         }
       } else {
         const comment = r.chance(0.05) ? "   # note" : "";
-        out += `${at}${key}: ${scalar(r, v)}${comment}\n`;
+        // Rarely an anchor (without an alias the key stays editable).
+        const anchor = k === "username" && r.chance(0.03) ? "&u " : "";
+        out += `${at}${key}: ${anchor}${scalar(r, v)}${comment}\n`;
       }
     });
   }
