@@ -1417,3 +1417,40 @@ mod surface {
         assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
     }
 }
+
+/// Issue 19: an upsert without a username is a usage error for a new ARN and for an existing
+/// one alike (the npm package keeps an existing entry's username instead; a new ARN is
+/// refused by both), and nothing is written.
+mod username {
+    use super::*;
+
+    #[test]
+    fn upsert_without_username_is_a_usage_error_and_writes_nothing() {
+        let d = TempDir::new();
+        let path = d.copy("02-three-roles-simple.yaml");
+        let before = fs::read(&path).unwrap();
+        for (flag, arn) in [
+            ("--rolearn", "arn:aws:iam::205930638578:role/new"),
+            ("--rolearn", "arn:aws:iam::205930638578:role/admin-role"),
+            ("--userarn", "arn:aws:iam::205930638578:user/new"),
+        ] {
+            for username in [None, Some(""), Some("  ")] {
+                let mut args = vec!["upsert", flag, arn, "--groups", "g"];
+                if let Some(u) = username {
+                    args.extend(["--username", u]);
+                }
+                args.extend(["-f", "02-three-roles-simple.yaml", "-i"]);
+                let r = run(&d, &args);
+                assert_eq!(r.code, 2, "{arn} {username:?}: {}", r.stderr);
+                assert!(
+                    r.stderr.starts_with("error: upsert needs --username"),
+                    "{}",
+                    r.stderr
+                );
+                assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+                assert_eq!(r.stdout, "");
+                assert_eq!(fs::read(&path).unwrap(), before, "{arn} {username:?}");
+            }
+        }
+    }
+}

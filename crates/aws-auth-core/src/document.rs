@@ -62,6 +62,9 @@ enum Source {
         breaks: LineBreaks,
         /// Bytes of the values of the data keys other than the three (edits never change them).
         other_data_bytes: usize,
+        /// Whether the manifest is JSON (AWS CDK, `kubectl -o json`); kept here because
+        /// `located` is dropped by an edit, and the next edit must still write JSON.
+        json: bool,
     },
     Data(Vec<(String, String)>),
 }
@@ -133,6 +136,7 @@ impl AwsAuth {
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
             other_data_bytes: located.other_data_bytes(),
+            json: located.json,
             located: Some(Box::new(located)),
             breaks,
         };
@@ -329,6 +333,7 @@ impl AwsAuth {
         let mut editors = Editors(Vec::new());
         let mut changes = Vec::new();
         for edit in edits {
+            check_arguments(edit)?;
             for key in keys_of(edit) {
                 if editors.get(key).is_some() {
                     continue;
@@ -430,10 +435,7 @@ impl AwsAuth {
             self.section(k).is_some_and(|s| matches!(s.parsed(), Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
         // A JSON manifest (as AWS CDK and `kubectl -o json` write it) gets JSON lists too.
-        let json_manifest = matches!(
-            &self.source,
-            Source::Manifest { located: Some(l), .. } if l.json
-        );
+        let json_manifest = matches!(&self.source, Source::Manifest { json: true, .. });
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers) || json_manifest
     }
 
@@ -524,7 +526,7 @@ impl AwsAuth {
     /// The document with `updates` written in. Only the changed keys are read again: the
     /// other keys and the manifest around them are unchanged by construction.
     fn with_updates(&self, updates: &[(DataKey, Vec<Piece>)]) -> Result<AwsAuth, Error> {
-        let texts: Vec<(DataKey, String)> = updates
+        let mut texts: Vec<(DataKey, String)> = updates
             .iter()
             .map(|(key, pieces)| {
                 (
@@ -554,9 +556,14 @@ impl AwsAuth {
                 located,
                 breaks,
                 other_data_bytes,
+                json,
             } => {
                 // The text so far (`None`: still the original) and where its keys are.
                 let mut out: Option<String> = None;
+                // A value the manifest reads back with other trailing whitespace (a `|-`
+                // strips the final line break): the next edit must start from what a fresh
+                // parse reads, or an object edited twice writes other bytes than the CLI.
+                let mut read_back: Vec<(usize, String)> = Vec::new();
                 let mut current: Option<Box<Located>> = None;
                 for (i, ((key, pieces), (_, new))) in updates.iter().zip(&texts).enumerate() {
                     let old = self.key_text(*key).unwrap_or_default();
@@ -574,7 +581,13 @@ impl AwsAuth {
                     match write_key(base, site, *key, old, pieces, new) {
                         None => return Err(not_read_back(*key)),
                         // Checked already by decoding the value again.
-                        Some(Written::Spliced(written)) => {
+                        Some(Written::Spliced(written, decoded_len)) => {
+                            // Checked equal up to trailing whitespace: a shorter reading is a prefix.
+                            if let Some(read) =
+                                new.get(..decoded_len).filter(|_| decoded_len < new.len())
+                            {
+                                read_back.push((i, read.to_string()));
+                            }
                             out = Some(written);
                             current = None;
                         }
@@ -583,13 +596,21 @@ impl AwsAuth {
                             let after = locate(&written, namespace.as_deref(), name)
                                 .map_err(|_| not_read_back(*key))?;
                             let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
-                            if !read.is_some_and(|read| same_but_trailing_space(read, new)) {
-                                return Err(not_read_back(*key));
+                            match read {
+                                Some(read) if same_but_trailing_space(read, new) => {
+                                    if read != new {
+                                        read_back.push((i, read.to_string()));
+                                    }
+                                }
+                                _ => return Err(not_read_back(*key)),
                             }
                             out = Some(written);
                             current = Some(Box::new(after));
                         }
                     }
+                }
+                for (i, read) in read_back {
+                    texts[i].1 = read;
                 }
                 // The invariant of every write: the whole manifest parses again and each
                 // edited key reads back as exactly its new text. A splice is checked where it
@@ -619,6 +640,7 @@ impl AwsAuth {
                     located: current,
                     breaks: *breaks,
                     other_data_bytes: *other_data_bytes,
+                    json: *json,
                 }
             }
         };
@@ -753,6 +775,17 @@ fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
     Error::KeyNotEditable { key, reason }
 }
 
+/// What an edit says on its own, checked before any key is read: the CLI refuses these as
+/// usage errors whatever the manifest holds, and the npm package must answer the same.
+fn check_arguments(edit: &Edit) -> Result<(), Error> {
+    match edit {
+        Edit::RemoveByUsername { username } if username.trim().is_empty() => Err(
+            Error::InvalidArgument("remove by username needs a non-empty username".into()),
+        ),
+        _ => Ok(()),
+    }
+}
+
 fn apply_one(
     edit: &Edit,
     options: &Options,
@@ -801,8 +834,18 @@ fn apply_one(
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
                 return Err(Error::OpaqueEntry { key, index });
             }
-            let username = u.username.as_deref().filter(|s| !s.is_empty());
+            // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
+            let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
             let upserted = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            // Only an existing entry can keep its username; a new one without any would map
+            // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
+            // on error, so nothing is changed.
+            if username.is_none() && upserted.result == UpsertResult::Added {
+                return Err(Error::InvalidArgument(format!(
+                    "a new {kind} mapping needs a username: {arn} is not in {key} yet \
+                     (an empty username only keeps the one of an existing entry)"
+                )));
+            }
             let mut add_note = |n: String| {
                 note = Some(note.take().map_or(n.clone(), |old| format!("{old}; {n}")));
             };
@@ -847,11 +890,6 @@ fn apply_one(
             report_removed(key, removed, &r.describe(), options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
-            if username.is_empty() {
-                return Err(Error::InvalidArgument(
-                    "remove by username needs a non-empty username".into(),
-                ));
-            }
             let mut any = false;
             for k in [DataKey::MapRoles, DataKey::MapUsers] {
                 let removed = editor(editors, k)?.remove_by_username(username);

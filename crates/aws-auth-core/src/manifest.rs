@@ -422,8 +422,8 @@ pub(crate) fn write_key(
                 value: new.to_string(),
                 style: site.value.scalar_style()?,
             };
-            RawValue::map(&out, site.key.end, &written)?;
-            return Some(Written::Spliced(out));
+            let decoded_len = RawValue::map(&out, site.key.end, &written)?.decoded_len();
+            return Some(Written::Spliced(out, decoded_len));
         }
         let rendered = render_value(
             new,
@@ -495,8 +495,9 @@ fn fill_empty(text: &str, at: std::ops::Range<usize>, pad: &str, rendered: &str)
 
 /// A manifest with one key written.
 pub(crate) enum Written {
-    /// Only the changed bytes were replaced, and the value was checked to decode right.
-    Spliced(String),
+    /// Only the changed bytes were replaced, and the value was checked to decode right; with
+    /// the length of what it decodes to (a `|-` value drops a final line break).
+    Spliced(String, usize),
     /// The value was written whole (or inserted): read the manifest again to check it.
     Rewritten(String),
 }

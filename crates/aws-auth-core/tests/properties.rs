@@ -216,6 +216,13 @@ proptest! {
         let before = errors(&auth);
         let arn = "arn:aws:iam::999988887777:role/new";
         let up = Upsert::new(arn, new.username.clone(), new.groups.clone());
+        if new.username.is_empty() {
+            // A new entry without a username is refused, and nothing changes.
+            let refused = auth.apply(&[Edit::UpsertRole(up)], &Options::default());
+            prop_assert!(matches!(refused, Err(aws_auth_core::Error::InvalidArgument(_))), "{:?}", refused);
+            prop_assert_eq!(auth.to_string(), text);
+            return Ok(());
+        }
         let changes = auth.apply(&[Edit::UpsertRole(up)], &Options::default()).unwrap();
         prop_assert_eq!(changes[0].action, Action::Added);
         // The output reads back as the old entries plus the new one, exactly.
@@ -269,6 +276,8 @@ proptest! {
             }
             _ => {
                 let arn = "arn:aws:iam::999988887777:role/new";
+                // A new entry needs a username (the refusal is checked above).
+                let new = Entry { username: if new.username.is_empty() { "new".into() } else { new.username.clone() }, ..new.clone() };
                 let mut added = role(arn, &new.username, &new.groups);
                 added.groups = added.groups.map(|g| dedup(&g));
                 want.push(added);

@@ -17,7 +17,8 @@ use crate::model::DataKey;
 pub struct Upsert {
     /// The role or user ARN. A role ARN with a path is stored without it.
     pub arn: String,
-    /// The Kubernetes username; `None` (or empty) leaves an existing username alone.
+    /// The Kubernetes username; `None` (or blank) leaves an existing username alone, and is an
+    /// [`crate::Error::InvalidArgument`] when no entry has the identity yet.
     #[serde(default)]
     pub username: Option<String>,
     /// The Kubernetes groups; empty means "no `groups` key".
