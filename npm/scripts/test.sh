@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What CI runs for the npm package: build the wasm + TypeScript, `npm pack`, install the
-# tarball into an empty temporary project, run the node:test suites (ESM and CommonJS) and
-# the strict type checks there, then the examples against the same tarball.
+# tarball into an empty temporary project, run the node:test suites (ESM and CommonJS, the
+# parity with the native core and with the CLI binary) and the strict type checks there, then
+# the examples against the same tarball.
 # Needs: the Rust wasm32 target, wasm-bindgen-cli (Cargo.lock's version) and wasm-pack
 # (.ci/install-wasm-tools.sh), Node >= 18 with npm. npm packages come from package-lock.json.
 set -euo pipefail
@@ -38,6 +39,17 @@ if [ -n "$corpus" ]; then cp "$corpus"/*.yaml "$corpus"/*.json "$parity_dir/" 2>
 echo "test.sh: parity over $(ls "$parity_dir" | wc -l) manifests (corpus: ${corpus:-not found})"
 (cd "$root" && cargo run -q -p aws-auth-wasm --example parity -- "$parity_dir") > "$work/parity.json"
 export AWS_AUTH_PARITY_JSON="$work/parity.json" AWS_AUTH_PARITY_DIR="$parity_dir"
+
+# The CLI for the parity property (test/cli-parity.test.mjs): the debug build that
+# `cargo test --workspace` also makes, so CI compiles it once. The test fails without it.
+if [ -z "${AWS_AUTH_CLI:-}" ]; then
+  (cd "$root" && cargo build -q -p aws-auth-cli --bin aws-auth)
+  target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps \
+    | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')"
+  AWS_AUTH_CLI="$target_dir/debug/aws-auth"
+fi
+export AWS_AUTH_CLI
+echo "test.sh: CLI for the parity property: $AWS_AUTH_CLI"
 
 (cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
 (cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)

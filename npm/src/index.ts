@@ -77,15 +77,20 @@ export interface Diagnostic {
 export interface RoleInput {
   /** The role ARN; a path (`role/path/name`) is stored without it, as the authenticator needs. */
   rolearn: string;
-  /** The Kubernetes username; omitted or empty leaves an existing entry's username alone. */
+  /**
+   * The Kubernetes username. Omitted, empty or blank keeps an existing entry's username (as
+   * `updateUsername: false`); for an ARN not mapped yet the call then throws
+   * `invalid-argument`, as the CLI refuses an upsert without `--username`.
+   */
   username?: string;
-  /** The Kubernetes groups; omitted or empty means no `groups` key. */
+  /** The Kubernetes groups; omitted or empty means no `groups` key. Empty strings are dropped. */
   groups?: string[];
 }
 
 /** A user to insert or update (its identity is `userarn`). */
 export interface UserInput {
   userarn: string;
+  /** As {@link RoleInput.username}: required for a new entry. */
   username?: string;
   groups?: string[];
 }
@@ -251,7 +256,8 @@ function optionalGroups(value: unknown, what: string): string[] | undefined {
   if (!Array.isArray(value) || !value.every((g) => typeof g === "string")) {
     throw new AwsAuthError("invalid-argument", `${what} must be an array of strings`);
   }
-  return value as string[];
+  // As the CLI reads `--groups a,,b`: an empty string names no group.
+  return (value as string[]).filter((g) => g !== "");
 }
 
 function flag(options: unknown, name: string, fallback: boolean): boolean {
@@ -325,8 +331,9 @@ export class AwsAuth {
    * Inserts a `mapRoles` entry, or updates every entry with this `rolearn`. Without `groups`,
    * the entry has none (an update removes its groups; `append` keeps them).
    * @returns `added`, `updated` or `unchanged`.
-   * @throws {AwsAuthError} `invalid-argument` (not a role ARN), `lockout` (an update that takes
-   *   the last `system:masters` grant away, unless `allowLockout`), `key-not-editable`.
+   * @throws {AwsAuthError} `invalid-argument` (not a role ARN, or no username for a new entry),
+   *   `lockout` (an update that takes the last `system:masters` grant away, unless
+   *   `allowLockout`), `key-not-editable`.
    */
   upsertRole(role: RoleInput, options: UpsertOptions = {}): EditResult {
     const m = mapping(role, "rolearn", "the role");
@@ -342,8 +349,9 @@ export class AwsAuth {
    * Inserts a `mapUsers` entry, or updates every entry with this `userarn`. Without `groups`,
    * the entry has none (an update removes its groups; `append` keeps them).
    * @returns `added`, `updated` or `unchanged`.
-   * @throws {AwsAuthError} `invalid-argument` (not a user ARN), `lockout` (an update that takes
-   *   the last `system:masters` grant away, unless `allowLockout`), `key-not-editable`.
+   * @throws {AwsAuthError} `invalid-argument` (not a user ARN, or no username for a new entry),
+   *   `lockout` (an update that takes the last `system:masters` grant away, unless
+   *   `allowLockout`), `key-not-editable`.
    */
   upsertUser(user: UserInput, options: UpsertOptions = {}): EditResult {
     const m = mapping(user, "userarn", "the user");

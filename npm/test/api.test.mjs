@@ -81,6 +81,26 @@ test("upsertRole: added, unchanged, updated, append, updateUsername", () => {
   assert.deepEqual(auth.roles.at(-1).groups, ["g"]);
 });
 
+// Issue 19: the CLI refuses an upsert without --username; npm used to add an entry with no
+// username key for a new ARN (flagged by its own validate()).
+test("an upsert without a username never adds an entry, and keeps an existing username", () => {
+  for (const username of [undefined, null, "", "  "]) {
+    const auth = AwsAuth.parse(COMMENTED);
+    const role = { rolearn: "arn:aws:iam::111122223333:role/new", username, groups: ["g"] };
+    const user = { userarn: "arn:aws:iam::111122223333:user/new", username, groups: ["g"] };
+    for (const call of [() => auth.upsertRole(role), () => auth.upsertUser(user), () => auth.upsertRole(role, { updateUsername: false })]) {
+      assert.throws(call, (e) => e instanceof AwsAuthError && e.code === "invalid-argument" && /needs a username/.test(e.message));
+      assert.equal(auth.toString(), COMMENTED, "a call that throws changes nothing");
+    }
+    assert.deepEqual(auth.validate().filter((d) => d.code === "empty-username"), []);
+    const kept = auth.upsertRole({ rolearn: "arn:aws:iam::111122223333:role/old", username, groups: ["g"] });
+    assert.equal(kept.action, "updated");
+    assert.deepEqual(auth.roles[1], { rolearn: "arn:aws:iam::111122223333:role/old", username: "old", groups: ["g"] });
+    const bob = auth.upsertUser({ userarn: "arn:aws:iam::111122223333:user/bob", username, groups: ["viewers"] });
+    assert.equal(bob.action, "unchanged");
+  }
+});
+
 test("upsertRole strips a role path and says so", () => {
   const auth = AwsAuth.parse(COMMENTED);
   const r = auth.upsertRole({ rolearn: "arn:aws:iam::111122223333:role/team/dev", username: "dev", groups: ["d"] });

@@ -12,6 +12,7 @@ pub mod render;
 
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
 use aws_auth_core::{Change, Edit, Mappings, Options, Remove, Severity, Upsert};
@@ -35,17 +36,27 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(msg.into()))
 }
 
+static PROGRAM: OnceLock<&'static str> = OnceLock::new();
+
+/// The name the program runs under (`aws-auth`, or `kubectl-aws_auth` as a kubectl plugin):
+/// the product part of the `User-Agent` it sends.
+pub fn program() -> &'static str {
+    PROGRAM.get().copied().unwrap_or("aws-auth")
+}
+
 /// Parses the command line, runs it, and prints any error as one `error: ` line.
 pub fn main() -> ExitCode {
+    main_as("aws-auth")
+}
+
+/// [`main`] for the binary named `program`.
+pub fn main_as(program: &'static str) -> ExitCode {
+    let _ = PROGRAM.set(program);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let line = format!("{e:#}")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            eprintln!("error: {line}");
+            eprintln!("error: {}", error_line(&e));
             if e.downcast_ref::<Usage>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -53,6 +64,27 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// An error and its causes on one line, each said once: a cause whose text the line already
+/// holds (an error that quotes its source) is not repeated.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// Runs a parsed command line.
@@ -133,9 +165,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     }
                     f.doc.mappings()
                 }
-                None => live::read(&a.target, &a.retry)?
-                    .map(|d| d.mappings())
-                    .unwrap_or_default(),
+                None => match live::read(&a.target, &a.retry)? {
+                    Some(d) => d.mappings(),
+                    None => {
+                        eprintln!("note: {} does not exist", live::label(&a.target)?);
+                        Mappings::default()
+                    }
+                },
             };
             out(&format_mappings(&mappings, a.format)?)?;
             Ok(ExitCode::SUCCESS)
@@ -149,7 +185,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 None => (live::label(&a.target)?, live::read(&a.target, &a.retry)?),
             };
             let Some(doc) = doc else {
-                eprintln!("{label} does not exist");
+                eprintln!("note: {label} does not exist");
                 return Ok(ExitCode::SUCCESS);
             };
             let diags = doc.validate();
@@ -237,9 +273,11 @@ fn upsert_edit(e: &EntryArgs, append: bool, update_username: bool) -> Result<Edi
     // As in the Go tool: an entry without a username maps the ARN to no Kubernetes user.
     let has_username = e.username.as_deref().is_some_and(|u| !u.trim().is_empty());
     if matches!(kind, Kind::Role(_) | Kind::User(_)) && !has_username {
-        return Err(usage(
-            "upsert needs --username (the Kubernetes user the ARN maps to; keep an existing one with --update-username=false)",
-        ));
+        return Err(usage(if update_username {
+            "upsert needs --username (the Kubernetes user the ARN maps to; keep an existing one with --update-username=false)"
+        } else {
+            "upsert needs --username even with --update-username=false (a new entry gets it)"
+        }));
     }
     Ok(match kind {
         Kind::Role(arn) => Edit::UpsertRole(upsert(arn)),

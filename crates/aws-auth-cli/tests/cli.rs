@@ -374,6 +374,21 @@ User Mapping   arn:aws:iam::555555555555:user/a-user                            
             ],
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
+        // The refusal is the conflict with -f: an unknown --as would be refused too, but
+        // as an unexpected argument.
+        assert!(
+            r.stderr.contains("'--as <USERNAME>' cannot be used with"),
+            "{}",
+            r.stderr
+        );
+        let r = run(&d, &["get", "--as-group", "a", "-f", "x.yaml"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("'--as-group <GROUP>' cannot be used with"),
+            "{}",
+            r.stderr
+        );
     }
 }
 
@@ -501,6 +516,8 @@ mod write {
                 "upsert",
                 "--userarn",
                 "arn:aws:iam::205930638578:user/ada",
+                "--username",
+                "ada",
                 "-f",
                 "-",
                 "-i",
@@ -508,7 +525,10 @@ mod write {
             Some(b""),
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(r.stderr.starts_with("error: "));
+        assert_eq!(
+            r.stderr, "error: -i/--in-place needs a file, not stdin\n",
+            "the check this test names, not another usage error"
+        );
     }
 
     #[test]
@@ -520,10 +540,18 @@ mod write {
                 "upsert",
                 "--userarn",
                 "arn:aws:iam::205930638578:user/ada",
+                "--username",
+                "ada",
                 "-i",
             ],
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("required arguments were not provided")
+                && r.stderr.contains("--file"),
+            "-i asks for -f, not for another argument: {}",
+            r.stderr
+        );
     }
 
     #[test]
@@ -1356,6 +1384,16 @@ mod surface {
             "{}",
             r.stderr
         );
+        assert!(r.stderr.contains("--update-username=false"), "{}", r.stderr);
+        // Given that flag, the message does not suggest it again.
+        let mut keep = role.to_vec();
+        keep.push("--update-username=false");
+        let r = run(&d, &keep);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            "error: upsert needs --username even with --update-username=false (a new entry gets it)\n"
+        );
         let mut with_empty = role.to_vec();
         with_empty.extend(["--username", " "]);
         assert_eq!(run(&d, &with_empty).code, 2);
@@ -1377,5 +1415,42 @@ mod surface {
         assert_eq!(r.code, 1);
         assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
         assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    }
+}
+
+/// Issue 19: an upsert without a username is a usage error for a new ARN and for an existing
+/// one alike (the npm package keeps an existing entry's username instead; a new ARN is
+/// refused by both), and nothing is written.
+mod username {
+    use super::*;
+
+    #[test]
+    fn upsert_without_username_is_a_usage_error_and_writes_nothing() {
+        let d = TempDir::new();
+        let path = d.copy("02-three-roles-simple.yaml");
+        let before = fs::read(&path).unwrap();
+        for (flag, arn) in [
+            ("--rolearn", "arn:aws:iam::205930638578:role/new"),
+            ("--rolearn", "arn:aws:iam::205930638578:role/admin-role"),
+            ("--userarn", "arn:aws:iam::205930638578:user/new"),
+        ] {
+            for username in [None, Some(""), Some("  ")] {
+                let mut args = vec!["upsert", flag, arn, "--groups", "g"];
+                if let Some(u) = username {
+                    args.extend(["--username", u]);
+                }
+                args.extend(["-f", "02-three-roles-simple.yaml", "-i"]);
+                let r = run(&d, &args);
+                assert_eq!(r.code, 2, "{arn} {username:?}: {}", r.stderr);
+                assert!(
+                    r.stderr.starts_with("error: upsert needs --username"),
+                    "{}",
+                    r.stderr
+                );
+                assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+                assert_eq!(r.stdout, "");
+                assert_eq!(fs::read(&path).unwrap(), before, "{arn} {username:?}");
+            }
+        }
     }
 }

@@ -594,8 +594,8 @@ fn fifty_concurrent_upserts_lose_nothing() {
     let children: Vec<Child> = arns
         .iter()
         .map(|arn| {
-            let mut args = upsert_role_args(name, arn, "system:node:{{EC2PrivateDNSName}}");
-            args.push("--retry");
+            // Without --retry: a conflict is re-read and re-applied all the same.
+            let args = upsert_role_args(name, arn, "system:node:{{EC2PrivateDNSName}}");
             command(&kc, &args).spawn().unwrap()
         })
         .collect();
@@ -604,11 +604,6 @@ fn fifty_concurrent_upserts_lose_nothing() {
         .map(|c| Run::from(c.wait_with_output().unwrap(), Duration::ZERO))
         .collect();
     let elapsed = start.elapsed();
-    let retries: usize = runs
-        .iter()
-        .map(|r| r.stderr.matches("retrying after").count())
-        .sum();
-    eprintln!("50 concurrent upserts: {elapsed:?}, {retries} retries in all");
 
     let failed: Vec<String> = runs
         .iter()
@@ -623,11 +618,8 @@ fn fifty_concurrent_upserts_lose_nothing() {
         failed.join("\n")
     );
     for (r, arn) in runs.iter().zip(&arns) {
-        assert!(
-            r.stderr.ends_with(&format!("added {arn} to aws-auth\n")),
-            "{}",
-            r.stderr
-        );
+        // Conflicts are re-read quietly: the run reports only what it did.
+        assert_eq!(r.stderr, format!("added {arn} to aws-auth\n"));
     }
 
     let after = configmap(cluster, name).unwrap();
@@ -659,8 +651,13 @@ fn fifty_concurrent_upserts_lose_nothing() {
             .starts_with(before["data"]["mapRoles"].as_str().unwrap())
     );
     let counts = cli_requests(cluster, name);
+    eprintln!(
+        "50 concurrent upserts without --retry: {elapsed:?}, {} conflicts re-read in all",
+        counts.update - 50
+    );
     assert_eq!(counts.create, 0, "{counts:?}");
     assert_eq!(counts.patch, 0, "{counts:?}");
+    assert_eq!(counts.get, counts.update, "one GET per PUT: {counts:?}");
     assert!(elapsed < Duration::from_secs(120), "{elapsed:?}");
 }
 

@@ -3,12 +3,18 @@
 //! They always run: a skipped test would count as passing. The first run builds the API
 //! server (minutes); later runs use the cached binary.
 
-use test_cluster::{TestCluster, User};
+use std::fs;
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+
+use test_cluster::{AuditEvent, TestCluster, User};
 
 mod common;
-use common::{BIN, NODE_ROLE, aws_auth, upsert_node_role};
-use std::path::Path;
-use std::process::Command;
+use common::{BIN, NODE_ROLE, Run, aws_auth, command, upsert_node_role};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[test]
 fn upsert_creates_then_one_get_and_one_put_per_write() {
@@ -18,6 +24,10 @@ fn upsert_creates_then_one_get_and_one_put_per_write() {
     let r = aws_auth(&admin, &["get"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "TYPE   ARN   USERNAME   GROUPS\n");
+    assert_eq!(
+        r.stderr,
+        "note: admin/kube-system/aws-auth does not exist\n"
+    );
     assert_eq!(
         cluster.aws_auth_requests().unwrap().create,
         0,
@@ -146,8 +156,8 @@ fn forbidden_is_not_retried_and_remove_on_missing_matches_nothing() {
             "arn:aws:iam::555555555555:user/a-user",
         ],
     );
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("nothing matched"), "{}", r.stderr);
+    let line = r.one_error();
+    assert!(line.contains("nothing matched"), "{line}");
     assert_eq!(cluster.aws_auth_requests().unwrap().create, 0);
 
     let mut args = upsert_node_role();
@@ -227,4 +237,357 @@ fn kubectl_plugin() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("TYPE"));
+    // The plugin names itself to the API server.
+    let gets = aws_auth_events(&cluster);
+    assert_eq!(gets.len(), 1, "{gets:?}");
+    assert_eq!(
+        gets[0].user_agent.as_deref(),
+        Some(format!("kubectl-aws_auth/{VERSION}").as_str())
+    );
+}
+
+/// The requests about `kube-system/aws-auth` in the audit log.
+fn aws_auth_events(cluster: &TestCluster) -> Vec<AuditEvent> {
+    cluster
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.is_for("configmaps", "kube-system", "aws-auth"))
+        .collect()
+}
+
+/// Every request of ours says who sent it: the audit log shows `aws-auth/<version>`, for reads,
+/// creates, updates and no-ops, with and without --retry, through impersonation too.
+#[test]
+fn user_agent_on_every_request() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    aws_auth(&admin, &["get"]).ok();
+    aws_auth(&admin, &upsert_node_role()).ok();
+    let mut retry = upsert_node_role();
+    retry.push("--retry");
+    aws_auth(&admin, &retry).ok();
+    aws_auth(
+        &admin,
+        &[
+            "upsert",
+            "--mapusers",
+            "--userarn",
+            "arn:aws:iam::555555555555:user/ada",
+            "--username",
+            "ada",
+            "--groups",
+            "system:masters",
+        ],
+    )
+    .ok();
+    aws_auth(&admin, &["remove", "--rolearn", NODE_ROLE, "--dry-run"]).ok();
+    aws_auth(&admin, &["remove", "--rolearn", NODE_ROLE]).ok();
+    aws_auth(&admin, &["validate"]).ok();
+    let imp = vec!["get", "--as", "admin"];
+    aws_auth(&cluster.kubeconfig_for(User::Impersonator), &imp).ok();
+    aws_auth(&cluster.kubeconfig_for(User::Reader), &["get"]).ok();
+
+    let events = aws_auth_events(&cluster);
+    let verbs: Vec<&str> = events.iter().map(|e| e.verb.as_str()).collect();
+    assert_eq!(
+        verbs.iter().filter(|v| **v == "get").count(),
+        9,
+        "{verbs:?}"
+    );
+    assert_eq!(
+        verbs.iter().filter(|v| **v == "create").count(),
+        1,
+        "{verbs:?}"
+    );
+    assert_eq!(
+        verbs.iter().filter(|v| **v == "update").count(),
+        2,
+        "{verbs:?}"
+    );
+    let want = format!("aws-auth/{VERSION}");
+    for e in &events {
+        assert_eq!(e.user_agent.as_deref(), Some(want.as_str()), "{e:?}");
+    }
+}
+
+/// A kubeconfig like `admin`'s in which `edit` changed the text.
+fn kubeconfig_edited(cluster: &TestCluster, name: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let text = fs::read_to_string(cluster.kubeconfig_for(User::Admin)).unwrap();
+    let path = cluster.dir().join(name);
+    fs::write(&path, edit(&text)).unwrap();
+    path
+}
+
+/// Every kind of failure, against a real API server: exit 1, one `error:` line naming what
+/// failed, each cause said once, no debug dump of a Rust value (`common::Run::one_error`).
+#[test]
+fn every_failure_is_one_line_said_once() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    let masters = "arn:aws:iam::555555555555:role/admin";
+    aws_auth(
+        &admin,
+        &[
+            "upsert",
+            "--rolearn",
+            masters,
+            "--username",
+            "admin",
+            "--groups",
+            "system:masters",
+        ],
+    )
+    .ok();
+    let port = {
+        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let server = cluster.server_url();
+    let refused = kubeconfig_edited(&cluster, "refused.kubeconfig", |t| {
+        t.replace(&server, &format!("https://127.0.0.1:{port}"))
+    });
+    // No CA: the server's certificate cannot be verified.
+    let no_ca = kubeconfig_edited(&cluster, "no-ca.kubeconfig", |t| {
+        t.lines()
+            .filter(|l| !l.contains("certificate-authority-data"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let garbage = kubeconfig_edited(&cluster, "garbage.kubeconfig", |_| {
+        "apiVersion: v1\nclusters: [unclosed\n".to_string()
+    });
+    let missing = cluster.dir().join("no-such.kubeconfig");
+    let reader = cluster.kubeconfig_for(User::Reader);
+    let nobody = cluster.kubeconfig_for(User::Nobody);
+
+    let node = upsert_node_role();
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut v = node.clone();
+        v.extend(extra);
+        v
+    };
+    let cases: Vec<(&str, &Path, Vec<&str>, &[&str])> = vec![
+        (
+            "403 write",
+            &reader,
+            node.clone(),
+            &[
+                "reader/kube-system/aws-auth",
+                "403 Forbidden",
+                "cannot update",
+            ],
+        ),
+        (
+            "403 read",
+            &nobody,
+            vec!["get"],
+            &["nobody/kube-system/aws-auth", "403 Forbidden", "cannot get"],
+        ),
+        (
+            "403 with --retry",
+            &reader,
+            with(&["--retry"]),
+            &["403 Forbidden"],
+        ),
+        (
+            "404 namespace",
+            &admin,
+            with(&["--namespace", "no-such-namespace"]),
+            &[
+                "admin/no-such-namespace/aws-auth",
+                "404 NotFound",
+                "no-such-namespace",
+            ],
+        ),
+        (
+            "422 invalid name",
+            &admin,
+            with(&["--name", "Not_A_Name"]),
+            &["422 Invalid", "Not_A_Name"],
+        ),
+        (
+            "nothing matched",
+            &admin,
+            vec![
+                "remove",
+                "--rolearn",
+                "arn:aws:iam::555555555555:role/absent",
+            ],
+            &["admin/kube-system/aws-auth", "nothing matched"],
+        ),
+        (
+            "lockout",
+            &admin,
+            vec!["remove", "--rolearn", masters],
+            &["refusing"],
+        ),
+        (
+            "invalid ARN",
+            &admin,
+            vec![
+                "upsert",
+                "--rolearn",
+                "arn:aws:iam::555555555555:policy/x",
+                "--username",
+                "x",
+            ],
+            &["admin/kube-system/aws-auth"],
+        ),
+        ("refused connection", &refused, vec!["get"], &["connection"]),
+        (
+            "refused connection, write",
+            &refused,
+            node.clone(),
+            &["connection"],
+        ),
+        ("TLS", &no_ca, vec!["get"], &["certificate"]),
+        // Not retried: a certificate that does not verify stays so.
+        (
+            "TLS with --retry",
+            &no_ca,
+            vec!["get", "--retry"],
+            &["TLS error", "certificate"],
+        ),
+        (
+            "bad kubeconfig",
+            &garbage,
+            vec!["get"],
+            &[
+                "garbage.kubeconfig: failed to parse kubeconfig YAML",
+                "unclosed bracket",
+            ],
+        ),
+        (
+            "missing kubeconfig",
+            &missing,
+            node.clone(),
+            &["no-such.kubeconfig: cannot read it: No such file or directory"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, kc, args, wants) in &cases {
+        let r = aws_auth(kc, args);
+        let result = std::panic::catch_unwind(|| {
+            let line = r.one_error().to_string();
+            for want in *wants {
+                assert!(line.contains(want), "wants {want:?}: {line}");
+            }
+            line
+        });
+        let result = result.and_then(|line| {
+            // --retry is suggested only where it would help: a failure that may heal, when it
+            // was not given.
+            let heals = what.starts_with("refused");
+            std::panic::catch_unwind(|| {
+                assert_eq!(line.ends_with("; --retry would retry it"), heals, "{line}");
+                line
+            })
+        });
+        match result {
+            Ok(line) => eprintln!("{what}: {line}"),
+            Err(_) => failures.push(format!("{what}: exit {}: {}", r.code, r.stderr)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let written = cluster
+        .audit_events()
+        .unwrap()
+        .iter()
+        .filter(|e| e.verb == "update" && e.code == Some(200))
+        .count();
+    assert_eq!(written, 0, "no failed run wrote");
+}
+
+/// `--retry-max-count` bounds every attempt, conflicts included, with or without --retry;
+/// the message names the flag that would help. Writers that give up on conflicts are made by
+/// racing many processes at an attempt budget of 1 or 2.
+#[test]
+fn conflicts_honour_the_retry_budget() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    aws_auth(&admin, &upsert_node_role()).ok();
+    let mut gave_up = 0;
+    for (round, extra) in [
+        vec!["--retry-max-count", "1"],
+        vec![
+            "--retry",
+            "--retry-max-count",
+            "2",
+            "--retry-min-time",
+            "1ms",
+            "--retry-max-time",
+            "2ms",
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let max: usize = extra[extra
+            .iter()
+            .position(|a| *a == "--retry-max-count")
+            .unwrap()
+            + 1]
+        .parse()
+        .unwrap();
+        let before = cluster.aws_auth_requests().unwrap();
+        let arns: Vec<String> = (0..20)
+            .map(|i| format!("arn:aws:iam::555555555555:role/budget-{round}-{i:02}"))
+            .collect();
+        let children: Vec<Child> = arns
+            .iter()
+            .map(|arn| {
+                let mut args = vec!["upsert", "--rolearn", arn.as_str(), "--username", "x"];
+                args.extend(&extra);
+                command(&admin, &args).spawn().unwrap()
+            })
+            .collect();
+        let runs: Vec<Run> = children
+            .into_iter()
+            .map(|c| Run::from(c.wait_with_output().unwrap(), Duration::ZERO))
+            .collect();
+        let mut failed = 0;
+        for r in &runs {
+            if r.code == 0 {
+                continue;
+            }
+            failed += 1;
+            let lines: Vec<&str> = r.stderr.lines().collect();
+            // With --retry each wait is reported: max - 1 of them, then the error.
+            assert_eq!(
+                lines.len(),
+                if extra[0] == "--retry" { max } else { 1 },
+                "{}",
+                r.stderr
+            );
+            let error = Run {
+                code: 1,
+                stdout: String::new(),
+                stderr: format!("{}\n", lines.last().unwrap()),
+                elapsed: Duration::ZERO,
+            };
+            let line = error.one_error();
+            assert!(
+                line.ends_with(&format!(
+                    "giving up after {max} attempt{}; allow more attempts with --retry-max-count (now {max})",
+                    if max == 1 { "" } else { "s" }
+                )),
+                "{line}"
+            );
+            assert!(!line.contains("try --retry"), "{line}");
+        }
+        let after = cluster.aws_auth_requests().unwrap();
+        let puts = after.update - before.update;
+        assert!(
+            puts <= runs.len() * max,
+            "at most {max} PUTs per run: {puts} for {} runs",
+            runs.len()
+        );
+        eprintln!("round {round}: {failed} of 20 gave up, {puts} PUTs");
+        gave_up += failed;
+    }
+    assert!(
+        gave_up > 0,
+        "no writer met a conflict: the test proved nothing"
+    );
 }

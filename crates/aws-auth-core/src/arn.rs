@@ -44,7 +44,8 @@ impl<'a> Arn<'a> {
     /// ```
     pub fn parse(s: &'a str) -> Option<Arn<'a>> {
         let mut parts = s.splitn(6, ':');
-        if parts.next()? != "arn" {
+        // The authenticator lowercases mapped ARNs before comparing: `ARN:AWS:IAM::...` works.
+        if !parts.next()?.eq_ignore_ascii_case("arn") {
             return None;
         }
         let partition = parts.next()?;
@@ -68,15 +69,15 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// The identity of a role entry: lowercase, any path removed.
+/// The identity of a role entry: lowercase, any path removed (whatever the case of its
+/// `arn:` and `role/`).
 pub(crate) fn role_identity(arn: &str) -> String {
+    let lower = arn.to_ascii_lowercase();
     // Most role ARNs have one `/` (no path): nothing to strip, no need to split the ARN.
-    if arn.bytes().filter(|&b| b == b'/').count() <= 1 {
-        return arn.to_ascii_lowercase();
+    if lower.bytes().filter(|&b| b == b'/').count() <= 1 {
+        return lower;
     }
-    strip_role_path(arn)
-        .unwrap_or_else(|| arn.to_string())
-        .to_ascii_lowercase()
+    strip_role_path(&lower).unwrap_or(lower)
 }
 
 /// The identity of a user entry: lowercase.
@@ -93,10 +94,14 @@ pub(crate) fn user_identity(arn: &str) -> String {
 ///     Some("arn:aws:iam::111122223333:role/codebuild"),
 /// );
 /// assert_eq!(strip_role_path("arn:aws:iam::111122223333:role/plain"), None);
+/// assert_eq!(
+///     strip_role_path("ARN:AWS:IAM::111122223333:ROLE/TEAM/OPS").as_deref(),
+///     Some("ARN:AWS:IAM::111122223333:ROLE/OPS"),
+/// );
 /// ```
 pub fn strip_role_path(arn: &str) -> Option<String> {
     let parsed = Arn::parse(arn)?;
-    if parsed.resource_type != "role" || parsed.path.is_empty() {
+    if !parsed.resource_type.eq_ignore_ascii_case("role") || parsed.path.is_empty() {
         return None;
     }
     let prefix_len = arn.len() - parsed.name.len() - parsed.path.len() - 1;
@@ -130,7 +135,9 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
             "{quoted_arn} is not an ARN of the form arn:<partition>:iam::<account>:{expected_type}/<name>"
         ));
     };
-    if parsed.service == "sts" && parsed.resource_type == "assumed-role" {
+    // Compared as the authenticator compares: ignoring case.
+    let is = |part: &str, what: &str| part.eq_ignore_ascii_case(what);
+    if is(parsed.service, "sts") && is(parsed.resource_type, "assumed-role") {
         return Some(format!(
             "{quoted_arn} is an STS assumed-role ARN; map the role itself (arn:{}:iam::{}:role/{})",
             parsed.partition,
@@ -138,13 +145,13 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
             parsed.path.split('/').next().unwrap_or(parsed.name)
         ));
     }
-    if parsed.service != "iam" {
+    if !is(parsed.service, "iam") {
         return Some(format!(
             "{quoted_arn} is an {} ARN, not iam",
             parsed.service
         ));
     }
-    if parsed.resource_type != expected_type {
+    if !is(parsed.resource_type, expected_type) {
         return Some(format!(
             "{quoted_arn} is a {} ARN where a {expected_type} ARN belongs",
             parsed.resource_type
@@ -172,7 +179,7 @@ pub(crate) fn arn_problem(arn: &str, expected_type: &str) -> Option<String> {
     }
     // Last, so that a problem that makes the entry useless is never hidden behind them: these
     // two only look wrong (the Go tool and the authenticator accept them).
-    if !PARTITIONS.contains(&parsed.partition) {
+    if !PARTITIONS.iter().any(|p| is(parsed.partition, p)) {
         return Some(format!(
             "{quoted_arn} has unknown partition {}",
             quoted(parsed.partition)

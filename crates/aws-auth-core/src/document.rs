@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{arn_problem, is_blocking, strip_role_path};
+use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, MASTERS};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -24,7 +25,9 @@ pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
 /// refuses more. An edit that would grow the data past it is refused.
 pub const MAX_DATA_BYTES: usize = 1024 * 1024;
 
-const MASTERS: &str = "system:masters";
+fn grants_masters(groups: Option<&[String]>) -> bool {
+    groups.is_some_and(|g| g.iter().any(|x| x == MASTERS))
+}
 
 /// An aws-auth ConfigMap, read from a manifest or from its `data`.
 ///
@@ -59,6 +62,9 @@ enum Source {
         breaks: LineBreaks,
         /// Bytes of the values of the data keys other than the three (edits never change them).
         other_data_bytes: usize,
+        /// Whether the manifest is JSON (AWS CDK, `kubectl -o json`); kept here because
+        /// `located` is dropped by an edit, and the next edit must still write JSON.
+        json: bool,
     },
     Data(Vec<(String, String)>),
 }
@@ -130,6 +136,7 @@ impl AwsAuth {
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
             other_data_bytes: located.other_data_bytes(),
+            json: located.json,
             located: Some(Box::new(located)),
             breaks,
         };
@@ -290,6 +297,28 @@ impl AwsAuth {
         for s in &self.sections {
             check_section(s, &mut out);
         }
+        // Across keys: `mapRoles` is searched first, so a user entry for an ARN a live role
+        // entry also maps is never used.
+        if self.section(DataKey::MapRoles).is_some() && self.section(DataKey::MapUsers).is_some() {
+            let users = self.section(DataKey::MapUsers).map(Section::parsed);
+            for e in self.authenticator_view().entries {
+                let (EntryStatus::Shadowed { by }, Some(Ok(parsed))) = (&e.status, users) else {
+                    continue;
+                };
+                let node = &parsed.entries[e.index].node;
+                out.push(crate::validate::diagnostic(
+                    crate::validate::Code::DuplicateIdentity,
+                    Some(DataKey::MapUsers),
+                    Some(e.index),
+                    Some((node.line, node.col + 1)),
+                    format!(
+                        "entry {} ({}) is never used: mapRoles entry {by} maps the same ARN, and mapRoles is searched first",
+                        e.index,
+                        e.arn.unwrap_or_default()
+                    ),
+                ));
+            }
+        }
         out
     }
 
@@ -304,6 +333,7 @@ impl AwsAuth {
         let mut editors = Editors(Vec::new());
         let mut changes = Vec::new();
         for edit in edits {
+            check_arguments(edit)?;
             for key in keys_of(edit) {
                 if editors.get(key).is_some() {
                     continue;
@@ -405,60 +435,98 @@ impl AwsAuth {
             self.section(k).is_some_and(|s| matches!(s.parsed(), Ok(p) if matches!(p.layout, Layout::Flow(_)) && !p.entries.is_empty()))
         };
         // A JSON manifest (as AWS CDK and `kubectl -o json` write it) gets JSON lists too.
-        let json_manifest = matches!(
-            &self.source,
-            Source::Manifest { located: Some(l), .. } if l.json
-        );
+        let json_manifest = matches!(&self.source, Source::Manifest { json: true, .. });
         flow(DataKey::MapRoles) || flow(DataKey::MapUsers) || json_manifest
     }
 
+    /// Refuses edits after which no live entry grants `system:masters` where one did, as the
+    /// authenticator sees it ([`AuthenticatorView`]), not by the looser identity edits target.
     fn check_lockout(&self, editors: &Editors<'_>, options: &Options) -> Result<(), Error> {
         if options.allow_lockout {
             return Ok(());
         }
-        let grants_masters =
-            |groups: Option<&[String]>| groups.is_some_and(|g| g.iter().any(|x| x == MASTERS));
-        // Only removing or changing an entry that grants it can take a grant away (an upsert
-        // never adds an entry with an identity that exists): most edits stop here.
+        // Only removing or changing an entry that grants it, or changing an ARN (which moves
+        // the entry to another key, where it may override or be overridden), can take a
+        // grant away: most edits stop here.
         let touched = [DataKey::MapRoles, DataKey::MapUsers].iter().any(|&key| {
-            editors
-                .get(key)
-                .is_some_and(|e| e.touches(|entry| grants_masters(entry.groups())))
+            editors.get(key).is_some_and(|e| {
+                e.touches(|entry, new| {
+                    grants_masters(entry.groups())
+                        || new.is_some_and(|v| Some(v.arn.as_str()) != entry.arn())
+                })
+            })
         });
         if !touched {
             return Ok(());
         }
-        let mut before = 0;
-        let mut after = 0;
-        for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            let fresh;
-            let editor = match (editors.get(key), self.section(key).map(|s| (s, s.parsed()))) {
-                (Some(editor), _) => editor,
-                (None, Some((section, Ok(parsed)))) => {
-                    fresh = ListEditor::new(key, &section.text, parsed, false);
-                    &fresh
-                }
-                _ => continue,
-            };
-            let new = |v: &Values| grants_masters(v.groups.as_deref());
-            let kept = |e: &crate::section::Entry| grants_masters(e.groups());
-            before += editor.effective_count(new, kept, true);
-            after += editor.effective_count(new, kept, false);
+        let before = self.authenticator_view();
+        let admins = before.masters().count();
+        if admins == 0 {
+            return Ok(());
         }
-        if before > 0 && after == 0 {
+        let mut candidates = Vec::new();
+        let mut unread = Vec::new();
+        for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            match (editors.get(key), self.section(key).map(|s| s.parsed())) {
+                (Some(editor), _) => candidates.extend(editor.candidates(false)),
+                (None, Some(Ok(parsed))) => candidates.extend(
+                    parsed
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| Candidate::of_entry(key, i, e)),
+                ),
+                (None, Some(Err(_))) => unread.push(key),
+                (None, None) => {}
+            }
+        }
+        let after = AuthenticatorView::of(candidates, unread);
+        if after.masters().next().is_none() {
+            // A few names say where to look; a list of hundreds would not fit a line.
+            let mut names: Vec<String> = before
+                .masters()
+                .take(5)
+                .map(|e| format!("{}[{}]", e.list, e.index))
+                .collect();
+            if admins > names.len() {
+                names.push("...".into());
+            }
             return Err(Error::Lockout(format!(
-                "{before} mapping{} in mapRoles/mapUsers grant{} system:masters today",
-                if before == 1 { "" } else { "s" },
-                if before == 1 { "s" } else { "" }
+                "{admins} live mapping{} grant{} system:masters today: {}",
+                if admins == 1 { "" } else { "s" },
+                if admins == 1 { "s" } else { "" },
+                names.join(", ")
             )));
         }
         Ok(())
     }
 
+    /// What aws-iam-authenticator makes of `mapRoles` and `mapUsers`: each entry's key in its
+    /// map, whether a caller can be mapped through it and if not why, and so who can hold
+    /// `system:masters`. See [`AuthenticatorView`].
+    pub fn authenticator_view(&self) -> AuthenticatorView<'_> {
+        let mut candidates = Vec::new();
+        let mut unread = Vec::new();
+        for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            match self.section(key).map(Section::parsed) {
+                Some(Ok(parsed)) => candidates.extend(
+                    parsed
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| Candidate::of_entry(key, i, e)),
+                ),
+                Some(Err(_)) => unread.push(key),
+                None => {}
+            }
+        }
+        AuthenticatorView::of(candidates, unread)
+    }
+
     /// The document with `updates` written in. Only the changed keys are read again: the
     /// other keys and the manifest around them are unchanged by construction.
     fn with_updates(&self, updates: &[(DataKey, Vec<Piece>)]) -> Result<AwsAuth, Error> {
-        let texts: Vec<(DataKey, String)> = updates
+        let mut texts: Vec<(DataKey, String)> = updates
             .iter()
             .map(|(key, pieces)| {
                 (
@@ -488,9 +556,14 @@ impl AwsAuth {
                 located,
                 breaks,
                 other_data_bytes,
+                json,
             } => {
                 // The text so far (`None`: still the original) and where its keys are.
                 let mut out: Option<String> = None;
+                // A value the manifest reads back with other trailing whitespace (a `|-`
+                // strips the final line break): the next edit must start from what a fresh
+                // parse reads, or an object edited twice writes other bytes than the CLI.
+                let mut read_back: Vec<(usize, String)> = Vec::new();
                 let mut current: Option<Box<Located>> = None;
                 for (i, ((key, pieces), (_, new))) in updates.iter().zip(&texts).enumerate() {
                     let old = self.key_text(*key).unwrap_or_default();
@@ -508,19 +581,55 @@ impl AwsAuth {
                     match write_key(base, site, *key, old, pieces, new) {
                         None => return Err(not_read_back(*key)),
                         // Checked already by decoding the value again.
-                        Some(Written::Spliced(written)) => {
+                        Some(Written::Spliced(written, decoded_len)) => {
+                            // Checked equal up to trailing whitespace: a shorter reading is a prefix.
+                            if let Some(read) =
+                                new.get(..decoded_len).filter(|_| decoded_len < new.len())
+                            {
+                                read_back.push((i, read.to_string()));
+                            }
                             out = Some(written);
                             current = None;
                         }
                         Some(Written::Rewritten(written)) => {
                             // The manifest must read back with exactly the new value.
-                            let after = locate(&written, namespace.as_deref(), name)?;
+                            let after = locate(&written, namespace.as_deref(), name)
+                                .map_err(|_| not_read_back(*key))?;
                             let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
-                            if !read.is_some_and(|read| same_but_trailing_space(read, new)) {
-                                return Err(not_read_back(*key));
+                            match read {
+                                Some(read) if same_but_trailing_space(read, new) => {
+                                    if read != new {
+                                        read_back.push((i, read.to_string()));
+                                    }
+                                }
+                                _ => return Err(not_read_back(*key)),
                             }
                             out = Some(written);
                             current = Some(Box::new(after));
+                        }
+                    }
+                }
+                for (i, read) in read_back {
+                    texts[i].1 = read;
+                }
+                // The invariant of every write: the whole manifest parses again and each
+                // edited key reads back as exactly its new text. A splice is checked where it
+                // was made; this catches what a local check cannot see (a value that ends
+                // where the manifest around it no longer parses).
+                if let Some(written) = &out
+                    && current.is_none()
+                {
+                    let after = locate(written, namespace.as_deref(), name)
+                        .map_err(|_| not_read_back(updates[0].0))?;
+                    current = Some(Box::new(after));
+                }
+                if let Some(after) = &current {
+                    for (key, new) in &texts {
+                        let read = after.key(key.as_str()).and_then(|s| s.value.as_str());
+                        // Parsers disagree on blank space at the end of a stream (see
+                        // `same_but_trailing_space`); it means nothing to the list.
+                        if read.map(str::trim_end) != Some(new.trim_end()) {
+                            return Err(not_read_back(*key));
                         }
                     }
                 }
@@ -531,6 +640,7 @@ impl AwsAuth {
                     located: current,
                     breaks: *breaks,
                     other_data_bytes: *other_data_bytes,
+                    json: *json,
                 }
             }
         };
@@ -665,6 +775,17 @@ fn not_editable(key: DataKey, problem: &KeyProblem) -> Error {
     Error::KeyNotEditable { key, reason }
 }
 
+/// What an edit says on its own, checked before any key is read: the CLI refuses these as
+/// usage errors whatever the manifest holds, and the npm package must answer the same.
+fn check_arguments(edit: &Edit) -> Result<(), Error> {
+    match edit {
+        Edit::RemoveByUsername { username } if username.trim().is_empty() => Err(
+            Error::InvalidArgument("remove by username needs a non-empty username".into()),
+        ),
+        _ => Ok(()),
+    }
+}
+
 fn apply_one(
     edit: &Edit,
     options: &Options,
@@ -713,9 +834,33 @@ fn apply_one(
             if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
                 return Err(Error::OpaqueEntry { key, index });
             }
-            let username = u.username.as_deref().filter(|s| !s.is_empty());
-            let result = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
-            let action = match result {
+            // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
+            let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
+            let upserted = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            // Only an existing entry can keep its username; a new one without any would map
+            // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
+            // on error, so nothing is changed.
+            if username.is_none() && upserted.result == UpsertResult::Added {
+                return Err(Error::InvalidArgument(format!(
+                    "a new {kind} mapping needs a username: {arn} is not in {key} yet \
+                     (an empty username only keeps the one of an existing entry)"
+                )));
+            }
+            let mut add_note = |n: String| {
+                note = Some(note.take().map_or(n.clone(), |old| format!("{old}; {n}")));
+            };
+            if let Some(old) = &upserted.repaired {
+                add_note(format!(
+                    "{old} has a path, which the authenticator never matches; rewritten as {arn}"
+                ));
+            }
+            for old in &upserted.left_with_path {
+                add_note(format!(
+                    "{old} has a path, which the authenticator never matches; left as it is \
+                     (rewritten, it could override the entry without a path)"
+                ));
+            }
+            let action = match upserted.result {
                 UpsertResult::Added => Action::Added,
                 UpsertResult::Updated => Action::Updated,
                 UpsertResult::Unchanged => Action::Unchanged,
@@ -745,11 +890,6 @@ fn apply_one(
             report_removed(key, removed, &r.describe(), options, changes)?;
         }
         Edit::RemoveByUsername { username } => {
-            if username.is_empty() {
-                return Err(Error::InvalidArgument(
-                    "remove by username needs a non-empty username".into(),
-                ));
-            }
             let mut any = false;
             for k in [DataKey::MapRoles, DataKey::MapUsers] {
                 let removed = editor(editors, k)?.remove_by_username(username);
@@ -776,8 +916,8 @@ fn apply_one(
                     quoted(account)
                 )));
             }
-            let result = editor(editors, key)?.upsert(account, None, &[], false, false);
-            let action = if result == UpsertResult::Added {
+            let upserted = editor(editors, key)?.upsert(account, None, &[], false, false);
+            let action = if upserted.result == UpsertResult::Added {
                 Action::Added
             } else {
                 Action::Unchanged

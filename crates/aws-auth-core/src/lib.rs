@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 mod arn;
+mod authenticator;
 mod document;
 mod edit;
 mod error;
@@ -54,6 +55,7 @@ mod validate;
 mod yaml;
 
 pub use arn::{Arn, PARTITIONS, strip_role_path};
+pub use authenticator::{AuthenticatorView, EntryStatus, MASTERS, Unmatchable, ViewEntry};
 pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
 pub use error::Error;

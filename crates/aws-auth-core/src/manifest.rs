@@ -1,6 +1,8 @@
 //! The manifest around the data: which document is the aws-auth ConfigMap, where its `data`
 //! keys are, and how a key's new text is written back into the raw manifest.
 
+use std::collections::HashMap;
+
 use crate::error::Error;
 use crate::model::DataKey;
 use crate::quoted::quoted;
@@ -46,11 +48,16 @@ impl Located {
             return Vec::new();
         };
         let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+        // Where each name is in `out`: a ConfigMap may have a hundred thousand keys.
+        let mut slot_of: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
         for p in pairs {
             let Some(v) = p.value.as_str() else { continue };
-            match out.iter_mut().find(|(k, _)| *k == p.name) {
-                Some(slot) => slot.1 = v.to_string(),
-                None => out.push((p.name.clone(), v.to_string())),
+            match slot_of.get(&p.name) {
+                Some(&slot) => out[slot].1 = v.to_string(),
+                None => {
+                    slot_of.insert(p.name.clone(), out.len());
+                    out.push((p.name.clone(), v.to_string()));
+                }
             }
         }
         out
@@ -61,13 +68,11 @@ impl Located {
         let DataSite::Map { pairs, .. } = &self.site else {
             return 0;
         };
+        let last = last_index_by_name(pairs);
         pairs
             .iter()
             .enumerate()
-            .filter(|(i, p)| {
-                DataKey::from_name(&p.name).is_none()
-                    && !pairs[i + 1..].iter().any(|later| later.name == p.name)
-            })
+            .filter(|(i, p)| DataKey::from_name(&p.name).is_none() && last[&p.name] == *i)
             .map(|(_, p)| p.value.as_str().map_or(0, str::len))
             .sum()
     }
@@ -79,6 +84,16 @@ impl Located {
             _ => None,
         }
     }
+}
+
+/// The index of the last site of each name (the one readers keep).
+// `HashMap<String, usize>` as elsewhere in the core: one instantiation for the wasm build.
+fn last_index_by_name(pairs: &[KeySite]) -> HashMap<String, usize> {
+    let mut last = HashMap::with_capacity(pairs.len());
+    for (i, p) in pairs.iter().enumerate() {
+        last.insert(p.name.clone(), i);
+    }
+    last
 }
 
 /// Finds the ConfigMap called `name` (or a bare data map) in a YAML or JSON stream. With a
@@ -321,9 +336,11 @@ fn site_of_map(map: &Node, json: bool) -> Result<Located, Error> {
     };
     let mut diagnostics = Vec::new();
     let mut sites = Vec::with_capacity(pairs.len());
+    // Names met so far, for duplicates: linear scans made 100,000 keys take minutes.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
     for (k, v) in pairs {
         let name = k.as_str().unwrap_or_default().to_string();
-        if sites.iter().any(|s: &KeySite| s.name == name) {
+        if seen.insert(name.clone(), sites.len()).is_some() {
             diagnostics.push(diagnostic(
                 Code::DuplicateDataKey,
                 DataKey::from_name(&name),
@@ -387,7 +404,11 @@ pub(crate) fn write_key(
     new: &str,
 ) -> Option<Written> {
     if let Some(site) = located.key(key.as_str()) {
+        // A block literal with no content line has no indentation to follow (it would come
+        // out at column 0): it is written whole, like a value of another style.
+        let spliceable = !old.trim().is_empty() || !is_block_scalar(&site.value);
         if let Some(out) = RawValue::map(text, site.key.end, &site.value)
+            .filter(|_| spliceable)
             .and_then(|raw| raw.splice(text, old, pieces))
         {
             // Decode the written value again, independently of how it was encoded: it must
@@ -401,17 +422,50 @@ pub(crate) fn write_key(
                 value: new.to_string(),
                 style: site.value.scalar_style()?,
             };
-            RawValue::map(&out, site.key.end, &written)?;
-            return Some(Written::Spliced(out));
+            let decoded_len = RawValue::map(&out, site.key.end, &written)?.decoded_len();
+            return Some(Written::Spliced(out, decoded_len));
         }
-        // A block scalar's final line break stays, as after any other value.
-        let span = block_scalar_span(text, site.key.end, &site.value)
-            .unwrap_or_else(|| value_start(text, site)..site.value.end);
         let rendered = render_value(
             new,
             located.json || site.value.line == site.key.line && is_quoted(&site.value),
             site.key.col + 2,
         );
+        // `key:` with nothing after it: the value goes after the colon. Its span may cover
+        // the line break up to the next key, which must stay.
+        if site.value.is_empty_plain() {
+            let colon = site.key.end + text[site.key.end..].find(':')?;
+            return Some(Written::Rewritten(fill_empty(
+                text,
+                colon + 1..colon + 1,
+                " ",
+                &rendered,
+            )));
+        }
+        // A block scalar's final line break stays, as after any other value.
+        let span = block_scalar_span(text, site.key.end, &site.value)
+            .unwrap_or_else(|| value_start(text, site)..site.value.end);
+        // One with no content may end after the next line's indentation: only its header
+        // indicators are replaced.
+        if !spliceable {
+            let header = &text[span.start..];
+            let indicators = header.len()
+                - header
+                    .trim_start_matches(|c: char| {
+                        matches!(c, '|' | '>' | '+' | '-') || c.is_ascii_digit()
+                    })
+                    .len();
+            return Some(Written::Rewritten(fill_empty(
+                text,
+                span.start..span.start + indicators,
+                "",
+                &rendered,
+            )));
+        }
+        // A one-line value (`null # none`) turned into a block literal: what follows it on
+        // its line (a comment) must stay before the literal's lines, not end up in them.
+        if rendered.contains('\n') && !text[span.clone()].contains('\n') {
+            return Some(Written::Rewritten(fill_empty(text, span, "", &rendered)));
+        }
         return Some(Written::Rewritten(format!(
             "{}{}{}",
             &text[..span.start],
@@ -422,12 +476,37 @@ pub(crate) fn write_key(
     Some(Written::Rewritten(insert_key(text, located, key, new)))
 }
 
+/// `text` with `rendered` (a value as [`render_value`] writes it) in place of the one-line
+/// value at `at` (a `|` header with nothing under it, `null`, or nothing): a comment after it
+/// stays on its line, and the lines of a block literal go after that line.
+fn fill_empty(text: &str, at: std::ops::Range<usize>, pad: &str, rendered: &str) -> String {
+    let eol = text[at.end..].find('\n').map_or(text.len(), |i| at.end + i);
+    let (head, body) = match rendered.split_once('\n') {
+        Some((head, body)) => (head, format!("\n{body}")),
+        None => (rendered, String::new()),
+    };
+    format!(
+        "{}{pad}{head}{}{body}{}",
+        &text[..at.start],
+        &text[at.end..eol],
+        &text[eol..]
+    )
+}
+
 /// A manifest with one key written.
 pub(crate) enum Written {
-    /// Only the changed bytes were replaced, and the value was checked to decode right.
-    Spliced(String),
+    /// Only the changed bytes were replaced, and the value was checked to decode right; with
+    /// the length of what it decodes to (a `|-` value drops a final line break).
+    Spliced(String, usize),
     /// The value was written whole (or inserted): read the manifest again to check it.
     Rewritten(String),
+}
+
+fn is_block_scalar(v: &Node) -> bool {
+    matches!(
+        v.scalar_style(),
+        Some(crate::yaml::tree::ScalarStyle::Literal | crate::yaml::tree::ScalarStyle::Folded)
+    )
 }
 
 fn is_quoted(v: &Node) -> bool {
@@ -491,8 +570,17 @@ fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String 
                 " ".repeat(*indent),
                 render_value(new, false, indent + 2)
             );
-            let at = value.start.min(value.end);
-            format!("{}{line}{}", &text[..at], &text[value.end.max(at)..])
+            // `data:` with nothing after it: the parser may place the empty value at the colon,
+            // so the keys go at the end of that line instead.
+            let (at, end) = if value.start >= value.end {
+                let eol = text[value.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| value.start + i);
+                (eol, eol)
+            } else {
+                (value.start, value.end)
+            };
+            format!("{}{line}{}", &text[..at], &text[end..])
         }
         DataSite::Missing { root } if root.is_flow() => {
             let at = root.end.saturating_sub(1);

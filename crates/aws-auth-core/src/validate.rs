@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::arn::{
-    Arn, PARTITIONS, arn_problem, is_account_id, role_identity, strip_role_path, user_identity,
-};
+use crate::arn::{Arn, PARTITIONS, arn_problem, is_account_id, strip_role_path};
+use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
 use crate::yaml::tree::{NodeKind, ScalarStyle};
@@ -98,7 +97,9 @@ pub enum Code {
     MalformedArn,
     /// Warning: an STS assumed-role ARN; map the role.
     AssumedRoleArn,
-    /// Warning: an earlier entry with the same identity is dead (the last one wins).
+    /// Warning: an earlier entry with the same key for the authenticator is dead (the last one
+    /// wins), two user ARNs differ only in case (both live, one picked at random), or a
+    /// `mapUsers` entry maps an ARN a `mapRoles` entry maps too (never used).
     DuplicateIdentity,
     /// Warning: `{{...}}` that the authenticator does not expand.
     UnknownTemplate,
@@ -211,8 +212,6 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
             ),
         ));
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut dead: Vec<(usize, usize)> = Vec::new();
     for (i, entry) in parsed.entries.iter().enumerate() {
         let at = Some((entry.node.line, entry.node.col + 1));
         let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
@@ -345,30 +344,52 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(id) = identity(key, entry)
-            && let Some(prev) = seen.insert(id, i)
-        {
-            dead.push((prev, i));
-        }
     }
-    for (prev, later) in dead {
-        let e = &parsed.entries[prev];
-        let arn = e.arn().unwrap_or_default();
-        out.push(diagnostic(
-            Code::DuplicateIdentity,
-            Some(key),
-            Some(prev),
-            Some((e.node.line, e.node.col + 1)),
-            format!("entry {prev} ({arn}) is dead: entry {later} has the same identity and wins"),
-        ));
+    if key != DataKey::MapAccounts {
+        duplicates(key, &parsed.entries, out);
     }
 }
 
-fn identity(key: DataKey, e: &Entry) -> Option<String> {
-    match key {
-        DataKey::MapRoles => e.arn().map(role_identity),
-        DataKey::MapUsers => e.arn().map(user_identity),
-        DataKey::MapAccounts => None,
+/// Dead duplicates by the authenticator's keys (a role's whole ARN lowercased, a user's ARN as
+/// written; the last of a key wins), and user ARNs that differ only in case: both are live
+/// and a caller matching them gets one of them at random.
+fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
+    let candidates = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Candidate::of_entry(key, i, e))
+        .collect();
+    let view = AuthenticatorView::of(candidates, Vec::new());
+    let at = |i: usize| Some((entries[i].node.line, entries[i].node.col + 1));
+    let mut spelled: HashMap<String, usize> = HashMap::new();
+    for e in &view.entries {
+        let arn = e.arn.unwrap_or_default();
+        if let EntryStatus::Overridden { by } = e.status {
+            out.push(diagnostic(
+                Code::DuplicateIdentity,
+                Some(key),
+                Some(e.index),
+                at(e.index),
+                format!(
+                    "entry {} ({arn}) is dead: entry {by} has the same key for the authenticator and wins",
+                    e.index
+                ),
+            ));
+        } else if key == DataKey::MapUsers
+            && e.is_live()
+            && let Some(first) = spelled.insert(arn.to_ascii_lowercase(), e.index)
+        {
+            out.push(diagnostic(
+                Code::DuplicateIdentity,
+                Some(key),
+                Some(first),
+                at(first),
+                format!(
+                    "entries {first} and {} map the same user ARN spelled in different case: both are live and a caller gets one of them at random",
+                    e.index
+                ),
+            ));
+        }
     }
 }
 
@@ -388,7 +409,7 @@ fn check_arn(
     }
     if let Some(problem) = arn_problem(arn, kind) {
         let code = match Arn::parse(arn) {
-            Some(a) if a.service == "sts" => Code::AssumedRoleArn,
+            Some(a) if a.service.eq_ignore_ascii_case("sts") => Code::AssumedRoleArn,
             _ => Code::MalformedArn,
         };
         out.push(d(code, problem));

@@ -6,12 +6,28 @@ use std::path::PathBuf;
 
 use aws_auth_core::{AwsAuth, Edit, Error, Options, Remove, Severity, Upsert};
 
+/// The external corpus of public manifests (`AWS_AUTH_CORPUS`, or the steering repository's
+/// `shared/corpus/aws-auth` beside the checkout). A clone on its own does not have it: then
+/// these tests say so on stderr and check nothing, and the project's own fixtures (golden
+/// tests) cover its styles. CI (`CI=true`) always has it and fails without it.
 fn corpus() -> Vec<(String, String)> {
     let dir = std::env::var_os("AWS_AUTH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/aws-auth")
         });
+    if !dir.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "corpus missing at {} (CI must run the corpus tests; set AWS_AUTH_CORPUS)",
+            dir.display()
+        );
+        eprintln!(
+            "skipped: the external corpus is not at {} (set AWS_AUTH_CORPUS to run these tests)",
+            dir.display()
+        );
+        return Vec::new();
+    }
     let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", dir.display()))
         .filter_map(Result::ok)
@@ -60,8 +76,12 @@ fn every_manifest_parses_or_names_the_line() {
 
 #[test]
 fn upsert_then_remove_gives_back_the_original_bytes() {
+    let corpus = corpus();
+    if corpus.is_empty() {
+        return;
+    }
     let mut edited = 0;
-    for (name, text) in corpus() {
+    for (name, text) in corpus {
         let Ok(mut auth) = AwsAuth::parse(&text) else {
             continue;
         };
@@ -131,7 +151,11 @@ fn upsert_then_remove_gives_back_the_original_bytes() {
 #[test]
 fn every_kind_of_edit_writes_a_manifest_that_reads_back() {
     let mut done = 0;
-    let manifests = corpus().into_iter().flat_map(|(name, text)| {
+    let corpus = corpus();
+    if corpus.is_empty() {
+        return;
+    }
+    let manifests = corpus.into_iter().flat_map(|(name, text)| {
         variants(&text)
             .into_iter()
             .map(move |(how, v)| (format!("{name} ({how})"), v))
@@ -244,11 +268,9 @@ fn variants(text: &str) -> Vec<(&'static str, String)> {
 
 #[test]
 fn broken_keys_are_reported_and_refuse_edits() {
-    let text = corpus()
-        .into_iter()
-        .find(|(n, _)| n.starts_with("39-"))
-        .unwrap()
-        .1;
+    let Some((_, text)) = corpus().into_iter().find(|(n, _)| n.starts_with("39-")) else {
+        return;
+    };
     let mut auth = AwsAuth::parse(&text).unwrap();
     let diagnostics = auth.validate();
     assert!(

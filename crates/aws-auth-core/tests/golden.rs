@@ -140,6 +140,188 @@ fn readme_append_and_update_username_false() {
     eqnice!(want, out);
 }
 
+/// Issue 19: an upsert without a username (missing, empty or blank) keeps an existing entry's
+/// username, but never adds an entry without one (the CLI refuses it as a usage error; the
+/// npm package used to write an entry that its own `validate()` flagged).
+#[test]
+fn upsert_without_username_keeps_an_existing_one_and_adds_nothing() {
+    let text = fixture("reference-readme.yaml");
+    let existing = "arn:aws:iam::555555555555:role/abc";
+    for username in [None, Some(""), Some("  ")] {
+        let role: fn(Upsert) -> Edit = Edit::UpsertRole;
+        let user: fn(Upsert) -> Edit = Edit::UpsertUser;
+        for (key, edit) in [("mapRoles", role), ("mapUsers", user)] {
+            let kind = if key == "mapRoles" { "role" } else { "user" };
+            let new_arn = format!("arn:aws:iam::555555555555:{kind}/new");
+            let up = Upsert {
+                username: username.map(str::to_string),
+                ..Upsert::new(new_arn.as_str(), "x", ["g"])
+            };
+            let mut auth = AwsAuth::parse(&text).unwrap();
+            let err = auth.apply(&[edit(up)], &Options::default()).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "a new {kind} mapping needs a username: {new_arn} is not in {key} yet \
+                     (an empty username only keeps the one of an existing entry)"
+                )
+            );
+            eqnice!(text, auth.to_string());
+        }
+        let keep = Upsert {
+            username: username.map(str::to_string),
+            ..Upsert::new(existing, "x", ["system:masters", "viewers"])
+        };
+        let (out, lines) = apply(&text, &[Edit::UpsertRole(keep)]);
+        assert_eq!(lines, [format!("updated {existing} in aws-auth")]);
+        let want = text.replacen("      username: ops-user\n      groups:\n        - system:masters\n  mapUsers", "      username: ops-user\n      groups:\n        - system:masters\n        - viewers\n  mapUsers", 1);
+        eqnice!(want, out);
+    }
+}
+
+/// A blank username names nobody: remove-by-username refuses it as the CLI does (even with
+/// `force`), instead of looking for entries whose username is spaces.
+#[test]
+fn remove_by_blank_username_is_an_invalid_argument() {
+    let text = fixture("reference-readme.yaml");
+    for username in ["", " ", "\t"] {
+        let mut auth = AwsAuth::parse(&text).unwrap();
+        let edit = Edit::RemoveByUsername {
+            username: username.into(),
+        };
+        let force = Options {
+            force: true,
+            ..Options::default()
+        };
+        let err = auth.apply(std::slice::from_ref(&edit), &force).unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
+        eqnice!(text, auth.to_string());
+        // Before the keys are read, as the CLI's usage error is: a broken key does not matter.
+        let mut broken = AwsAuth::from_data([("mapRoles", "- rolearn: [\n")]);
+        let err = broken.apply(&[edit], &force).unwrap_err();
+        assert_eq!(err.code(), "invalid-argument", "{username:?}: {err}");
+    }
+}
+
+/// Found by the npm/CLI parity property (issue 19): a manifest whose `data:` is empty (null)
+/// could not take its first key: it was written before the `:` ("not valid YAML").
+#[test]
+fn an_empty_data_takes_its_first_key() {
+    let head =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
+    let entry =
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/x\n      username: x\n";
+    for data in ["data:\n", "data:", "data: ~\n", "data: null\n"] {
+        let text = format!("{head}{data}");
+        let up = Upsert::new(
+            "arn:aws:iam::111122223333:role/x",
+            "x",
+            Vec::<String>::new(),
+        );
+        let (out, _) = apply(&text, &[Edit::UpsertRole(up)]);
+        assert!(out.starts_with(&format!("{head}data:")), "{data:?}\n{out}");
+        assert!(
+            out.contains(&format!("\n{}", entry.trim_end())),
+            "{data:?}\n{out}"
+        );
+        let reread = AwsAuth::parse(&out).unwrap();
+        assert_eq!(reread.mappings().roles.len(), 1, "{out}");
+    }
+}
+
+/// Found by the npm/CLI parity property (issue 19): after an edit of the last entry of a
+/// `|-` value, the object held the value with its final line break, which `|-` strips when
+/// the manifest is read again; the next edit then wrote other bytes (a blank line more) than
+/// the same edit on the manifest read afresh, as the CLI does it.
+#[test]
+fn a_strip_chomped_value_edited_twice_writes_as_a_fresh_parse_does() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n  mapUsers: |-\n    # TODO remove\n    - userarn: arn:aws:iam::444455556666:user/Ada\n      username: a\n      groups:\n      - viewers\n  mapAccounts: \"\"\n";
+    let ada = "arn:aws:iam::444455556666:user/Ada";
+    let update = Edit::UpsertUser(Upsert::new(ada, "a", Vec::<String>::new()));
+    let remove = Edit::RemoveUser(Remove {
+        arn: ada.into(),
+        ..Remove::default()
+    });
+    let mut twice = AwsAuth::parse(text).unwrap();
+    twice.apply(&[update], &Options::default()).unwrap();
+    let (fresh, _) = apply(&twice.to_string(), std::slice::from_ref(&remove));
+    twice.apply(&[remove], &Options::default()).unwrap();
+    eqnice!(fresh, twice.to_string());
+}
+
+/// Found by the npm/CLI parity property (issue 19): an object edited twice (npm, or a Rust
+/// caller) wrote YAML into an emptied key of a JSON manifest, where a fresh parse of the
+/// first result (the CLI) writes JSON, because the first edit dropped what it knew of the
+/// manifest's format.
+#[test]
+fn a_json_manifest_edited_twice_writes_as_a_fresh_parse_does() {
+    let text = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"[]","mapUsers":"[{\"userarn\":\"arn:aws:iam::111122223333:user/a\",\"username\":\"a\"}]"}}"#;
+    let remove = Edit::RemoveUser(Remove {
+        arn: "arn:aws:iam::111122223333:user/a".into(),
+        ..Remove::default()
+    });
+    let add = Edit::UpsertUser(Upsert::new("arn:aws:iam::111122223333:user/b", "b", ["g"]));
+    let mut twice = AwsAuth::parse(text).unwrap();
+    twice
+        .apply(std::slice::from_ref(&remove), &Options::default())
+        .unwrap();
+    let (fresh, _) = apply(&twice.to_string(), std::slice::from_ref(&add));
+    twice.apply(&[add], &Options::default()).unwrap();
+    eqnice!(fresh, twice.to_string());
+    assert!(
+        fresh.contains(r#""mapUsers":"[{\"userarn\":\"arn:aws:iam::111122223333:user/b\""#),
+        "{fresh}"
+    );
+}
+
+/// Found by the npm/CLI parity property (issue 19): a block value left empty by a remove
+/// (`mapRoles: |-` and nothing under it) could not take a new entry when another key followed
+/// ("would not read back"): its content indentation was taken as 0.
+#[test]
+fn an_empty_block_value_takes_a_new_entry_two_deeper_than_its_key() {
+    let users =
+        "  mapUsers: |\n    - userarn: arn:aws:iam::444455556666:user/ops\n      username: ops\n";
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n";
+    for header in ["|", "|-", "|+", "|\n", "|-\n", "|+\n", "|  # none yet"] {
+        let text = format!("{head}  mapRoles: {header}\n{users}");
+        let up = Upsert::new("arn:aws:iam::444455556666:role/admin", "p", ["g"]);
+        let (out, lines) = apply(&text, &[Edit::UpsertRole(up)]);
+        assert_eq!(
+            lines,
+            ["added arn:aws:iam::444455556666:role/admin to aws-auth"]
+        );
+        let entry = "    - rolearn: arn:aws:iam::444455556666:role/admin\n      username: p\n      groups:\n        - g\n";
+        // The header becomes `|` when the first entry goes in (the CLI README's "Decisions");
+        // a comment after it stays. A blank line under the empty key stays a blank line
+        // (before or after the entry: both read the same).
+        let blank = header.ends_with('\n');
+        let given = header;
+        let header = if header.starts_with("|  #") {
+            header
+        } else {
+            "|"
+        };
+        let seen = if blank {
+            out.replacen("\n\n", "\n", 1)
+        } else {
+            out.clone()
+        };
+        assert!(
+            seen.starts_with(&format!("{head}  mapRoles: {header}\n{entry}")),
+            "{header:?}\n{out}"
+        );
+        // A kept (`|+`) blank line is part of the value: it stays before the new entry, and
+        // the value's final break keeps a blank line after it.
+        if given != "|+\n" {
+            assert_eq!(out.matches("\n\n").count(), usize::from(blank), "{out}");
+        }
+        let roles = AwsAuth::parse(&out).unwrap().mappings().roles;
+        assert_eq!(roles.len(), 1, "{out}");
+        assert!(out.ends_with(users), "{header:?}\n{out}");
+    }
+}
+
 #[test]
 fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
     let text = fixture("eksctl.yaml");
@@ -534,7 +716,8 @@ fn an_entry_before_the_last_changes_in_a_list_without_a_final_line_break() {
 #[test]
 fn removing_the_first_entry_leaves_no_blank_line_a_literal_cannot_start_with() {
     // The gap after the first entry is a line of six spaces: first in a `|` block, it would
-    // set an indentation deeper than the entries, which YAML rejects.
+    // set an indentation deeper than the entries, which YAML rejects. A blank line that only
+    // separated the removed entry from the next goes with it.
     let text = "apiVersion: v1\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n      username: a\n      \n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n";
     let remove = Remove {
         arn: "arn:aws:iam::111122223333:role/a".into(),
@@ -542,7 +725,7 @@ fn removing_the_first_entry_leaves_no_blank_line_a_literal_cannot_start_with() {
     };
     let (out, _) = apply(text, &[Edit::RemoveRole(remove)]);
     eqnice!(
-        "apiVersion: v1\ndata:\n  mapRoles: |\n\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n",
+        "apiVersion: v1\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: b\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n",
         out
     );
     assert_eq!(AwsAuth::parse(&out).unwrap().mappings().roles.len(), 1);
@@ -800,7 +983,7 @@ fn the_lockout_guard_counts_only_the_mappings_the_authenticator_uses() {
     );
     assert!(
         err.to_string()
-            .contains("(1 mapping in mapRoles/mapUsers grants"),
+            .contains("(1 live mapping grants system:masters today: mapUsers[0])"),
         "{err}"
     );
     assert_eq!(auth.to_string(), text);

@@ -995,29 +995,47 @@ fn expected_after(before: &Value, edit: &Edit) -> Vec<(&'static str, Value)> {
             }
             if g.is_empty() { Value::Null } else { json!(g) }
         };
-        let mut found = false;
-        for e in &mut entries {
-            let arn = e["arn"].as_str().unwrap_or_default().to_string();
-            if !arn.is_empty() && identity(&arn) == id {
-                found = true;
-                e["groups"] = groups(&e["groups"]);
-                // Our choice (README): an updated role entry loses its path, which never matches.
-                if key == "mapRoles"
-                    && let Some(stripped) = aws_auth_core::strip_role_path(&arn)
-                {
-                    e["arn"] = json!(stripped);
-                }
-                if let Some(name) = u.username.as_ref().filter(|_| u.update_username) {
-                    e["username"] = json!(name);
-                }
+        let given = if key == "mapRoles" {
+            aws_auth_core::strip_role_path(&u.arn).unwrap_or_else(|| u.arn.clone())
+        } else {
+            u.arn.clone()
+        };
+        let matching: Vec<usize> = (0..entries.len())
+            .filter(|&i| {
+                let arn = entries[i]["arn"].as_str().unwrap_or_default();
+                !arn.is_empty() && identity(arn) == id
+            })
+            .collect();
+        // §2 (issue 18): role entries with a path are left alone next to one without; with
+        // only path-ful ones, the last is repaired (written with the given path-free ARN).
+        let has_path = |e: &Value| {
+            key == "mapRoles"
+                && aws_auth_core::strip_role_path(e["arn"].as_str().unwrap_or_default()).is_some()
+        };
+        let plain: Vec<usize> = matching
+            .iter()
+            .copied()
+            .filter(|&i| !has_path(&entries[i]))
+            .collect();
+        let repair = plain.is_empty();
+        let targets = if repair {
+            matching.last().copied().into_iter().collect()
+        } else {
+            plain
+        };
+        let found = !targets.is_empty();
+        for i in targets {
+            let e = &mut entries[i];
+            e["groups"] = groups(&e["groups"]);
+            if repair {
+                e["arn"] = json!(given);
+            }
+            if let Some(name) = u.username.as_ref().filter(|_| u.update_username) {
+                e["username"] = json!(name);
             }
         }
         if !found {
-            let arn = if key == "mapRoles" {
-                aws_auth_core::strip_role_path(&u.arn).unwrap_or_else(|| u.arn.clone())
-            } else {
-                u.arn.clone()
-            };
+            let arn = given.clone();
             entries.push(json!({
                 "arn": arn,
                 "sso": null,

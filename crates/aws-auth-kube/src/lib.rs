@@ -3,9 +3,14 @@
 //! [`AwsAuthClient`] wraps a [`kube::Client`]. A write ([`AwsAuthClient::apply`]) is one GET and
 //! one PUT carrying the `resourceVersion` that was read: only `data` changes, every other part
 //! of the object is sent back as it was read. A conflict (409) re-reads and re-applies the same
-//! edits, a bounded number of times, with or without a [`RetryPolicy`]; the policy adds
-//! exponential backoff with jitter on transient failures (conflict, 429, 5xx, connection
-//! errors, timeouts) and never retries a failure that cannot heal (403, 404, invalid input).
+//! edits after a short jittered backoff, with or without a [`RetryPolicy`] (so that concurrent
+//! writers all land); the policy adds exponential backoff with jitter on the other transient
+//! failures (429, 5xx, connection errors, timeouts) and never retries a failure that cannot
+//! heal (403, 404, invalid input). Its `max_attempts` bounds every attempt, conflicts included.
+//!
+//! Errors are one line each: their message says everything (no secrets), and they carry no
+//! [`std::error::Error::source`], so that printing an error and its chain says it once. The
+//! client error behind an API failure is still there: [`Error::kube`].
 //!
 //! A missing ConfigMap is created by an edit that adds something; [`AwsAuthClient::read`]
 //! never creates it.
@@ -37,15 +42,47 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_auth_core::{AwsAuth, Change, Edit, Options};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{ObjectMeta, PostParams};
 use kube::{Api, Client};
 
-/// How many times a write that hit a conflict (409) re-reads and re-applies, without a policy.
-pub const MAX_CONFLICTS: u32 = 5;
+/// The backoff between conflict re-reads when no [`RetryPolicy`] is enabled: short, so that a
+/// lone conflict costs little, and jittered, so that writers that collided spread out instead
+/// of colliding again in lockstep (the attempts are still bounded by `max_attempts`).
+pub const CONFLICT_BACKOFF: RetryPolicy = RetryPolicy {
+    enabled: true,
+    max_attempts: 12,
+    min: Duration::from_millis(50),
+    max: Duration::from_secs(2),
+};
+
+/// How long a write keeps re-reading after conflicts when no [`RetryPolicy`] is enabled.
+pub const CONFLICT_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// The `User-Agent` the `aws-auth` CLI sends: `aws-auth/<version>`.
+pub const USER_AGENT: &str = concat!("aws-auth/", env!("CARGO_PKG_VERSION"));
+
+/// Prepares a client configuration for [`AwsAuthClient`]: sends `user_agent` (such as
+/// [`USER_AGENT`]) on every request, so that the API server's audit log names the writer, and
+/// turns off kube's own retry layer, so that only the [`RetryPolicy`] decides what is retried
+/// (kube would otherwise retry 429, 503 and 504 even without `--retry`).
+///
+/// # Errors
+/// `user_agent` is not a valid header value (a control character).
+pub fn prepare_config(config: &mut kube::Config, user_agent: &str) -> Result<(), Error> {
+    let value = http::HeaderValue::from_str(user_agent).map_err(|_| Error::Config {
+        detail: format!("user agent {user_agent:?} is not a valid header value"),
+    })?;
+    config
+        .headers
+        .retain(|(name, _)| *name != http::header::USER_AGENT);
+    config.headers.push((http::header::USER_AGENT, value));
+    config.default_retry = false;
+    Ok(())
+}
 
 /// Exponential backoff with jitter on transient failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +181,20 @@ pub struct Outcome {
     pub attempts: u32,
 }
 
+/// Which bound made a write give up on conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `max_attempts` of the [`RetryPolicy`] (`--retry-max-count`).
+    Attempts,
+    /// [`CONFLICT_TIME_LIMIT`], without an enabled policy.
+    Time,
+}
+
 /// What went wrong talking to the API server or editing the ConfigMap.
+///
+/// Each message is one line that says it all; no variant has a
+/// [`source`](std::error::Error::source), so that a caller printing the chain prints it once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -153,49 +203,90 @@ pub enum Error {
     Read {
         /// `namespace/name` (or the label set with [`AwsAuthClient::label`]).
         object: String,
-        /// The API server's answer, or the connection problem.
+        /// The API server's answer, or the connection problem, on one line.
         detail: String,
-        /// The client error.
-        #[source]
-        source: kube::Error,
+        /// The client error ([`Error::kube`]); not a `source`: `detail` already says it.
+        error: kube::Error,
     },
     /// The PUT (or the POST creating the object) failed.
     #[error("writing {object}: {detail}")]
     Write {
         /// `namespace/name`.
         object: String,
-        /// The API server's answer, or the connection problem.
+        /// The API server's answer, or the connection problem, on one line.
         detail: String,
-        /// The client error.
-        #[source]
-        source: kube::Error,
+        /// The client error ([`Error::kube`]); not a `source`: `detail` already says it.
+        error: kube::Error,
     },
     /// The edits cannot be applied (nothing matched, lockout, a key that does not parse...).
-    #[error("{object}: {source}")]
+    #[error("{object}: {error}")]
     Edit {
         /// `namespace/name`.
         object: String,
-        /// The core's error.
-        #[source]
-        source: aws_auth_core::Error,
+        /// The core's error ([`Error::core`]).
+        error: aws_auth_core::Error,
     },
     /// The object kept changing between our GET and PUT.
-    #[error(
-        "writing {object}: it changed concurrently {attempts} times in a row; giving up (try --retry)"
-    )]
+    #[error("writing {object}: {}", conflicts_message(*conflicts, *attempts, *limit))]
     Conflicts {
         /// `namespace/name`.
         object: String,
-        /// Conflicts seen.
+        /// Conflicts seen in a row.
+        conflicts: u32,
+        /// Attempts made in all.
         attempts: u32,
+        /// The bound that was reached.
+        limit: Limit,
     },
+    /// The client configuration cannot be used.
+    #[error("{detail}")]
+    Config {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+fn conflicts_message(conflicts: u32, attempts: u32, limit: Limit) -> String {
+    let times = |n: u32, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let bound = match limit {
+        Limit::Attempts => times(attempts, "attempt", "attempts"),
+        Limit::Time => format!("{} s", CONFLICT_TIME_LIMIT.as_secs()),
+    };
+    format!(
+        "it changed concurrently ({} in a row, conflict 409); giving up after {bound}",
+        times(conflicts, "time", "times")
+    )
 }
 
 impl Error {
     /// Whether the error is the core's (bad input or a refused edit) rather than the API's.
     pub fn core(&self) -> Option<&aws_auth_core::Error> {
         match self {
-            Error::Edit { source, .. } => Some(source),
+            Error::Edit { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the failure may heal by itself (429, 5xx, connection errors, timeouts): what a
+    /// [`RetryPolicy`] retries.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Read { error, .. } | Error::Write { error, .. } => classify(error).0,
+            Error::Conflicts { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The client error behind a failed request.
+    pub fn kube(&self) -> Option<&kube::Error> {
+        match self {
+            Error::Read { error, .. } | Error::Write { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -272,7 +363,8 @@ impl AwsAuthClient {
         self
     }
 
-    /// Called before each retry wait (the CLI prints it).
+    /// Called before each wait: every retry of the policy, and every conflict re-read (the CLI
+    /// prints them when `--retry` is given).
     #[must_use]
     pub fn on_retry(mut self, f: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(f));
@@ -302,21 +394,22 @@ impl AwsAuthClient {
     /// # Errors
     /// As [`AwsAuthClient::read`], after the retries.
     pub async fn read_with(&self, retry: &RetryPolicy) -> Result<Option<AwsAuth>, Error> {
-        let mut retries = 0;
+        let mut attempts = 0;
         loop {
+            attempts += 1;
             match self.api().get_opt(&self.name).await {
                 Ok(cm) => return Ok(cm.map(|cm| AwsAuth::from_data(cm.data.unwrap_or_default()))),
                 Err(e) => {
                     let (transient, detail) = classify(&e);
-                    if !transient || !retry.enabled || retries + 1 >= retry.max_attempts {
+                    if !transient || !retry.enabled || attempts >= retry.max_attempts {
                         return Err(Error::Read {
                             object: self.object(),
                             detail,
-                            source: e,
+                            error: e,
                         });
                     }
-                    retries += 1;
-                    self.wait(retry, retries, detail).await;
+                    self.wait(retry, attempts, retry.delay(attempts), detail)
+                        .await;
                 }
             }
         }
@@ -328,8 +421,9 @@ impl AwsAuthClient {
     ///
     /// # Errors
     /// The edits fail ([`Error::Edit`]: nothing matched without `force`, lockout, invalid
-    /// input), the API refuses (forbidden...), or conflicts and transient failures outlast
-    /// [`MAX_CONFLICTS`] and the retry policy.
+    /// input), the API refuses (forbidden...), conflicts outlast the policy's `max_attempts`
+    /// (or [`CONFLICT_TIME_LIMIT`] without a policy), or a transient failure outlasts the
+    /// policy (without one, it is not retried).
     pub async fn apply(
         &self,
         edits: &[Edit],
@@ -359,8 +453,8 @@ impl AwsAuthClient {
         retry: &RetryPolicy,
         dry_run: bool,
     ) -> Result<Outcome, Error> {
+        let start = Instant::now();
         let mut conflicts = 0;
-        let mut retries = 0;
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -375,33 +469,45 @@ impl AwsAuthClient {
                 Failure::Fatal(e) => return Err(e),
                 Failure::Conflict(reason) => {
                     conflicts += 1;
-                    if retry.enabled && retries + 1 < retry.max_attempts {
-                        retries += 1;
-                        self.wait(retry, retries, reason).await;
-                    } else if conflicts >= MAX_CONFLICTS {
-                        return Err(Error::Conflicts {
-                            object: self.object(),
-                            attempts: conflicts,
-                        });
+                    let gave_up = |limit| Error::Conflicts {
+                        object: self.object(),
+                        conflicts,
+                        attempts,
+                        limit,
+                    };
+                    if attempts >= retry.max_attempts {
+                        return Err(gave_up(Limit::Attempts));
                     }
+                    // A conflict heals by itself: another writer got in between. Re-reading
+                    // at once would collide again with the writers that collided with us.
+                    let delay = if retry.enabled {
+                        retry.delay(attempts)
+                    } else {
+                        let delay = CONFLICT_BACKOFF.delay(attempts);
+                        if start.elapsed() + delay > CONFLICT_TIME_LIMIT {
+                            return Err(gave_up(Limit::Time));
+                        }
+                        delay
+                    };
+                    self.wait(retry, attempts, delay, reason).await;
                 }
                 Failure::Transient(reason, err) => {
-                    if !retry.enabled || retries + 1 >= retry.max_attempts {
+                    conflicts = 0;
+                    if !retry.enabled || attempts >= retry.max_attempts {
                         return Err(err);
                     }
-                    retries += 1;
-                    self.wait(retry, retries, reason).await;
+                    self.wait(retry, attempts, retry.delay(attempts), reason)
+                        .await;
                 }
             }
         }
     }
 
-    /// Waits before retry number `retry_number` (1-based).
-    async fn wait(&self, retry: &RetryPolicy, retry_number: u32, reason: String) {
-        let delay = retry.delay(retry_number);
+    /// Waits `delay` after attempt number `attempt` failed, telling the callback first.
+    async fn wait(&self, retry: &RetryPolicy, attempt: u32, delay: Duration, reason: String) {
         if let Some(f) = &self.on_retry {
             f(&RetryEvent {
-                attempt: retry_number + 1,
+                attempt: attempt + 1,
                 max: retry.max_attempts,
                 delay,
                 reason,
@@ -424,7 +530,7 @@ impl AwsAuthClient {
                 let err = Error::Read {
                     object: self.object(),
                     detail: detail.clone(),
-                    source: e,
+                    error: e,
                 };
                 return Err(if transient {
                     Failure::Transient(detail, err)
@@ -439,10 +545,10 @@ impl AwsAuthClient {
         let mut after = before
             .clone()
             .unwrap_or_else(|| AwsAuth::from_data(Vec::<(String, String)>::new()));
-        let changes = after.apply(edits, options).map_err(|source| {
+        let changes = after.apply(edits, options).map_err(|error| {
             Failure::Fatal(Error::Edit {
                 object: self.object(),
-                source,
+                error,
             })
         })?;
         let changed = match &before {
@@ -498,7 +604,7 @@ impl AwsAuthClient {
                     let err = Error::Write {
                         object: self.object(),
                         detail: detail.clone(),
-                        source: e,
+                        error: e,
                     };
                     Err(if transient {
                         Failure::Transient(detail, err)
@@ -531,6 +637,10 @@ fn classify(e: &kube::Error) -> (bool, String) {
         kube::Error::HyperError(h) => (true, one_line(&format!("connection error: {h}"))),
         kube::Error::Service(s) => {
             let text = chain(s.as_ref());
+            if text.contains("certificate") {
+                // A server certificate that does not verify stays so: retrying cannot heal it.
+                return (false, one_line(&format!("TLS error: {text}")));
+            }
             let text = if text.contains("deadline has elapsed") {
                 "timed out waiting for the server".to_string()
             } else {
@@ -609,5 +719,56 @@ mod tests {
         assert!(!classify(&status(404)).0);
         assert!(!classify(&status(422)).0);
         assert_eq!(classify(&status(403)).1, "403 Reason: boom");
+    }
+
+    #[test]
+    fn errors_say_it_once_on_one_line() {
+        let forbidden = kube::Error::Api(Box::new(
+            kube::core::Status::failure("user \"reader\" cannot update", "Forbidden")
+                .with_code(403),
+        ));
+        let detail = classify(&forbidden).1;
+        let e = Error::Write {
+            object: "admin/kube-system/aws-auth".into(),
+            detail,
+            error: forbidden,
+        };
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(
+            e.to_string(),
+            "writing admin/kube-system/aws-auth: 403 Forbidden: user \"reader\" cannot update"
+        );
+        assert!(matches!(e.kube(), Some(kube::Error::Api(s)) if s.code == 403));
+        let e = Error::Conflicts {
+            object: "x".into(),
+            conflicts: 3,
+            attempts: 3,
+            limit: Limit::Attempts,
+        };
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(
+            e.to_string(),
+            "writing x: it changed concurrently (3 times in a row, conflict 409); giving up after 3 attempts"
+        );
+    }
+
+    #[test]
+    fn prepare_config_sets_one_user_agent_and_no_kube_retries() {
+        let mut config = kube::Config::new("https://127.0.0.1:1".parse().unwrap());
+        config.headers.push((
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static("other"),
+        ));
+        prepare_config(&mut config, USER_AGENT).unwrap();
+        let agents: Vec<_> = config
+            .headers
+            .iter()
+            .filter(|(n, _)| *n == http::header::USER_AGENT)
+            .map(|(_, v)| v.to_str().unwrap())
+            .collect();
+        assert_eq!(agents, [USER_AGENT]);
+        assert!(USER_AGENT.starts_with("aws-auth/"));
+        assert!(!config.default_retry);
+        assert!(prepare_config(&mut config, "bad\nagent").is_err());
     }
 }

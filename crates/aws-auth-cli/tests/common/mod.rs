@@ -38,14 +38,34 @@ impl Run {
         self
     }
 
-    /// Exit 1 with exactly one stderr line, an `error: ` line.
+    /// Exit 1 with exactly one stderr line, an `error: ` line that says each thing once and
+    /// shows no debug formatting of a Rust value.
     #[track_caller]
     pub fn one_error(&self) -> &str {
         assert_eq!(self.code, 1, "stderr: {}", self.stderr);
         let lines: Vec<&str> = self.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "one stderr line: {}", self.stderr);
-        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
-        lines[0]
+        let line = lines[0];
+        assert!(line.starts_with("error: "), "{}", self.stderr);
+        for debug in [
+            "Status {",
+            "Error {",
+            "ApiError",
+            "Some(",
+            "ErrorResponse",
+            "ServiceError",
+        ] {
+            assert!(!line.contains(debug), "debug formatting ({debug}): {line}");
+        }
+        // "a: b: b" is an error that quotes its source, printed with that source again.
+        let parts: Vec<&str> = line.split(": ").filter(|p| p.len() >= 12).collect();
+        for (i, part) in parts.iter().enumerate() {
+            assert!(
+                !parts[i + 1..].contains(part),
+                "said twice ({part:?}): {line}"
+            );
+        }
+        line
     }
 }
 

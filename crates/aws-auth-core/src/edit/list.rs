@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::arn::{role_identity, strip_role_path, user_identity};
+use crate::authenticator::{Candidate, dropped_reason};
 use crate::model::DataKey;
 use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
 use crate::small_sort::sort_small_by_key;
@@ -83,6 +84,16 @@ pub(crate) enum UpsertResult {
     Added,
     Updated,
     Unchanged,
+}
+
+/// What an upsert did, and what it left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Upserted {
+    pub result: UpsertResult,
+    /// Role ARNs with a path of entries with the upserted identity that were not changed.
+    pub left_with_path: Vec<String>,
+    /// The role ARN with a path that was rewritten without it, if one was.
+    pub repaired: Option<String>,
 }
 
 impl<'a> ListEditor<'a> {
@@ -161,7 +172,7 @@ impl<'a> ListEditor<'a> {
         groups: &[String],
         append: bool,
         update_username: bool,
-    ) -> UpsertResult {
+    ) -> Upserted {
         let identity = self.identity(arn);
         let slots = self.slots(&identity);
         if slots.is_empty() {
@@ -175,10 +186,37 @@ impl<'a> ListEditor<'a> {
                 .entry(identity)
                 .or_default()
                 .push(Slot::New(self.added.len() - 1));
-            return UpsertResult::Added;
+            return Upserted {
+                result: UpsertResult::Added,
+                left_with_path: Vec::new(),
+                repaired: None,
+            };
         }
+        // Entries of this identity whose role ARN has a path are dead to the authenticator.
+        // Rewriting one next to a path-free entry could make it the last of that key, and so
+        // override the live entry: such entries are only reported. With no path-free entry,
+        // the last path-ful one is repaired (its ARN written without the path).
+        let has_path = |slot: Slot| {
+            self.key == DataKey::MapRoles
+                && self
+                    .current(slot)
+                    .is_some_and(|v| strip_role_path(&v.arn).is_some())
+        };
+        let (pathful, plain): (Vec<Slot>, Vec<Slot>) =
+            slots.into_iter().partition(|&s| has_path(s));
+        let mut left: Vec<String> = pathful
+            .iter()
+            .filter_map(|&s| self.current(s).map(|v| v.arn))
+            .collect();
+        let mut repaired = None;
+        let targets = if plain.is_empty() {
+            repaired = left.pop();
+            pathful.last().copied().into_iter().collect()
+        } else {
+            plain
+        };
         let mut changed = false;
-        for slot in slots {
+        for slot in targets {
             let Some(cur) = self.current(slot) else {
                 continue;
             };
@@ -196,11 +234,7 @@ impl<'a> ListEditor<'a> {
             if update_username && let Some(u) = username {
                 next.username = Some(u.to_string());
             }
-            // A mapped role with a path never matches; the caller's path-free ARN fixes it.
-            if self.key == DataKey::MapRoles
-                && strip_role_path(&cur.arn).is_some()
-                && cur.arn != arn
-            {
+            if repaired.is_some() {
                 next.arn = arn.to_string();
             }
             if next != cur {
@@ -208,10 +242,15 @@ impl<'a> ListEditor<'a> {
                 self.set(slot, Some(next));
             }
         }
-        if changed {
+        let result = if changed {
             UpsertResult::Updated
         } else {
             UpsertResult::Unchanged
+        };
+        Upserted {
+            result,
+            left_with_path: left,
+            repaired,
         }
     }
 
@@ -267,49 +306,42 @@ impl<'a> ListEditor<'a> {
             || self.states.iter().any(|s| !matches!(s, State::Keep))
     }
 
-    /// How many live entries satisfy a test, without copying them: `new` for edited or added
-    /// entries, `kept` for untouched ones.
-    /// Whether an entry for which `holds` holds is removed or changed.
-    pub fn touches(&self, holds: impl Fn(&Entry) -> bool) -> bool {
+    /// Whether an entry is removed or changed in a way `affects` says matters (it gets the
+    /// entry as read and its new values, `None` when it is removed).
+    pub fn touches(&self, affects: impl Fn(&Entry, Option<&Values>) -> bool) -> bool {
         self.states
             .iter()
             .zip(&self.parsed.entries)
-            .any(|(state, entry)| !matches!(state, State::Keep) && holds(entry))
+            .any(|(state, entry)| match state {
+                State::Keep => false,
+                State::Removed => affects(entry, None),
+                State::Changed(v) => affects(entry, Some(v)),
+            })
     }
 
-    /// How many mappings `new` (for written values) or `kept` (for untouched entries) holds
-    /// for, as the authenticator sees them: of the entries with one identity only the last
-    /// counts (the others are dead); an entry without an ARN (`sso`) counts on its own.
-    /// `as_read`: for the list as it was read, before these edits.
-    pub fn effective_count(
-        &self,
-        new: impl Fn(&Values) -> bool,
-        kept: impl Fn(&Entry) -> bool,
-        as_read: bool,
-    ) -> usize {
-        // Whether it holds for the entry in `slot`; `None` when the slot holds no entry.
-        let holds = |slot: Slot| match slot {
-            Slot::New(_) if as_read => None,
-            Slot::New(j) => self.added[j].as_ref().map(&new),
-            Slot::Old(i) if as_read => Some(kept(&self.parsed.entries[i])),
-            Slot::Old(i) => match &self.states[i] {
-                State::Keep => Some(kept(&self.parsed.entries[i])),
-                State::Removed => None,
-                State::Changed(v) => Some(new(v)),
-            },
-        };
-        // Slots are in list order: old entries in order, then new ones.
-        let by_identity = self
-            .by_identity
-            .values()
-            .filter(|slots| slots.iter().filter_map(holds).last() == Some(true))
-            .count();
-        let without_identity = (0..self.parsed.entries.len())
-            .filter(|&i| {
-                self.parsed.entries[i].arn().is_none() && holds(Slot::Old(i)) == Some(true)
-            })
-            .count();
-        by_identity + without_identity
+    /// The entries for the authenticator's view: as read (`as_read`), or as they will be
+    /// written, indexed by their position in the written list.
+    pub fn candidates(&self, as_read: bool) -> Vec<Candidate<'_>> {
+        let key = self.key;
+        let entries = self.parsed.entries.iter().enumerate();
+        if as_read {
+            return entries
+                .map(|(i, e)| Candidate::of_entry(key, i, e))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(self.parsed.entries.len() + self.added.len());
+        for (i, e) in entries {
+            let index = out.len();
+            match &self.states[i] {
+                State::Keep => out.push(Candidate::of_entry(key, index, e)),
+                State::Removed => {}
+                State::Changed(v) => out.push(of_values(key, index, v, Some(e))),
+            }
+        }
+        for v in self.added.iter().flatten() {
+            out.push(of_values(key, out.len(), v, None));
+        }
+        out
     }
 
     /// The values every live entry will have, in order (for the read-back check).
@@ -394,11 +426,28 @@ impl<'a> ListEditor<'a> {
         let mut pieces = Vec::new();
         let mut cursor = 0;
         let written = |pieces: &[Piece]| -> usize { pieces.iter().map(Piece::len).sum() };
+        // Set when removed entries leave nothing above: the blank lines that separated them
+        // from the next entry would then open the list.
+        let mut at_top = false;
         for (i, entry) in self.parsed.entries.iter().enumerate() {
-            self.push_gap(&mut pieces, cursor..entry.span.start);
+            let gap_end = match self.states[i] {
+                State::Removed => self.block_owned_start(cursor, i),
+                _ => entry.span.start,
+            };
+            let gap_start = if at_top {
+                skip_blank_lines(self.text, cursor..gap_end)
+            } else {
+                cursor
+            };
+            self.push_gap(&mut pieces, gap_start..gap_end);
+            at_top = false;
             match &self.states[i] {
                 State::Keep => pieces.push(Piece::Keep(entry.span.clone())),
-                State::Removed => {}
+                State::Removed => {
+                    at_top = written(&pieces) == 0;
+                    cursor = self.block_owned_end(i);
+                    continue;
+                }
                 State::Changed(v) => {
                     let start = written(&pieces);
                     pieces.extend(self.rewrite_entry(entry, v));
@@ -434,8 +483,70 @@ impl<'a> ListEditor<'a> {
                 });
             }
         }
-        self.push_gap(&mut pieces, cursor..self.text.len());
+        let tail_start = if at_top && added.is_empty() {
+            skip_blank_lines(self.text, cursor..self.text.len())
+        } else {
+            cursor
+        };
+        self.push_gap(&mut pieces, tail_start..self.text.len());
         pieces
+    }
+
+    /// Where the lines that a removed block entry takes with it begin. The comment lines
+    /// directly above it (no blank line between, not indented deeper than its `-`) describe it
+    /// and go with it; when a blank line or the end of the list follows it, so do the blank
+    /// lines above those, so that its neighbours keep one separation instead of two. Other
+    /// comments, and lines that are neither blank nor comments, stay.
+    fn block_owned_start(&self, gap_start: usize, i: usize) -> usize {
+        let entry = &self.parsed.entries[i];
+        let dash = dash_column(self.text, entry.node.start);
+        let next_start = self
+            .parsed
+            .entries
+            .get(i + 1)
+            .map_or(self.text.len(), |e| e.span.start);
+        let after = &self.text[self.block_owned_end(i)..next_start];
+        let blank_line_follows = after
+            .split_inclusive('\n')
+            .next()
+            .is_some_and(|l| l.ends_with('\n') && line_kind(l, dash) == LineKind::Blank);
+        let list_ends =
+            i + 1 == self.parsed.entries.len() && after.bytes().all(|b| b.is_ascii_whitespace());
+        let blank_follows = blank_line_follows || list_ends;
+        let mut start = entry.span.start.max(gap_start);
+        let mut lines = self.text[gap_start..start].split_inclusive('\n').rev();
+        let mut taking = LineKind::Comment;
+        for line in lines.by_ref() {
+            let kind = line_kind(line, dash);
+            if kind == LineKind::Blank && taking == LineKind::Comment && blank_follows {
+                taking = LineKind::Blank;
+            }
+            if kind != taking {
+                break;
+            }
+            start -= line.len();
+        }
+        start
+    }
+
+    /// Where the lines that a removed block entry takes with it end: the comment lines right
+    /// after it that are indented deeper than its `-` (a commented-out group) are part of it.
+    fn block_owned_end(&self, i: usize) -> usize {
+        let entry = &self.parsed.entries[i];
+        let dash = dash_column(self.text, entry.node.start);
+        let next_start = self
+            .parsed
+            .entries
+            .get(i + 1)
+            .map_or(self.text.len(), |e| e.span.start);
+        let mut end = entry.span.end.min(next_start);
+        for line in self.text[end..next_start].split_inclusive('\n') {
+            if !line.ends_with('\n') || line_kind(line, dash) != LineKind::DeepComment {
+                break;
+            }
+            end += line.len();
+        }
+        end
     }
 
     /// Copies the text between entries. A gap that becomes the start of the text (the entries
@@ -492,7 +603,13 @@ impl<'a> ListEditor<'a> {
             if !word.is_empty() && !word.starts_with('#') {
                 let start = offset + (line.len() - line.trim_start().len());
                 let end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
-                let rendered = rendered.trim_end_matches('\n').to_string();
+                // A `null` that ends the text: the list ends with a line break, as every list
+                // the tool writes (so a value that was `null` is written as `|`, not `|-`).
+                let rendered = if self.text[end..].contains('\n') {
+                    rendered.trim_end_matches('\n').to_string()
+                } else {
+                    rendered
+                };
                 return vec![
                     Piece::Keep(0..start),
                     Piece::Write(rendered),
@@ -512,12 +629,18 @@ impl<'a> ListEditor<'a> {
         ]
     }
 
+    /// A flow list keeps the text before each kept entry: its comma, its comments and its
+    /// indentation. A removed entry takes the text before it, and a removed first entry the
+    /// comment lines directly above it.
     fn flow_pieces(&self, seq: &FlowSeq, style: &FlowStyle, added: &[&Values]) -> Vec<Piece> {
         let entries = &self.parsed.entries;
         let first_start = entries.first().map_or(seq.start + 1, |e| e.span.start);
         let last_end = entries.last().map_or(seq.start + 1, |e| e.span.end);
-        let mut pieces = vec![Piece::Keep(0..first_start)];
-        let mut previous: Option<usize> = None;
+        let head_end = match self.states.first() {
+            Some(State::Removed) => self.flow_owned_start(0),
+            _ => first_start,
+        };
+        let mut pieces = vec![Piece::Keep(0..head_end)];
         let mut any = false;
         for (i, entry) in entries.iter().enumerate() {
             let item: Vec<Piece> = match &self.states[i] {
@@ -525,16 +648,17 @@ impl<'a> ListEditor<'a> {
                 State::Keep => vec![Piece::Keep(entry.span.clone())],
                 State::Changed(v) => self.rewrite_entry(entry, v),
             };
-            if any {
-                match previous {
-                    Some(p) if p + 1 == i => {
-                        pieces.push(Piece::Keep(entries[p].span.end..entry.span.start))
-                    }
-                    _ => pieces.push(Piece::Write(style.separator.clone())),
+            if i > 0 {
+                let gap = entries[i - 1].span.end..entry.span.start;
+                if any {
+                    pieces.push(Piece::Keep(gap));
+                } else {
+                    // The entries before it went: its comma goes too.
+                    let line_start = head_end == 0 || self.text.as_bytes()[head_end - 1] == b'\n';
+                    pieces.push(Piece::Keep(after_comma(self.text, gap, line_start)));
                 }
             }
             pieces.extend(item);
-            previous = Some(i);
             any = true;
         }
         for v in added {
@@ -781,6 +905,95 @@ fn remove_field(
     }
 }
 
+/// What a line between block entries is, for the comments a removed entry takes along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    /// A comment line not indented deeper than `dash`.
+    Comment,
+    /// A comment line indented deeper: it belongs to the entry above it.
+    DeepComment,
+    Other,
+}
+
+fn line_kind(line: &str, dash: usize) -> LineKind {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let text = body.trim_start_matches([' ', '\t']);
+    if text.is_empty() {
+        LineKind::Blank
+    } else if text.starts_with('#') && body.len() - text.len() <= dash {
+        LineKind::Comment
+    } else if text.starts_with('#') {
+        LineKind::DeepComment
+    } else {
+        LineKind::Other
+    }
+}
+
+impl ListEditor<'_> {
+    /// Where a removed flow entry's own text begins: the start of its line and of the comment
+    /// lines directly above it when it is the first thing on its line, else the entry itself.
+    fn flow_owned_start(&self, i: usize) -> usize {
+        let start = self.parsed.entries[i].span.start;
+        let line_start = self.text[..start].rfind('\n').map_or(0, |n| n + 1);
+        let indent = &self.text[line_start..start];
+        if !indent.bytes().all(|b| b == b' ' || b == b'\t') {
+            return start;
+        }
+        let column = indent.len();
+        let mut owned = line_start;
+        for line in self.text[..line_start].split_inclusive('\n').rev() {
+            if line_kind(line, column) != LineKind::Comment {
+                break;
+            }
+            owned -= line.len();
+        }
+        owned
+    }
+}
+
+/// The start of `range` past its leading blank lines (whole lines only).
+fn skip_blank_lines(text: &str, range: std::ops::Range<usize>) -> usize {
+    let mut at = range.start;
+    for line in text[range].split_inclusive('\n') {
+        if !line.ends_with('\n') || line_kind(line, 0) != LineKind::Blank {
+            break;
+        }
+        at += line.len();
+    }
+    at
+}
+
+/// The part of a flow gap after its comma (and after the comma's line when the text before
+/// already ends a line), for an entry that becomes the first of its list.
+fn after_comma(
+    text: &str,
+    gap: std::ops::Range<usize>,
+    line_start: bool,
+) -> std::ops::Range<usize> {
+    let bytes = text.as_bytes();
+    let mut at = gap.start;
+    while at < gap.end && bytes[at] != b',' {
+        at += 1;
+    }
+    if at == gap.end {
+        return gap;
+    }
+    at += 1;
+    while at < gap.end && (bytes[at] == b' ' || bytes[at] == b'\t') {
+        at += 1;
+    }
+    if line_start {
+        if bytes[at..gap.end].starts_with(b"\r\n") {
+            at += 2;
+        } else if bytes[at..gap.end].starts_with(b"\n") {
+            at += 1;
+        }
+        at = skip_blank_lines(text, at..gap.end);
+    }
+    at..gap.end
+}
+
 fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
     Some(match key {
         DataKey::MapRoles => role_identity(e.arn()?),
@@ -790,6 +1003,24 @@ fn entry_identity(key: DataKey, e: &Entry) -> Option<String> {
             _ => return None,
         },
     })
+}
+
+/// Written values for the authenticator's view. The fields an edit does not decide (such as a
+/// wrong-typed `userid`) stay, and with them whether the entry is dropped.
+fn of_values<'v>(
+    list: DataKey,
+    index: usize,
+    v: &'v Values,
+    entry: Option<&'v Entry>,
+) -> Candidate<'v> {
+    Candidate {
+        list,
+        index,
+        arn: Some(v.arn.as_str()).filter(|a| !a.is_empty()),
+        sso: None,
+        groups: v.groups.as_deref(),
+        dropped: entry.and_then(dropped_reason),
+    }
 }
 
 pub(crate) fn values_of(e: &Entry) -> Values {

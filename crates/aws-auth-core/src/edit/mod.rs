@@ -8,13 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::DataKey;
 
-/// Insert an entry, or update every entry with the same identity.
+/// Insert an entry, or update every entry with the same identity (for roles: the ARN ignoring
+/// case and any path). Role entries whose ARN has a path are dead to the authenticator: next
+/// to an entry without a path they are left as they are (and named in the change's note);
+/// when only such entries exist, the last one is repaired (written with the given ARN).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Upsert {
     /// The role or user ARN. A role ARN with a path is stored without it.
     pub arn: String,
-    /// The Kubernetes username; `None` (or empty) leaves an existing username alone.
+    /// The Kubernetes username; `None` (or blank) leaves an existing username alone, and is an
+    /// [`crate::Error::InvalidArgument`] when no entry has the identity yet.
     #[serde(default)]
     pub username: Option<String>,
     /// The Kubernetes groups; empty means "no `groups` key".

@@ -66,6 +66,11 @@ impl RawValue {
         same_but_trailing_space(decoded, &raw.0).then_some(raw.1)
     }
 
+    /// Bytes of the decoded text, as a parser reads the raw value.
+    pub fn decoded_len(&self) -> usize {
+        self.decoded_len
+    }
+
     fn raw_offset(&self, pos: usize) -> usize {
         if pos >= self.decoded_len {
             return self.end;
@@ -213,6 +218,8 @@ fn map_literal(text: &str, header_from: usize, node: &Node, expected: &str) -> O
     let region = &text[content_start..content_end];
     let indent = match explicit {
         Some(d) => d as usize + line_indent(text, header),
+        // An empty value (`mapRoles: |` emptied by a remove) is not spliced: it is written
+        // whole (see `manifest::fill_empty`).
         None => region
             .lines()
             .find(|l| !l.trim().is_empty())

@@ -150,6 +150,8 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
         docs: Vec::new(),
         current: None,
         anchors: Vec::new(),
+        decoded: 0,
+        aliased: 0,
     };
     let mut parser = Parser::new_from_str(text);
     for item in &mut parser {
@@ -158,7 +160,7 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
             column: e.marker().col() + 1,
             message: e.info().to_string(),
         })?;
-        if builder.push(event, span) {
+        if builder.push(event, span)? {
             break;
         }
     }
@@ -192,18 +194,26 @@ struct Builder<'a, 'b> {
     stack: Vec<Open>,
     docs: Vec<Document>,
     current: Option<Node>,
-    /// Anchored nodes with the parser's anchor id, for aliases (a handful at most: a list).
-    anchors: Vec<(usize, Node)>,
+    /// Anchored nodes with the parser's anchor id and their size in nodes, for aliases (a
+    /// handful at most: a list).
+    anchors: Vec<(usize, Node, usize)>,
+    /// Nodes read so far, alias copies included, and how many of them are alias copies: the
+    /// counts go-yaml keeps to refuse alias bombs (see [`excessive_aliasing`]).
+    decoded: usize,
+    aliased: usize,
 }
 
 impl Builder<'_, '_> {
     /// Feeds one event; returns true at the end of the stream.
-    fn push(&mut self, event: Event<'_>, span: Span) -> bool {
+    ///
+    /// # Errors
+    /// An alias that makes the document an alias bomb (see [`excessive_aliasing`]).
+    fn push(&mut self, event: Event<'_>, span: Span) -> Result<bool, SyntaxError> {
         let start = self.offsets.byte(span.start.index());
         let end = self.offsets.byte(span.end.index());
         let (line, col) = (span.start.line(), span.start.col());
         match event {
-            Event::StreamEnd => return true,
+            Event::StreamEnd => return Ok(true),
             Event::StreamStart | Event::Nothing => {}
             Event::DocumentStart(_) => self.current = None,
             Event::DocumentEnd => {
@@ -212,11 +222,24 @@ impl Builder<'_, '_> {
             }
             Event::Alias(id) => {
                 // A copy of the anchored node, as go-yaml reads it; marked so it is never rewritten.
-                let node = match self.anchors.iter().rev().find(|(a, _)| *a == id) {
-                    Some((_, anchored)) => Node {
-                        tag: Tag::Aliased,
-                        ..anchored.clone()
-                    },
+                self.decoded += 1;
+                let node = match self.anchors.iter().rev().find(|(a, _, _)| *a == id) {
+                    Some((_, anchored, size)) => {
+                        // Counted before copying: a dozen lines can otherwise ask for gigabytes.
+                        self.decoded += size;
+                        self.aliased += size;
+                        if excessive_aliasing(self.decoded, self.aliased) {
+                            return Err(SyntaxError {
+                                line,
+                                column: col + 1,
+                                message: "document contains excessive aliasing".to_string(),
+                            });
+                        }
+                        Node {
+                            tag: Tag::Aliased,
+                            ..anchored.clone()
+                        }
+                    }
                     None => Node {
                         start,
                         end,
@@ -272,8 +295,9 @@ impl Builder<'_, '_> {
                     tag,
                     kind,
                 };
+                self.decoded += 1;
                 if anchor != 0 {
-                    self.anchors.push((anchor, node.clone()));
+                    self.anchors.push((anchor, node.clone(), 1));
                 }
                 self.attach(node);
             }
@@ -306,14 +330,16 @@ impl Builder<'_, '_> {
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(open) = self.stack.pop() {
                     let (node, anchor) = close(open, end, self.offsets.text);
+                    self.decoded += 1;
                     if anchor != 0 {
-                        self.anchors.push((anchor, node.clone()));
+                        let size = node_count(&node);
+                        self.anchors.push((anchor, node.clone(), size));
                     }
                     self.attach(node);
                 }
             }
         }
-        false
+        Ok(false)
     }
 
     fn attach(&mut self, node: Node) {
@@ -326,6 +352,39 @@ impl Builder<'_, '_> {
             },
         }
     }
+}
+
+/// Nodes in a tree, counting itself.
+fn node_count(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Seq { items, .. } => items.iter().map(node_count).sum(),
+        NodeKind::Map { pairs, .. } => pairs
+            .iter()
+            .map(|(k, v)| node_count(k) + node_count(v))
+            .sum(),
+        NodeKind::Scalar { .. } | NodeKind::Alias => 0,
+    }
+}
+
+/// go-yaml's rule against alias bombs ("document contains excessive aliasing"): once more than
+/// 100 of more than 1,000 decoded nodes come from aliases, at most 99% may (for documents up to
+/// 400,000 nodes), falling to 10% at 4,000,000. The authenticator drops a key that breaks it,
+/// and so does the API server's YAML reader for a manifest.
+fn excessive_aliasing(decoded: usize, aliased: usize) -> bool {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    if aliased <= 100 || decoded <= 1000 {
+        return false;
+    }
+    let n = decoded as f64;
+    let allowed = if n <= LOW {
+        0.99
+    } else if n >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((n - LOW) / (HIGH - LOW))
+    };
+    aliased as f64 / n > allowed
 }
 
 /// The finished collection and its anchor id (0: none).

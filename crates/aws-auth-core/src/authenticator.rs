@@ -1,0 +1,355 @@
+//! The authenticator's view of a document: which entries aws-iam-authenticator keeps, under
+//! which key of its in-memory map, which of them a caller can ever match, and so who can hold
+//! `system:masters`.
+//!
+//! This is the one place that knows those rules (`CONTRACT.md` §1, as measured in
+//! `tests/authcheck/FINDINGS.md`). Safety decisions (the lockout guard), the duplicate
+//! diagnostics and later `explain`, ownership and access-entry plans read it, never the looser
+//! *identity* that operations use to find "this role" (§2):
+//!
+//! - a role entry's key is its whole ARN lowercased, **path included**; a user entry's key is
+//!   its ARN **as written**; an `sso` entry's key is the ARN pattern it builds, lowercased;
+//! - of the entries of one list with the same key, the last wins and the others are dead;
+//! - callers arrive canonicalised (`assumed-role/R/session` → `role/R`), so a role ARN with a
+//!   path, an `sts` assumed-role ARN or an ARN with spaces around it never matches anyone;
+//! - `mapRoles` is searched before `mapUsers`: a user entry whose ARN a live role entry also
+//!   maps (ignoring case) is never used.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::arn::{Arn, PARTITIONS, is_account_id};
+use crate::model::{DataKey, SsoSpec};
+use crate::section::{Entry, EntryValue};
+use crate::validate::Severity;
+
+/// The group that makes a caller a cluster administrator.
+pub const MASTERS: &str = "system:masters";
+
+/// What the authenticator makes of one `mapRoles` or `mapUsers` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewEntry<'a> {
+    /// The list the entry is in.
+    pub list: DataKey,
+    /// 0-based index in that list.
+    pub index: usize,
+    /// The key of the authenticator's map; `None` for an entry it drops.
+    pub lookup_key: Option<String>,
+    /// `rolearn` / `userarn` as written (`None` for an `sso` entry).
+    pub arn: Option<&'a str>,
+    /// `groups` (empty when absent).
+    pub groups: &'a [String],
+    /// Whether a caller can get this entry's username and groups.
+    pub status: EntryStatus,
+}
+
+impl ViewEntry<'_> {
+    /// Whether a caller can be mapped through this entry.
+    pub fn is_live(&self) -> bool {
+        self.status == EntryStatus::Live
+    }
+
+    /// Whether the entry is live and grants `system:masters`.
+    pub fn grants_masters(&self) -> bool {
+        self.is_live() && self.groups.iter().any(|g| g == MASTERS)
+    }
+}
+
+/// Why an entry is, or is not, used by the authenticator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum EntryStatus {
+    /// Kept, not overridden, and a caller can match it.
+    Live,
+    /// `Validate()` drops it (no ARN, both `rolearn` and `sso`, a bad `sso`, ...).
+    Dropped {
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// A later entry of the same list has the same key and replaces it.
+    Overridden {
+        /// Index of the entry that wins.
+        by: usize,
+    },
+    /// Kept, but no caller can ever match it.
+    NeverMatches {
+        /// Why not.
+        reason: Unmatchable,
+    },
+    /// A `mapUsers` entry for an ARN that a live `mapRoles` entry maps too: roles are searched
+    /// first, so this one is never used.
+    Shadowed {
+        /// Index of the `mapRoles` entry used instead.
+        by: usize,
+    },
+}
+
+/// Why a kept entry can never match a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unmatchable {
+    /// A role ARN with a path: callers are canonicalised to `role/<name>`.
+    RolePath,
+    /// An `sts` assumed-role ARN: callers are canonicalised to the role ARN.
+    AssumedRole,
+    /// Spaces around the ARN: compared as written.
+    Whitespace,
+    /// Not an ARN at all.
+    NotAnArn,
+    /// An `sso` entry with a `partition`: the authenticator builds a pattern without it.
+    SsoPartition,
+}
+
+/// The authenticator's view of a document's `mapRoles` and `mapUsers`.
+///
+/// ```
+/// use aws_auth_core::{AwsAuth, EntryStatus, Unmatchable};
+/// let auth = AwsAuth::parse("data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/team/ops\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::111122223333:role/OPS\n      groups: [view]\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      groups: [system:masters]\n").unwrap();
+/// let view = auth.authenticator_view();
+/// let status: Vec<&EntryStatus> = view.entries.iter().map(|e| &e.status).collect();
+/// assert_eq!(status, [
+///     &EntryStatus::NeverMatches { reason: Unmatchable::RolePath },
+///     &EntryStatus::Overridden { by: 2 },
+///     &EntryStatus::Live,
+/// ]);
+/// assert_eq!(view.masters().count(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticatorView<'a> {
+    /// Every entry of `mapRoles`, then of `mapUsers`, in order.
+    pub entries: Vec<ViewEntry<'a>>,
+    /// Keys the authenticator drops whole (they do not parse): none of their entries is here.
+    pub unread_keys: Vec<DataKey>,
+}
+
+impl<'a> AuthenticatorView<'a> {
+    /// The entries a caller can be mapped through.
+    pub fn live(&self) -> impl Iterator<Item = &ViewEntry<'a>> {
+        self.entries.iter().filter(|e| e.is_live())
+    }
+
+    /// The live entries that grant `system:masters`: who can administer the cluster.
+    pub fn masters(&self) -> impl Iterator<Item = &ViewEntry<'a>> {
+        self.entries.iter().filter(|e| e.grants_masters())
+    }
+
+    /// The entries the authenticator keeps or drops but never uses, with why.
+    pub fn dead(&self) -> impl Iterator<Item = &ViewEntry<'a>> {
+        self.entries.iter().filter(|e| !e.is_live())
+    }
+
+    /// Builds the view of entries given in list order per key.
+    pub(crate) fn of(candidates: Vec<Candidate<'a>>, unread_keys: Vec<DataKey>) -> Self {
+        let mut entries: Vec<ViewEntry<'a>> = candidates
+            .into_iter()
+            .map(|c| {
+                let (lookup_key, status) = match c.dropped {
+                    Some(reason) => (None, EntryStatus::Dropped { reason }),
+                    None => {
+                        let key = lookup_key(c.list, c.arn, c.sso);
+                        let status = match c.arn.map_or_else(|| sso_unmatchable(c.sso), unmatchable)
+                        {
+                            Some(reason) => EntryStatus::NeverMatches { reason },
+                            None => EntryStatus::Live,
+                        };
+                        (Some(key), status)
+                    }
+                };
+                ViewEntry {
+                    list: c.list,
+                    index: c.index,
+                    lookup_key,
+                    arn: c.arn,
+                    groups: c.groups.unwrap_or_default(),
+                    status,
+                }
+            })
+            .collect();
+        // Last wins per key and list: walk backwards, the first seen is the winner.
+        let mut winners: HashMap<(DataKey, &str), usize> = HashMap::with_capacity(entries.len());
+        let mut overridden: Vec<(usize, usize)> = Vec::new();
+        for (pos, e) in entries.iter().enumerate().rev() {
+            let Some(key) = e.lookup_key.as_deref() else {
+                continue;
+            };
+            match winners.get(&(e.list, key)) {
+                Some(&winner) => overridden.push((pos, entries[winner].index)),
+                None => {
+                    winners.insert((e.list, key), pos);
+                }
+            }
+        }
+        for (pos, by) in overridden {
+            entries[pos].status = EntryStatus::Overridden { by };
+        }
+        // Roles are searched first, with the same case-insensitive comparison as users.
+        let live_roles: HashMap<String, usize> = entries
+            .iter()
+            .filter(|e| e.list == DataKey::MapRoles && e.is_live())
+            .filter_map(|e| Some((e.arn?.to_ascii_lowercase(), e.index)))
+            .collect();
+        if !live_roles.is_empty() {
+            for e in entries
+                .iter_mut()
+                .filter(|e| e.list == DataKey::MapUsers && e.is_live())
+            {
+                if let Some(&by) = e
+                    .arn
+                    .and_then(|a| live_roles.get(a.to_ascii_lowercase().as_str()))
+                {
+                    e.status = EntryStatus::Shadowed { by };
+                }
+            }
+        }
+        AuthenticatorView {
+            entries,
+            unread_keys,
+        }
+    }
+}
+
+/// One entry as the view needs it: from a parsed entry, or from the values an edit decided.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate<'a> {
+    pub list: DataKey,
+    pub index: usize,
+    pub arn: Option<&'a str>,
+    pub sso: Option<&'a SsoSpec>,
+    pub groups: Option<&'a [String]>,
+    pub dropped: Option<String>,
+}
+
+impl<'a> Candidate<'a> {
+    /// A parsed entry as written.
+    pub fn of_entry(list: DataKey, index: usize, e: &'a Entry) -> Candidate<'a> {
+        let sso = match &e.value {
+            EntryValue::Role(r) => r.sso.as_ref(),
+            _ => None,
+        };
+        Candidate {
+            list,
+            index,
+            arn: e.arn().filter(|a| !a.is_empty()),
+            sso,
+            groups: e.groups(),
+            dropped: dropped_reason(e),
+        }
+    }
+}
+
+/// Why `Validate()` drops the entry (or the decode left it unusable), if it does.
+pub(crate) fn dropped_reason(e: &Entry) -> Option<String> {
+    if let Some(issue) = e
+        .issues
+        .iter()
+        .find(|is| is.code.severity() == Severity::Error)
+    {
+        return Some(issue.message.clone());
+    }
+    let arn = e.arn().filter(|a| !a.is_empty());
+    match &e.value {
+        EntryValue::Role(r) => match (arn, &r.sso) {
+            (None, None) => Some("neither rolearn nor sso".into()),
+            (Some(_), Some(_)) => Some("both rolearn and sso".into()),
+            (None, Some(sso)) => sso_problem(sso),
+            (Some(_), None) => None,
+        },
+        EntryValue::User(_) => arn.is_none().then(|| "no userarn".into()),
+        EntryValue::Account(_) => Some("an account, not a mapping".into()),
+    }
+}
+
+/// `RoleMapping.Validate` on the `sso` part.
+fn sso_problem(sso: &SsoSpec) -> Option<String> {
+    let psn = &sso.permission_set_name;
+    let psn_ok = (1..=32).contains(&psn.len())
+        && psn
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
+    let partition = sso.partition.as_deref().unwrap_or_default();
+    if !psn_ok {
+        Some("sso permissionSetName is not 1-32 of A-Z a-z 0-9 _+=,.@-".into())
+    } else if !is_account_id(&sso.account_id) {
+        Some("sso accountID is not 12 digits".into())
+    } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
+        Some("sso partition is not a known partition".into())
+    } else {
+        None
+    }
+}
+
+/// `RoleMapping.Key()` / `UserMapping.Key()`.
+fn lookup_key(list: DataKey, arn: Option<&str>, sso: Option<&SsoSpec>) -> String {
+    match (arn, sso) {
+        (Some(arn), _) if list == DataKey::MapUsers => arn.to_string(),
+        (Some(arn), _) => arn.to_ascii_lowercase(),
+        (None, Some(sso)) => {
+            // `SSOArnLike`: an explicit partition comes out empty (FINDINGS.md §4).
+            let partition = if sso.partition.as_deref().unwrap_or_default().is_empty() {
+                "aws"
+            } else {
+                ""
+            };
+            format!(
+                "arn:{partition}:iam::{}:role/awsreservedsso_{}_*",
+                sso.account_id, sso.permission_set_name
+            )
+            .to_ascii_lowercase()
+        }
+        (None, None) => String::new(),
+    }
+}
+
+fn sso_unmatchable(sso: Option<&SsoSpec>) -> Option<Unmatchable> {
+    sso.and_then(|s| s.partition.as_deref())
+        .filter(|p| !p.is_empty())
+        .map(|_| Unmatchable::SsoPartition)
+}
+
+/// Why no canonical caller ARN can equal this one (ignoring case), if none can.
+pub(crate) fn unmatchable(arn: &str) -> Option<Unmatchable> {
+    if arn.trim() != arn {
+        return Some(Unmatchable::Whitespace);
+    }
+    let lower = arn.to_ascii_lowercase();
+    let Some(parsed) = Arn::parse(&lower) else {
+        // `arn:aws:iam::A:root` has no `/` but is a caller the authenticator maps.
+        let root = lower.starts_with("arn:") && lower.ends_with(":root");
+        return (!root).then_some(Unmatchable::NotAnArn);
+    };
+    match (parsed.service, parsed.resource_type) {
+        ("sts", "assumed-role") => Some(Unmatchable::AssumedRole),
+        (_, "role") if !parsed.path.is_empty() => Some(Unmatchable::RolePath),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_arns_a_canonical_caller_can_have_match() {
+        assert_eq!(unmatchable("arn:aws:iam::111122223333:role/a"), None);
+        assert_eq!(unmatchable("ARN:AWS:IAM::111122223333:ROLE/A"), None);
+        assert_eq!(
+            unmatchable("ARN:AWS:IAM::111122223333:ROLE/TEAM/A"),
+            Some(Unmatchable::RolePath)
+        );
+        // Users keep their path in the caller identity.
+        assert_eq!(unmatchable("arn:aws:iam::111122223333:user/dev/bob"), None);
+        assert_eq!(
+            unmatchable("arn:aws:sts::111122223333:assumed-role/a/s"),
+            Some(Unmatchable::AssumedRole)
+        );
+        assert_eq!(
+            unmatchable(" arn:aws:iam::111122223333:role/a"),
+            Some(Unmatchable::Whitespace)
+        );
+        assert_eq!(unmatchable("arn:aws:iam::111122223333:root"), None);
+        assert_eq!(unmatchable("not-an-arn"), Some(Unmatchable::NotAnArn));
+    }
+}

@@ -1,0 +1,45 @@
+//! What every target checks after reading or editing: the invariants of the core.
+
+use aws_auth_core::{AwsAuth, Error, Severity};
+
+/// Errors after an edit: never the read-back guard (that is a bug of the editor, caught before
+/// it reached a user), and a refused edit leaves the document as it was.
+pub fn check_refusal(err: &Error, before: &str, auth: &AwsAuth) {
+    let message = err.to_string();
+    assert!(
+        !message.contains("please report"),
+        "the editor wrote text that does not read back: {message}"
+    );
+    assert_eq!(
+        auth.to_string(),
+        before,
+        "a refused edit changed the document"
+    );
+}
+
+/// An accepted edit: the output reads again, with no more errors than before.
+pub fn check_written(before_errors: usize, auth: &AwsAuth) {
+    let out = auth.to_string();
+    let again = AwsAuth::parse(&out).expect("an edited manifest reads again");
+    assert_eq!(
+        again.to_string(),
+        out,
+        "the edited manifest prints back as it reads"
+    );
+    assert!(
+        errors(&again) <= before_errors,
+        "an edit added errors:\n{out}"
+    );
+    assert_eq!(
+        again.mappings(),
+        auth.mappings(),
+        "the output reads back as decided"
+    );
+}
+
+pub fn errors(auth: &AwsAuth) -> usize {
+    auth.validate()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}
