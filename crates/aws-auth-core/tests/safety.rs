@@ -269,3 +269,33 @@ fn a_user_entry_shadowed_by_a_role_entry_for_the_same_arn_is_not_an_admin() {
         "{dup:?}"
     );
 }
+
+/// Found by the widened differential generator: a path-free entry that the authenticator drops
+/// (it has both `rolearn` and `sso`) is no target of an upsert, so it does not keep the
+/// path-ful entry from being repaired; updated, it would have granted nothing.
+#[test]
+fn an_entry_the_authenticator_drops_is_not_updated_in_place_of_a_repair() {
+    let text = manifest(
+        "mapRoles",
+        "    - rolearn: arn:aws:iam::111122223333:role/team/dev\n      username: old\n    - rolearn: arn:aws:iam::111122223333:role/dev\n      sso:\n        permissionSetName: Admin\n        accountID: \"111122223333\"\n      username: dropped\n",
+    );
+    let mut auth = AwsAuth::parse(&text).unwrap();
+    let up = Upsert::new("arn:aws:iam::111122223333:role/dev", "dev", ["view"]);
+    let changes = auth
+        .apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap();
+    assert_eq!(changes[0].action, Action::Updated);
+    let roles = auth.mappings().roles;
+    assert_eq!(
+        roles[0].rolearn.as_deref(),
+        Some("arn:aws:iam::111122223333:role/dev"),
+        "the path-ful entry is repaired"
+    );
+    assert_eq!(roles[0].username.as_deref(), Some("dev"));
+    assert_eq!(
+        roles[1].username.as_deref(),
+        Some("dropped"),
+        "left as written"
+    );
+    assert_eq!(auth.authenticator_view().live().count(), 1);
+}

@@ -174,7 +174,21 @@ impl<'a> ListEditor<'a> {
         update_username: bool,
     ) -> Upserted {
         let identity = self.identity(arn);
-        let slots = self.slots(&identity);
+        // An entry the authenticator drops whatever its values (one with both `rolearn` and
+        // `sso`) is no target: updated, it would still grant nothing. It stays as written.
+        let dropped = |slot: &Slot| match slot {
+            Slot::Old(i) => self
+                .parsed
+                .entries
+                .get(*i)
+                .is_some_and(|e| dropped_reason(e).is_some()),
+            Slot::New(_) => false,
+        };
+        let slots: Vec<Slot> = self
+            .slots(&identity)
+            .into_iter()
+            .filter(|s| !dropped(s))
+            .collect();
         if slots.is_empty() {
             let values = Values {
                 arn: arn.to_string(),
