@@ -226,3 +226,22 @@ fn r_quoted_value_continued_no_deeper_than_its_key_is_read_not_edited() {
         "{err}"
     );
 }
+
+/// Found by the `edit` fuzz target: a JSON manifest whose `mapRoles` is a lone tab (a blank
+/// value the authenticator skips) refused every upsert as "would not read back".
+#[test]
+fn r_fuzz_an_upsert_into_a_json_map_roles_of_a_tab() {
+    use aws_auth_core::{Edit, Options, Upsert};
+    let text = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"\t","mapUsers":""}}"#;
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let up = Upsert::new(
+        "arn:aws:iam::111122223333:role/nodes",
+        "u",
+        Vec::<String>::new(),
+    );
+    auth.apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap();
+    let again = AwsAuth::parse(&auth.to_string()).unwrap();
+    assert_eq!(again.mappings().roles.len(), 1, "{auth}");
+    assert_eq!(again.mappings(), auth.mappings());
+}
