@@ -10,7 +10,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$here"
 
-npm ci --no-audit --no-fund --loglevel=error
+# A registry download can stall without an error (seen here: npm ci idle for 10 minutes); bound
+# each try and retry, preferring what the npm cache already holds.
+npm_ci() {
+  local try
+  for try in 1 2 3; do
+    timeout 600 npm ci --prefer-offline --fetch-timeout=120000 --fetch-retries=4 "$@" && return 0
+    echo "npm ci failed or stalled (try $try of 3)" >&2
+  done
+  return 1
+}
+npm_ci --no-audit --no-fund --loglevel=error
 bash scripts/build.sh
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aws-auth-npm.XXXXXX")"
