@@ -245,3 +245,29 @@ fn r_fuzz_an_upsert_into_a_json_map_roles_of_a_tab() {
     assert_eq!(again.mappings().roles.len(), 1, "{auth}");
     assert_eq!(again.mappings(), auth.mappings());
 }
+
+/// An account added twice to the same document is added once (the second add is a no-op):
+/// broke for one commit when upserts learned to skip entries the authenticator drops, which
+/// every account is to `dropped_reason`. Caught by the npm suite.
+#[test]
+fn r_an_account_added_twice_to_one_document_is_added_once() {
+    use aws_auth_core::{Action, Edit, Options};
+    for data in [r#"[]"#, "- '111122223333'\n"] {
+        let mut auth = AwsAuth::from_data([("mapAccounts", data)]);
+        let add = Edit::AddAccount {
+            account: "111122223333".into(),
+        };
+        let first = auth
+            .apply(std::slice::from_ref(&add), &Options::default())
+            .unwrap();
+        let second = auth.apply(&[add], &Options::default()).unwrap();
+        let want = if data == "[]" {
+            Action::Added
+        } else {
+            Action::Unchanged
+        };
+        assert_eq!(first[0].action, want, "{data}");
+        assert_eq!(second[0].action, Action::Unchanged, "{data}");
+        assert_eq!(auth.mappings().accounts, ["111122223333"]);
+    }
+}

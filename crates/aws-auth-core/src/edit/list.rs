@@ -176,13 +176,14 @@ impl<'a> ListEditor<'a> {
         let identity = self.identity(arn);
         // An entry the authenticator drops whatever its values (one with both `rolearn` and
         // `sso`) is no target: updated, it would still grant nothing. It stays as written.
+        // (Accounts are not mappings: `dropped_reason` says so of every one.)
         let dropped = |slot: &Slot| match slot {
-            Slot::Old(i) => self
+            Slot::Old(i) if self.key != DataKey::MapAccounts => self
                 .parsed
                 .entries
                 .get(*i)
                 .is_some_and(|e| dropped_reason(e).is_some()),
-            Slot::New(_) => false,
+            _ => false,
         };
         let slots: Vec<Slot> = self
             .slots(&identity)
