@@ -10,16 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$here"
 
-# A registry download can stall without an error (seen here: npm ci idle for 10 minutes); bound
-# each try and retry, preferring what the npm cache already holds.
-npm_ci() {
-  local try
-  for try in 1 2 3; do
-    timeout 600 npm ci --prefer-offline --fetch-timeout=120000 --fetch-retries=4 "$@" && return 0
-    echo "npm ci failed or stalled (try $try of 3)" >&2
-  done
-  return 1
-}
+source scripts/npm-ci.sh
 npm_ci --no-audit --no-fund --loglevel=error
 bash scripts/build.sh
 
