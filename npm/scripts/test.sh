@@ -45,9 +45,7 @@ export AWS_AUTH_PARITY_JSON="$work/parity.json" AWS_AUTH_PARITY_DIR="$parity_dir
 # `cargo test --workspace` also makes, so CI compiles it once. The test fails without it.
 if [ -z "${AWS_AUTH_CLI:-}" ]; then
   (cd "$root" && cargo build -q -p aws-auth-cli --bin aws-auth)
-  target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps \
-    | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')"
-  AWS_AUTH_CLI="$target_dir/debug/aws-auth"
+  AWS_AUTH_CLI="${CARGO_TARGET_DIR:-$root/target}/debug/aws-auth"
 fi
 export AWS_AUTH_CLI
 echo "test.sh: CLI for the parity property: $AWS_AUTH_CLI"
