@@ -468,7 +468,7 @@ impl AwsAuth {
         let mut unread = Vec::new();
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
             match (editors.get(key), self.section(key).map(|s| s.parsed())) {
-                (Some(editor), _) => candidates.extend(editor.candidates(false)),
+                (Some(editor), _) => candidates.extend(editor.candidates()),
                 (None, Some(Ok(parsed))) => candidates.extend(
                     parsed
                         .entries

@@ -334,16 +334,11 @@ impl<'a> ListEditor<'a> {
             })
     }
 
-    /// The entries for the authenticator's view: as read (`as_read`), or as they will be
-    /// written, indexed by their position in the written list.
-    pub fn candidates(&self, as_read: bool) -> Vec<Candidate<'_>> {
+    /// The entries for the authenticator's view as they will be written, indexed by their
+    /// position in the written list.
+    pub fn candidates(&self) -> Vec<Candidate<'_>> {
         let key = self.key;
         let entries = self.parsed.entries.iter().enumerate();
-        if as_read {
-            return entries
-                .map(|(i, e)| Candidate::of_entry(key, i, e))
-                .collect();
-        }
         let mut out = Vec::with_capacity(self.parsed.entries.len() + self.added.len());
         for (i, e) in entries {
             let index = out.len();
