@@ -242,6 +242,18 @@ impl<'a> Candidate<'a> {
 
 /// Why `Validate()` drops the entry (or the decode left it unusable), if it does.
 pub(crate) fn dropped_reason(e: &Entry) -> Option<String> {
+    match &e.value {
+        EntryValue::Account(_) => Some("an account, not a mapping".into()),
+        _ => mapping_dropped_reason(e),
+    }
+}
+
+/// Why `Validate()` drops a role or user mapping, if it does; `None` for an account, which is
+/// no mapping to drop (an upsert of an account finds it all the same).
+pub(crate) fn mapping_dropped_reason(e: &Entry) -> Option<String> {
+    if matches!(e.value, EntryValue::Account(_)) {
+        return None;
+    }
     if let Some(issue) = e
         .issues
         .iter()
@@ -257,8 +269,8 @@ pub(crate) fn dropped_reason(e: &Entry) -> Option<String> {
             (None, Some(sso)) => sso_problem(sso),
             (Some(_), None) => None,
         },
-        EntryValue::User(_) => arn.is_none().then(|| "no userarn".into()),
-        EntryValue::Account(_) => Some("an account, not a mapping".into()),
+        // A user (accounts returned above).
+        _ => arn.is_none().then(|| "no userarn".into()),
     }
 }
 

@@ -464,23 +464,7 @@ impl AwsAuth {
         if admins == 0 {
             return Ok(());
         }
-        let mut candidates = Vec::new();
-        let mut unread = Vec::new();
-        for key in [DataKey::MapRoles, DataKey::MapUsers] {
-            match (editors.get(key), self.section(key).map(|s| s.parsed())) {
-                (Some(editor), _) => candidates.extend(editor.candidates(false)),
-                (None, Some(Ok(parsed))) => candidates.extend(
-                    parsed
-                        .entries
-                        .iter()
-                        .enumerate()
-                        .map(|(i, e)| Candidate::of_entry(key, i, e)),
-                ),
-                (None, Some(Err(_))) => unread.push(key),
-                (None, None) => {}
-            }
-        }
-        let after = AuthenticatorView::of(candidates, unread);
+        let after = self.view(Some(editors));
         if after.masters().next().is_none() {
             // A few names say where to look; a list of hundreds would not fit a line.
             let mut names: Vec<String> = before
@@ -505,9 +489,19 @@ impl AwsAuth {
     /// map, whether a caller can be mapped through it and if not why, and so who can hold
     /// `system:masters`. See [`AuthenticatorView`].
     pub fn authenticator_view(&self) -> AuthenticatorView<'_> {
+        self.view(None)
+    }
+
+    /// The authenticator's view of the document, or of the document as `editors` will write
+    /// it (the keys they do not edit as read).
+    fn view<'v>(&'v self, editors: Option<&'v Editors<'_>>) -> AuthenticatorView<'v> {
         let mut candidates = Vec::new();
         let mut unread = Vec::new();
         for key in [DataKey::MapRoles, DataKey::MapUsers] {
+            if let Some(editor) = editors.and_then(|e| e.get(key)) {
+                candidates.extend(editor.candidates());
+                continue;
+            }
             match self.section(key).map(Section::parsed) {
                 Some(Ok(parsed)) => candidates.extend(
                     parsed

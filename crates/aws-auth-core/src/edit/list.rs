@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::arn::{role_identity, strip_role_path, user_identity};
-use crate::authenticator::{Candidate, dropped_reason};
+use crate::authenticator::{Candidate, dropped_reason, mapping_dropped_reason};
 use crate::model::DataKey;
 use crate::section::{Entry, FlowSeq, Known, Layout, Parsed, line_end};
 use crate::small_sort::sort_small_by_key;
@@ -176,14 +176,13 @@ impl<'a> ListEditor<'a> {
         let identity = self.identity(arn);
         // An entry the authenticator drops whatever its values (one with both `rolearn` and
         // `sso`) is no target: updated, it would still grant nothing. It stays as written.
-        // (Accounts are not mappings: `dropped_reason` says so of every one.)
         let dropped = |slot: &Slot| match slot {
-            Slot::Old(i) if self.key != DataKey::MapAccounts => self
+            Slot::Old(i) => self
                 .parsed
                 .entries
                 .get(*i)
-                .is_some_and(|e| dropped_reason(e).is_some()),
-            _ => false,
+                .is_some_and(|e| mapping_dropped_reason(e).is_some()),
+            Slot::New(_) => false,
         };
         let slots: Vec<Slot> = self
             .slots(&identity)
@@ -334,16 +333,11 @@ impl<'a> ListEditor<'a> {
             })
     }
 
-    /// The entries for the authenticator's view: as read (`as_read`), or as they will be
-    /// written, indexed by their position in the written list.
-    pub fn candidates(&self, as_read: bool) -> Vec<Candidate<'_>> {
+    /// The entries for the authenticator's view as they will be written, indexed by their
+    /// position in the written list.
+    pub fn candidates(&self) -> Vec<Candidate<'_>> {
         let key = self.key;
         let entries = self.parsed.entries.iter().enumerate();
-        if as_read {
-            return entries
-                .map(|(i, e)| Candidate::of_entry(key, i, e))
-                .collect();
-        }
         let mut out = Vec::with_capacity(self.parsed.entries.len() + self.added.len());
         for (i, e) in entries {
             let index = out.len();
