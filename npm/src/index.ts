@@ -256,8 +256,7 @@ function optionalGroups(value: unknown, what: string): string[] | undefined {
   if (!Array.isArray(value) || !value.every((g) => typeof g === "string")) {
     throw new AwsAuthError("invalid-argument", `${what} must be an array of strings`);
   }
-  // As the CLI reads `--groups a,,b`: an empty string names no group.
-  return (value as string[]).filter((g) => g !== "");
+  return value as string[];
 }
 
 function flag(options: unknown, name: string, fallback: boolean): boolean {

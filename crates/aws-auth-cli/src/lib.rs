@@ -259,13 +259,7 @@ fn upsert_edit(e: &EntryArgs, append: bool, update_username: bool) -> Result<Edi
     let upsert = |arn: String| Upsert {
         arn,
         username: e.username.clone().filter(|u| !u.is_empty()),
-        groups: e
-            .groups
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|g| !g.is_empty())
-            .collect(),
+        groups: e.groups.clone().unwrap_or_default(),
         append,
         update_username,
     };
@@ -295,10 +289,7 @@ fn remove_edit(e: &EntryArgs) -> Result<Edit> {
     let remove = |arn: String| Remove {
         arn,
         username: e.username.clone(),
-        groups: e
-            .groups
-            .clone()
-            .map(|g| g.into_iter().filter(|g| !g.is_empty()).collect()),
+        groups: e.groups.clone(),
     };
     Ok(match kind(e)? {
         Kind::Role(arn) => Edit::RemoveRole(remove(arn)),

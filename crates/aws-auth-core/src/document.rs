@@ -780,6 +780,12 @@ fn check_arguments(edit: &Edit) -> Result<(), Error> {
     }
 }
 
+/// The groups an edit names: an empty string names none (a Kubernetes group has a name), in
+/// every shell alike (`--groups a,,b` in the CLI, `groups: ["a", ""]` in npm).
+fn named_groups(groups: &[String]) -> Vec<String> {
+    groups.iter().filter(|g| !g.is_empty()).cloned().collect()
+}
+
 fn apply_one(
     edit: &Edit,
     options: &Options,
@@ -830,7 +836,8 @@ fn apply_one(
             }
             // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
             let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
-            let upserted = editor.upsert(&arn, username, &u.groups, u.append, u.update_username);
+            let groups = named_groups(&u.groups);
+            let upserted = editor.upsert(&arn, username, &groups, u.append, u.update_username);
             // Only an existing entry can keep its username; a new one without any would map
             // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
             // on error, so nothing is changed.
@@ -879,6 +886,7 @@ fn apply_one(
             if let Some(index) = editor.opaque_match(&editor.identity(arn.trim())) {
                 return Err(Error::OpaqueEntry { key, index });
             }
+            let groups = groups.as_deref().map(named_groups);
             let removed = editor.remove(arn.trim(), username.as_deref(), groups.as_deref());
             // Name everything that was looked for: the ARN may be there with other values.
             report_removed(key, removed, &r.describe(), options, changes)?;

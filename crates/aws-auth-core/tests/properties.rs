@@ -184,6 +184,17 @@ fn errors(auth: &AwsAuth) -> usize {
         .count()
 }
 
+/// What an upsert stores of the given groups: each once, in order; an empty name names none.
+fn given_groups(groups: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups {
+        if !g.is_empty() && !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    out
+}
+
 fn role(arn: &str, username: &str, groups: &[String]) -> RoleMapping {
     RoleMapping {
         rolearn: Some(arn.to_string()),
@@ -227,9 +238,7 @@ proptest! {
         prop_assert_eq!(changes[0].action, Action::Added);
         // The output reads back as the old entries plus the new one, exactly.
         let mut want: Vec<RoleMapping> = AwsAuth::parse(&text).unwrap().mappings().roles;
-        let mut added = role(arn, &new.username, &new.groups);
-        added.groups = added.groups.map(|g| { let mut d = Vec::new(); for x in g { if !d.contains(&x) { d.push(x) } } d });
-        want.push(added);
+        want.push(role(arn, &new.username, &given_groups(&new.groups)));
         let reread = AwsAuth::parse(&auth.to_string()).unwrap();
         prop_assert_eq!(reread.mappings().roles, want);
         prop_assert!(errors(&reread) <= before, "{}", auth);
@@ -256,7 +265,6 @@ proptest! {
         let mut auth = AwsAuth::parse(&text).unwrap();
         let was = auth.mappings();
         let before = errors(&auth);
-        let dedup = |g: &[String]| { let mut d: Vec<String> = Vec::new(); for x in g { if !d.contains(x) { d.push(x.clone()) } } d };
         let mut want = was.roles.clone();
         let edit = match (kind, was.roles.get(pick.index(was.roles.len().max(1)))) {
             // Change or remove an existing entry (one whose ARN is its own).
@@ -267,7 +275,7 @@ proptest! {
                     if !new.username.is_empty() {
                         want[i].username = Some(new.username.clone());
                     }
-                    want[i].groups = (!new.groups.is_empty()).then(|| dedup(&new.groups));
+                    want[i].groups = Some(given_groups(&new.groups)).filter(|g| !g.is_empty());
                     Edit::UpsertRole(Upsert::new(arn, new.username.clone(), new.groups.clone()))
                 } else {
                     want.remove(i);
@@ -278,9 +286,7 @@ proptest! {
                 let arn = "arn:aws:iam::999988887777:role/new";
                 // A new entry needs a username (the refusal is checked above).
                 let new = Entry { username: if new.username.is_empty() { "new".into() } else { new.username.clone() }, ..new.clone() };
-                let mut added = role(arn, &new.username, &new.groups);
-                added.groups = added.groups.map(|g| dedup(&g));
-                want.push(added);
+                want.push(role(arn, &new.username, &given_groups(&new.groups)));
                 Edit::UpsertRole(Upsert::new(arn, new.username.clone(), new.groups.clone()))
             }
         };
@@ -350,13 +356,7 @@ proptest! {
         let username = if new.username.is_empty() { was.username.clone() } else { Some(new.username.clone()) };
         prop_assert_eq!(&got.username, &username);
         // The given groups replace the old ones (deduplicated); none means no `groups` key.
-        let mut groups: Vec<String> = Vec::new();
-        for g in &new.groups {
-            if !groups.contains(g) {
-                groups.push(g.clone());
-            }
-        }
-        prop_assert_eq!(got.groups.clone().unwrap_or_default(), groups);
+        prop_assert_eq!(got.groups.clone().unwrap_or_default(), given_groups(&new.groups));
         prop_assert!(errors(&reread) <= before);
     }
 }

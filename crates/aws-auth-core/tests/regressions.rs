@@ -271,3 +271,27 @@ fn r_an_account_added_twice_to_one_document_is_added_once() {
         assert_eq!(auth.mappings().accounts, ["111122223333"]);
     }
 }
+
+/// An empty group name names no group, whichever shell the edit comes from (the CLI's
+/// `--groups a,,b`, npm's `groups: ["a", ""]`): the core decides it once.
+#[test]
+fn r_empty_group_names_are_dropped_by_upsert_and_remove() {
+    use aws_auth_core::{Edit, Options, Remove, Upsert};
+    let arn = "arn:aws:iam::111122223333:role/a";
+    let mut auth = AwsAuth::from_data([("mapRoles", "")]);
+    let up = Upsert::new(arn, "a", ["x", "", "y"]);
+    auth.apply(&[Edit::UpsertRole(up)], &Options::default())
+        .unwrap();
+    assert_eq!(
+        auth.mappings().roles[0].groups.as_deref(),
+        Some(&["x".to_string(), "y".to_string()][..])
+    );
+    let remove = Remove {
+        arn: arn.into(),
+        username: None,
+        groups: Some(vec!["y".into(), "".into(), "x".into()]),
+    };
+    auth.apply(&[Edit::RemoveRole(remove)], &Options::default())
+        .unwrap();
+    assert!(auth.mappings().roles.is_empty());
+}
