@@ -463,11 +463,7 @@ impl<'a> Scanner<'a> {
                 self.markers.push((number, start));
             }
             self.started |= line.starts_with(b"---");
-            let run = line[3..]
-                .iter()
-                .take_while(|c| matches!(c, b' ' | b'\t'))
-                .count();
-            self.blank_tabs(start + 3, start + 3 + run);
+            let run = self.blank_run(start + 3, end);
             self.plain_parent = None;
             self.content |= line[3 + run..].iter().any(|c| *c != b'\r');
             return self.tokens(start, end, 3 + run);
@@ -520,6 +516,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Takes the run of spaces and tabs from `from` (up to `end`) as blanks; returns its length.
+    fn blank_run(&mut self, from: usize, end: usize) -> usize {
+        let run = self.b[from..end]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        self.blank_tabs(from, from + run);
+        run
+    }
+
     /// Follows the tokens of one line from `skip` bytes in; ends with `plain_parent` set when
     /// the line ends inside a plain value of the block context.
     fn tokens(&mut self, start: usize, end: usize, skip: usize) -> Result<(), SyntaxError> {
@@ -567,22 +573,12 @@ impl<'a> Scanner<'a> {
                 b':' if blank(b.get(i + 1)) || (self.depth > 0 && !plain) => {
                     plain = false;
                     key = Some(token_col);
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 _ if plain && self.depth == 0 => {}
                 b',' if self.depth > 0 => {
                     plain = false;
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 b'[' | b'{' if at_token || self.depth > 0 => {
                     plain = false;
@@ -592,12 +588,7 @@ impl<'a> Scanner<'a> {
                     }
                     self.depth += 1;
                     self.kinds.push(c);
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 b']' | b'}' if self.depth > 0 => {
                     plain = false;
