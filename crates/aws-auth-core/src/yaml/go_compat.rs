@@ -39,7 +39,7 @@ pub(crate) fn parse(text: &str) -> Result<Rewritten, SyntaxError> {
     match parse_stream(first) {
         Ok(docs) => Ok(Rewritten {
             docs,
-            text: quoted.clone(),
+            text: quoted,
             why: (!why.is_empty()).then(|| why.join("; ")),
             later_documents: false,
         }),
