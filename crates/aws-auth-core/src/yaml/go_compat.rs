@@ -537,7 +537,6 @@ impl<'a> Scanner<'a> {
         let mut dash: Option<usize> = None;
         let mut key: Option<usize> = None;
         let mut token_col = 0;
-        let blank = |c: Option<&u8>| matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
         while i < end {
             let c = b[i];
             if let Some(q) = self.quote {
@@ -570,7 +569,7 @@ impl<'a> Scanner<'a> {
                     plain = false;
                     break;
                 }
-                b':' if blank(b.get(i + 1)) || (self.depth > 0 && !plain) => {
+                b':' if blank_at(b, i + 1) || (self.depth > 0 && !plain) => {
                     plain = false;
                     key = Some(token_col);
                     i += self.blank_run(i + 1, end);
@@ -603,7 +602,7 @@ impl<'a> Scanner<'a> {
                     self.quote = Some(c);
                     token_col = col;
                 }
-                b'-' | b'?' if at_token && blank(b.get(i + 1)) && self.depth == 0 => {
+                b'-' | b'?' if at_token && blank_at(b, i + 1) && self.depth == 0 => {
                     dash = Some(col);
                     key = None;
                 }
@@ -649,8 +648,7 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let c = b[at];
         let next = b.get(at + 1).copied();
-        let blank_next = matches!(next, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
-        if at_token && c == b':' && !blank_next {
+        if at_token && c == b':' && !blank_at(b, at + 1) {
             match (self.last, self.kinds.last()) {
                 (b':' | b'[' | b'{' | b',', _) => {
                     return Err(self.error_at(at, "did not find expected node content"));
@@ -730,7 +728,7 @@ impl<'a> Scanner<'a> {
                 i += 1;
             }
         }
-        if !matches!(b.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        if !blank_at(b, i) {
             return Err(self.error_at(i, "did not find expected whitespace or line break"));
         }
         let mut j = i;
