@@ -413,7 +413,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         simple,
         later_documents,
         not_editable,
-        rewritten: rewritten.clone(),
+        rewritten,
     })
 }
 
