@@ -181,10 +181,8 @@ fn reindent_flow(text: &str, error: &SyntaxError) -> Option<String> {
     let mut copied = 0;
     for &(start, open_col) in &scan.flow_lines {
         let line = text.get(start..)?.split('\n').next()?;
-        let marker = (line.starts_with("---") || line.starts_with("..."))
-            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
         let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if marker || ws > open_col {
+        if document_marker(line.as_bytes()) || ws > open_col {
             continue;
         }
         out.push_str(text.get(copied..start)?);
@@ -277,9 +275,7 @@ fn leading_document_end(text: &str) -> Result<(), SyntaxError> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let marker = line.starts_with("...")
-            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
-        if marker {
+        if line.starts_with("...") && document_marker(line.as_bytes()) {
             return Err(SyntaxError {
                 line: i + 1,
                 column: 1,
@@ -454,9 +450,7 @@ impl<'a> Scanner<'a> {
             self.blank_tabs(start, start + spaces);
             return self.tokens(start, end, spaces);
         }
-        let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
-            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'));
-        if marker {
+        if document_marker(line) {
             // The first document ends at the next marker once it has content or began
             // with `---`.
             if self.content || self.started {
@@ -801,6 +795,12 @@ fn quote_flow_dashes(text: &str) -> Option<String> {
     }
     out.push_str(&text[last..]);
     changed.then_some(out)
+}
+
+/// Whether the line starts with a document marker (`---` or `...`, then a blank or its end).
+fn document_marker(line: &[u8]) -> bool {
+    (line.starts_with(b"---") || line.starts_with(b"..."))
+        && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'))
 }
 
 fn blank_at(b: &[u8], i: usize) -> bool {
