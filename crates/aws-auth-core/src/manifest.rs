@@ -406,7 +406,7 @@ pub(crate) fn write_key(
     if let Some(site) = located.key(key.as_str()) {
         // A block literal with no content line has no indentation to follow (it would come
         // out at column 0): it is written whole, like a value of another style.
-        let spliceable = !old.trim().is_empty() || !is_block_scalar(&site.value);
+        let spliceable = !old.trim().is_empty() || !site.value.is_block_scalar();
         if let Some(out) = RawValue::map(text, site.key.end, &site.value)
             .filter(|_| spliceable)
             .and_then(|raw| raw.splice(text, old, pieces))
@@ -500,13 +500,6 @@ pub(crate) enum Written {
     Spliced(String, usize),
     /// The value was written whole (or inserted): read the manifest again to check it.
     Rewritten(String),
-}
-
-fn is_block_scalar(v: &Node) -> bool {
-    matches!(
-        v.scalar_style(),
-        Some(crate::yaml::tree::ScalarStyle::Literal | crate::yaml::tree::ScalarStyle::Folded)
-    )
 }
 
 fn is_quoted(v: &Node) -> bool {

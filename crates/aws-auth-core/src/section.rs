@@ -371,7 +371,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     // removing an entry appended after it gives back the original bytes; unless the entry
     // before ends in a block scalar, whose value would lose its line break with it.
     let before_last_block =
-        entries.len() >= 2 && ends_with_block_scalar(&entries[entries.len() - 2]);
+        entries.len() >= 2 && last_block_scalar(&entries[entries.len() - 2]).is_some();
     if let Some(last) = entries.last_mut().filter(|_| !before_last_block) {
         let at_eof = last.span.end == text.len() && !text.ends_with('\n');
         let after_break = last
@@ -413,7 +413,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         simple,
         later_documents,
         not_editable,
-        rewritten: rewritten.clone(),
+        rewritten,
     })
 }
 
@@ -425,42 +425,27 @@ fn tab_on_blank_line(text: &str) -> bool {
             .any(|l| l.contains('\t') && l.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
 }
 
-/// The innermost last node of a block value: what its text ends with.
-fn innermost_last(mut n: &Node) -> &Node {
-    loop {
-        match &n.kind {
-            NodeKind::Seq { items, flow: false } => match items.last() {
-                Some(i) => n = i,
-                None => return n,
-            },
-            NodeKind::Map { pairs, flow: false } => match pairs.last() {
-                Some((_, v)) => n = v,
-                None => return n,
-            },
-            _ => return n,
-        }
+/// The innermost last node of the entry's block value, when it is a block scalar (`|`, `>`):
+/// the text ends with it, and its value includes the line break after it.
+fn last_block_scalar(e: &Entry) -> Option<&Node> {
+    let mut n = e.fields.last().map_or(&e.node, |f| &f.value);
+    while let Some(next) = match &n.kind {
+        NodeKind::Seq { items, flow: false } => items.last(),
+        NodeKind::Map { pairs, flow: false } => pairs.last().map(|(_, v)| v),
+        _ => None,
+    } {
+        n = next;
     }
-}
-
-/// Whether the entry's text ends with a block scalar (`|`, `>`), whose value includes the
-/// line break after it.
-fn ends_with_block_scalar(e: &Entry) -> bool {
-    let last = innermost_last(e.fields.last().map_or(&e.node, |f| &f.value));
-    matches!(
-        last.scalar_style(),
-        Some(ScalarStyle::Literal | ScalarStyle::Folded)
-    )
+    Some(n).filter(|n| n.is_block_scalar())
 }
 
 /// Whether the last entry of a block list ends in a block scalar whose last line ends the
 /// text without a line break: go-yaml reads no final line break there, and any text written
 /// after it would add one.
 fn ends_in_block_scalar(last: Option<&Entry>, text: &str) -> bool {
-    let Some(e) = last else { return false };
-    let n = innermost_last(e.fields.last().map_or(&e.node, |f| &f.value));
-    ends_with_block_scalar(e)
-        && !text.ends_with('\n')
-        && n.end >= text.trim_end_matches([' ', '\t', '\r']).len()
+    last.and_then(last_block_scalar).is_some_and(|n| {
+        !text.ends_with('\n') && n.end >= text.trim_end_matches([' ', '\t', '\r']).len()
+    })
 }
 
 /// A block item owns the lines from its `-` to the end of its last line (comments and blank

@@ -180,4 +180,7 @@ fn nul_bytes_and_byte_order_marks_do_not_panic() {
             }
         }
     }
+    // Not only "no panic": a byte order mark before the manifest is read past.
+    let auth = AwsAuth::parse(&format!("\u{feff}{HEADER}  mapRoles: |\n{ADMIN}")).unwrap();
+    assert_eq!(auth.mappings().roles.len(), 1);
 }

@@ -166,6 +166,8 @@ fn manifest(data: &[(String, String)]) -> String {
 fn no_reproducer_or_mutation_of_one_makes_the_library_panic() {
     let mut failures = Vec::new();
     let mut checked = 0;
+    // Manifests that parse, so that the edits below run on them too, not only on `from_data`.
+    let mut parsed_manifests = 0;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for (label, data) in reproducers() {
         let mut variants = vec![data.clone()];
@@ -184,7 +186,10 @@ fn no_reproducer_or_mutation_of_one_makes_the_library_panic() {
             let text = manifest(&d);
             let parsed = match catch_unwind(|| AwsAuth::parse(&text)) {
                 Err(_) => Err("parse".to_string()),
-                Ok(Ok(auth)) => exercise(&auth),
+                Ok(Ok(auth)) => {
+                    parsed_manifests += 1;
+                    exercise(&auth)
+                }
                 Ok(Err(_)) => Ok(()),
             };
             for e in [from_data, parsed].into_iter().filter_map(Result::err) {
@@ -193,6 +198,8 @@ fn no_reproducer_or_mutation_of_one_makes_the_library_panic() {
         }
     }
     assert!(checked > 3000, "{checked} data maps");
+    // Each value is a double-quoted string: every manifest parses, and `parse` is exercised.
+    assert_eq!(parsed_manifests, checked, "manifests that parse");
     assert!(
         failures.is_empty(),
         "{} of {checked} data maps make the library panic; the first:\n{}",

@@ -39,7 +39,7 @@ pub(crate) fn parse(text: &str) -> Result<Rewritten, SyntaxError> {
     match parse_stream(first) {
         Ok(docs) => Ok(Rewritten {
             docs,
-            text: quoted.clone(),
+            text: quoted,
             why: (!why.is_empty()).then(|| why.join("; ")),
             later_documents: false,
         }),
@@ -181,10 +181,8 @@ fn reindent_flow(text: &str, error: &SyntaxError) -> Option<String> {
     let mut copied = 0;
     for &(start, open_col) in &scan.flow_lines {
         let line = text.get(start..)?.split('\n').next()?;
-        let marker = (line.starts_with("---") || line.starts_with("..."))
-            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
         let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if marker || ws > open_col {
+        if document_marker(line.as_bytes()) || ws > open_col {
             continue;
         }
         out.push_str(text.get(copied..start)?);
@@ -277,9 +275,7 @@ fn leading_document_end(text: &str) -> Result<(), SyntaxError> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let marker = line.starts_with("...")
-            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
-        if marker {
+        if line.starts_with("...") && document_marker(line.as_bytes()) {
             return Err(SyntaxError {
                 line: i + 1,
                 column: 1,
@@ -454,20 +450,14 @@ impl<'a> Scanner<'a> {
             self.blank_tabs(start, start + spaces);
             return self.tokens(start, end, spaces);
         }
-        let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
-            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'));
-        if marker {
+        if document_marker(line) {
             // The first document ends at the next marker once it has content or began
             // with `---`.
             if self.content || self.started {
                 self.markers.push((number, start));
             }
             self.started |= line.starts_with(b"---");
-            let run = line[3..]
-                .iter()
-                .take_while(|c| matches!(c, b' ' | b'\t'))
-                .count();
-            self.blank_tabs(start + 3, start + 3 + run);
+            let run = self.blank_run(start + 3, end);
             self.plain_parent = None;
             self.content |= line[3 + run..].iter().any(|c| *c != b'\r');
             return self.tokens(start, end, 3 + run);
@@ -520,6 +510,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Takes the run of spaces and tabs from `from` (up to `end`) as blanks; returns its length.
+    fn blank_run(&mut self, from: usize, end: usize) -> usize {
+        let run = self.b[from..end]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        self.blank_tabs(from, from + run);
+        run
+    }
+
     /// Follows the tokens of one line from `skip` bytes in; ends with `plain_parent` set when
     /// the line ends inside a plain value of the block context.
     fn tokens(&mut self, start: usize, end: usize, skip: usize) -> Result<(), SyntaxError> {
@@ -531,7 +531,6 @@ impl<'a> Scanner<'a> {
         let mut dash: Option<usize> = None;
         let mut key: Option<usize> = None;
         let mut token_col = 0;
-        let blank = |c: Option<&u8>| matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
         while i < end {
             let c = b[i];
             if let Some(q) = self.quote {
@@ -564,25 +563,15 @@ impl<'a> Scanner<'a> {
                     plain = false;
                     break;
                 }
-                b':' if blank(b.get(i + 1)) || (self.depth > 0 && !plain) => {
+                b':' if blank_at(b, i + 1) || (self.depth > 0 && !plain) => {
                     plain = false;
                     key = Some(token_col);
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 _ if plain && self.depth == 0 => {}
                 b',' if self.depth > 0 => {
                     plain = false;
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 b'[' | b'{' if at_token || self.depth > 0 => {
                     plain = false;
@@ -592,12 +581,7 @@ impl<'a> Scanner<'a> {
                     }
                     self.depth += 1;
                     self.kinds.push(c);
-                    let run = b[i + 1..end]
-                        .iter()
-                        .take_while(|c| matches!(c, b' ' | b'\t'))
-                        .count();
-                    self.blank_tabs(i + 1, i + 1 + run);
-                    i += run;
+                    i += self.blank_run(i + 1, end);
                 }
                 b']' | b'}' if self.depth > 0 => {
                     plain = false;
@@ -612,7 +596,7 @@ impl<'a> Scanner<'a> {
                     self.quote = Some(c);
                     token_col = col;
                 }
-                b'-' | b'?' if at_token && blank(b.get(i + 1)) && self.depth == 0 => {
+                b'-' | b'?' if at_token && blank_at(b, i + 1) && self.depth == 0 => {
                     dash = Some(col);
                     key = None;
                 }
@@ -658,8 +642,7 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let c = b[at];
         let next = b.get(at + 1).copied();
-        let blank_next = matches!(next, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
-        if at_token && c == b':' && !blank_next {
+        if at_token && c == b':' && !blank_at(b, at + 1) {
             match (self.last, self.kinds.last()) {
                 (b':' | b'[' | b'{' | b',', _) => {
                     return Err(self.error_at(at, "did not find expected node content"));
@@ -739,7 +722,7 @@ impl<'a> Scanner<'a> {
                 i += 1;
             }
         }
-        if !matches!(b.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        if !blank_at(b, i) {
             return Err(self.error_at(i, "did not find expected whitespace or line break"));
         }
         let mut j = i;
@@ -812,6 +795,12 @@ fn quote_flow_dashes(text: &str) -> Option<String> {
     }
     out.push_str(&text[last..]);
     changed.then_some(out)
+}
+
+/// Whether the line starts with a document marker (`---` or `...`, then a blank or its end).
+fn document_marker(line: &[u8]) -> bool {
+    (line.starts_with(b"---") || line.starts_with(b"..."))
+        && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'))
 }
 
 fn blank_at(b: &[u8], i: usize) -> bool {

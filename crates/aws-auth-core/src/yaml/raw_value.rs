@@ -169,10 +169,7 @@ pub(crate) fn block_scalar_span(
     key_end: usize,
     value: &Node,
 ) -> Option<std::ops::Range<usize>> {
-    if !matches!(
-        value.scalar_style(),
-        Some(ScalarStyle::Literal | ScalarStyle::Folded)
-    ) {
+    if !value.is_block_scalar() {
         return None;
     }
     let after_colon = key_end + text.get(key_end..)?.find(':')? + 1;

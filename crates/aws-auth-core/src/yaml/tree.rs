@@ -97,6 +97,14 @@ impl Node {
     pub fn is_empty_plain(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if value.is_empty())
     }
+
+    /// A block scalar: `|` (literal) or `>` (folded).
+    pub fn is_block_scalar(&self) -> bool {
+        matches!(
+            self.scalar_style(),
+            Some(ScalarStyle::Literal | ScalarStyle::Folded)
+        )
+    }
 }
 
 /// One document of a stream.
