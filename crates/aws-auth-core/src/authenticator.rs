@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::arn::{Arn, PARTITIONS, is_account_id};
 use crate::model::{DataKey, SsoSpec};
+use crate::quoted::quoted;
 use crate::section::{Entry, EntryValue};
 use crate::validate::Severity;
 
@@ -275,19 +276,30 @@ pub(crate) fn mapping_dropped_reason(e: &Entry) -> Option<String> {
 }
 
 /// `RoleMapping.Validate` on the `sso` part.
-fn sso_problem(sso: &SsoSpec) -> Option<String> {
+pub(crate) fn sso_problem(sso: &SsoSpec) -> Option<String> {
     let psn = &sso.permission_set_name;
     let psn_ok = (1..=32).contains(&psn.len())
         && psn
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
     let partition = sso.partition.as_deref().unwrap_or_default();
-    if !psn_ok {
-        Some("sso permissionSetName is not 1-32 of A-Z a-z 0-9 _+=,.@-".into())
+    if psn.is_empty() {
+        Some("sso has no permissionSetName".into())
+    } else if !psn_ok {
+        Some(format!(
+            "sso permissionSetName {} is not 1-32 of A-Z a-z 0-9 _+=,.@-",
+            quoted(psn)
+        ))
     } else if !is_account_id(&sso.account_id) {
-        Some("sso accountID is not 12 digits".into())
+        Some(format!(
+            "sso accountID {} is not 12 digits",
+            quoted(&sso.account_id)
+        ))
     } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
-        Some("sso partition is not a known partition".into())
+        Some(format!(
+            "sso partition {} is not a known partition",
+            quoted(partition)
+        ))
     } else {
         None
     }

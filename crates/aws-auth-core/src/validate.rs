@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::arn::{Arn, PARTITIONS, arn_problem, is_account_id, strip_role_path};
-use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus};
+use crate::arn::{Arn, arn_problem, is_account_id, strip_role_path};
+use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, sso_problem};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
 use crate::yaml::tree::{NodeKind, ScalarStyle};
@@ -252,35 +252,14 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                     )),
                     (Some(arn), None) => check_arn(arn, "role", &d, out),
                     (None, Some(_)) if dropped => {}
+                    // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
+                    // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
                     (None, Some(sso)) => {
-                        // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
-                        // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
-                        let partition = sso.partition.as_deref().unwrap_or_default();
-                        let psn = &sso.permission_set_name;
-                        let psn_ok = (1..=32).contains(&psn.len())
-                            && psn
-                                .bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
-                        if psn.is_empty() {
+                        if let Some(problem) = sso_problem(sso) {
                             out.push(d(
                                 Code::InvalidSso,
-                                "sso has no permissionSetName; the entry is dropped".into(),
+                                format!("{problem}; the entry is dropped"),
                             ));
-                        } else if !psn_ok {
-                            out.push(d(
-                            Code::InvalidSso,
-                            format!("sso permissionSetName {} is not 1-32 of A-Z a-z 0-9 _+=,.@-; the entry is dropped", quoted(psn)),
-                        ));
-                        } else if !is_account_id(&sso.account_id) {
-                            out.push(d(
-                                Code::InvalidSso,
-                                format!(
-                                    "sso accountID {} is not 12 digits; the entry is dropped",
-                                    quoted(&sso.account_id)
-                                ),
-                            ));
-                        } else if !partition.is_empty() && !PARTITIONS.contains(&partition) {
-                            out.push(d(Code::InvalidSso, format!("sso partition {} is not a known partition; the entry is dropped", quoted(partition))));
                         }
                     }
                 }
