@@ -346,3 +346,22 @@ fn out(s: &str) -> Result<()> {
         Err(e) => bail!("writing to stdout: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+
+    #[test]
+    fn error_line_says_each_cause_once_on_one_line() {
+        let io = std::io::Error::other("disk\n  full");
+        // A context that quotes its source: the source is not repeated.
+        let quoting = anyhow::Error::new(io).context("writing x: disk full");
+        assert_eq!(error_line(&quoting), "writing x: disk full");
+        // Distinct causes are joined, each on the one line.
+        let chained = anyhow::anyhow!("connection reset").context("reading\tkube-system/aws-auth");
+        assert_eq!(
+            error_line(&chained),
+            "reading kube-system/aws-auth: connection reset"
+        );
+    }
+}

@@ -1,12 +1,13 @@
 //! The `aws-auth` binary in file mode: stdout, stderr, exit codes, files on disk.
 
+mod common;
+
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+use common::{BIN, NODE_ROLE, Run, run_piped};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,35 +51,13 @@ impl Drop for TempDir {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
         .current_dir(dir)
         .env_remove("KUBECONFIG")
-        .env("HOME", dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.map(<[u8]>::to_vec).unwrap_or_default();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
+        .env("HOME", dir);
+    run_piped(cmd, stdin.unwrap_or_default())
 }
 
 fn run(dir: &TempDir, args: &[&str]) -> Run {
@@ -94,9 +73,6 @@ macro_rules! eqnice {
         }
     }};
 }
-
-const NODE_ROLE: &str =
-    "arn:aws:iam::555555555555:role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6";
 
 mod readme {
     //! Every command line of the reference README, against a copy of its example manifest.

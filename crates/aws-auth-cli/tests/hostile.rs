@@ -2,43 +2,22 @@
 //! `error:` line for a refused input), writes nothing, and stays within 512 MiB of address
 //! space (`ulimit -v`), so a CI job or a Lambda validating a pull request cannot be felled by one.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+use std::process::Command;
+
+use common::{BIN, Run, run_piped};
+
 const HEADER: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n";
 const ADMIN: &str = "    - rolearn: arn:aws:iam::111122223333:role/admin\n      username: admin\n      groups: [system:masters]\n";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// `aws-auth ARGS -f -` with `input` on stdin, under a 512 MiB address-space limit.
 fn run_limited(args: &str, input: &[u8]) -> Run {
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(format!("ulimit -v 524288 && exec \"$0\" {args} -f -"))
-        .arg(BIN)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sh runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // Written from a thread: a large input must not dead-lock against a full stdout pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("the binary ends");
-    writer.join().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
+        .arg(BIN);
+    run_piped(cmd, input)
 }
 
 fn alias_bomb(indent: &str) -> String {
@@ -48,17 +27,6 @@ fn alias_bomb(indent: &str) -> String {
         out.push_str(&format!("{indent}a{i}: &a{i} [{aliases}]\n"));
     }
     out
-}
-
-/// Exit 1 with one stderr line, an `error:` naming `what`; no manifest on stdout.
-#[track_caller]
-fn refused(r: &Run, what: &str) {
-    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one stderr line: {}", r.stderr);
-    assert!(lines[0].starts_with("error: "), "{}", r.stderr);
-    assert!(lines[0].contains(what), "{} names {what}", lines[0]);
-    assert!(r.stdout.is_empty(), "nothing written: {}", r.stdout);
 }
 
 const UPSERT: &str = "upsert --maproles --rolearn arn:aws:iam::111122223333:role/nodes --username n --groups system:nodes";
@@ -77,13 +45,10 @@ fn alias_bombs_are_refused_at_once() {
         r.stdout,
         r.stderr
     );
-    refused(
-        &run_limited(UPSERT, inner.as_bytes()),
-        "mapRoles cannot be edited safely",
-    );
+    run_limited(UPSERT, inner.as_bytes()).refused("mapRoles cannot be edited safely");
     let outer = format!("{HEADER}  mapRoles: |\n{ADMIN}{}", alias_bomb(""));
     for args in ["validate", "get", UPSERT] {
-        refused(&run_limited(args, outer.as_bytes()), "excessive aliasing");
+        run_limited(args, outer.as_bytes()).refused("excessive aliasing");
     }
 }
 
@@ -92,7 +57,7 @@ fn deep_nesting_is_refused() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let outer = format!("{HEADER}  mapRoles: |\n{ADMIN}x: {deep}\n");
     for args in ["validate", "get", UPSERT] {
-        refused(&run_limited(args, outer.as_bytes()), "not valid YAML");
+        run_limited(args, outer.as_bytes()).refused("not valid YAML");
     }
 }
 
@@ -100,7 +65,7 @@ fn deep_nesting_is_refused() {
 fn invalid_utf8_nul_bytes_and_byte_order_marks() {
     let mut bad = HEADER.as_bytes().to_vec();
     bad.extend_from_slice(b"  mapRoles: \"\xff\xfe\"\n");
-    refused(&run_limited("get", &bad), "not UTF-8");
+    run_limited("get", &bad).refused("not UTF-8");
     let nul = format!("{HEADER}  mapRoles: |\n    - rolearn: a\0b\n");
     let r = run_limited("get", nul.as_bytes());
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
@@ -122,7 +87,7 @@ fn a_three_mib_line_and_more_than_three_mib() {
     let r = run_limited("get -o json", big.as_bytes());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let over = format!("{big}{}", "y".repeat(64));
-    refused(&run_limited("get", over.as_bytes()), "at most");
+    run_limited("get", over.as_bytes()).refused("at most");
 }
 
 #[test]

@@ -3,62 +3,16 @@
 //! duplicates, `--account` checks, `--force` lines, `|-` headers) hold. Manifests go in on
 //! stdin (`-f -`); the result comes out on stdout.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
+use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{BIN, Run, run_piped};
 
 fn run(stdin: &str, args: &[&str]) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .args(["-f", "-"])
-        .env_remove("KUBECONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-impl Run {
-    #[track_caller]
-    fn ok(&self) -> &Run {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        self
-    }
-
-    /// A refusal: exit 1, one `error:` line, nothing on stdout (nothing written).
-    #[track_caller]
-    fn refused(&self, containing: &str) {
-        assert_eq!(
-            self.code, 1,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        assert_eq!(self.stdout, "", "nothing is written");
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{}", self.stderr);
-        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
-        assert!(lines[0].contains(containing), "{}", self.stderr);
-    }
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).args(["-f", "-"]).env_remove("KUBECONFIG");
+    run_piped(cmd, stdin.as_bytes())
 }
 
 fn manifest(data: &str) -> String {

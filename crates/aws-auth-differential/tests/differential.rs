@@ -14,40 +14,21 @@
 //!     exactly the edit, and every other key exactly as before.
 
 use std::collections::BTreeMap;
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use aws_auth_core::{AwsAuth, Diagnostic, Edit, Options, Remove, Severity, Upsert};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
+use common::{repo_root, run_checker};
+
 const GENERATED: usize = 20_000;
 /// Every n-th generated input also gets the edits of `edits_for`.
 const EDIT_SAMPLE: usize = 8;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn checker() -> PathBuf {
-    if let Some(p) = std::env::var_os("AWS_AUTH_AUTHCHECK") {
-        return PathBuf::from(p);
-    }
-    let script = repo_root().join("tests/authcheck/build.sh");
-    let out = Command::new("sh")
-        .arg(&script)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed (needs Go; or set AWS_AUTH_AUTHCHECK)",
-        script.display()
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
 
 /// One data map to compare.
 struct Input {
@@ -1252,36 +1233,12 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
     inputs.extend(edited);
 
     // One run of the checker for everything.
-    let bin = checker();
-    let mut child = Command::new(&bin)
-        .args(["--batch", "--labelled"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let mut stdin = child.stdin.take().unwrap();
-    let lines: String = inputs
+    let requests = inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| {
-            json!({"label": i.to_string(), "data": data_json(&input.data)}).to_string() + "\n"
-        })
+        .map(|(i, input)| json!({"label": i.to_string(), "data": data_json(&input.data)}))
         .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(lines.as_bytes()));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "authcheck failed: {}",
-        output.status
-    );
-    let results: Vec<Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(results.len(), inputs.len(), "one result per input");
+    let results = run_checker(&["--batch".into(), "--labelled".into()], requests);
 
     let mut disagreements: Vec<String> = panics;
     let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();

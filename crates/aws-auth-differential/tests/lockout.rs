@@ -14,15 +14,18 @@
 //!   checker does, before and after every edit, and gives every entry the checker's key and
 //!   its `live` flag (overridden or not).
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 
 use aws_auth_core::{AwsAuth, Edit, EntryStatus, Error, Options, Remove, Upsert};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
+
+use common::{assert_no_failures, repo_root, run_checker};
 
 const CASES: usize = 3000;
 
@@ -183,65 +186,24 @@ fn case() -> impl Strategy<Value = (Vec<(String, String)>, Edit)> {
         })
 }
 
-fn checker() -> PathBuf {
-    if let Some(p) = std::env::var_os("AWS_AUTH_AUTHCHECK") {
-        return PathBuf::from(p);
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/authcheck/build.sh");
-    let out = Command::new("sh")
-        .arg(&script)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed (needs Go; or set AWS_AUTH_AUTHCHECK)",
-        script.display()
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
-
 /// The checker's verdict on each data map, in order.
 fn check_all(maps: &[Vec<(String, String)>]) -> Vec<Value> {
-    let bin = checker();
     let mut args = vec!["--batch".to_string()];
     for c in CALLERS {
         args.push("--caller".into());
         args.push((*c).into());
     }
-    let mut child = Command::new(&bin)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let mut stdin = child.stdin.take().unwrap();
-    let lines: String = maps
+    let requests = maps
         .iter()
         .map(|data| {
-            let obj: serde_json::Map<String, Value> = data
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
-            Value::Object(obj).to_string() + "\n"
+            Value::Object(
+                data.iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            )
         })
         .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(lines.as_bytes()));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "authcheck failed: {}",
-        output.status
-    );
-    let results: Vec<Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(results.len(), maps.len());
-    results
+    run_checker(&args, requests)
 }
 
 /// Whether some caller gets `system:masters`. The authenticator (`ConfigMapMapper.Map`) looks
@@ -389,12 +351,7 @@ fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_readin
         outcomes.len(),
         failures.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures (first 10):\n{}",
-        failures.len(),
-        failures[..failures.len().min(10)].join("\n")
-    );
+    assert_no_failures(&failures);
     // The generator reaches the cases that matter.
     assert!(refusals >= 50, "only {refusals} lockouts refused");
     assert!(admin_kept >= 500, "only {admin_kept} edits kept an admin");
@@ -406,7 +363,7 @@ fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_readin
 
 #[test]
 fn the_view_keys_and_liveness_match_the_checker_on_its_cases_and_the_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = repo_root();
     let mut maps: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let cases = std::fs::read_to_string(root.join("tests/authcheck/cases.ndjson")).unwrap();
     for line in cases.lines().filter(|l| !l.trim().is_empty()) {
@@ -456,11 +413,6 @@ fn the_view_keys_and_liveness_match_the_checker_on_its_cases_and_the_corpus() {
         maps.len(),
         failures.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures (first 10):\n{}",
-        failures.len(),
-        failures[..failures.len().min(10)].join("\n")
-    );
+    assert_no_failures(&failures);
     assert!(maps.len() > 400);
 }

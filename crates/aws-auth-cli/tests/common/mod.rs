@@ -1,7 +1,8 @@
-//! What the live-cluster test binaries (`live.rs`, `e2e.rs`) share: running `aws-auth` against
-//! a kubeconfig and reading what it did.
+//! What the test binaries share: running `aws-auth` (against a kubeconfig, or with a manifest
+//! on stdin) and reading what it did.
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -67,6 +68,14 @@ impl Run {
         }
         line
     }
+
+    /// A refusal: [`Run::one_error`] naming `what`, and nothing on stdout (nothing written).
+    #[track_caller]
+    pub fn refused(&self, what: &str) {
+        let line = self.one_error();
+        assert!(line.contains(what), "{line} names {what}");
+        assert_eq!(self.stdout, "", "nothing is written");
+    }
 }
 
 /// `aws-auth ARGS --kubeconfig KUBECONFIG`, ignoring the environment's `KUBECONFIG`.
@@ -80,6 +89,26 @@ pub fn command(kubeconfig: &Path, args: &[&str]) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     c
+}
+
+/// Runs `cmd` with `stdin` on its standard input and collects what it printed.
+pub fn run_piped(mut cmd: Command, stdin: &[u8]) -> Run {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    // Written from a thread: a large input must not dead-lock against a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Run::from(out, start.elapsed())
 }
 
 /// Runs `aws-auth` against a cluster and collects what it printed.
