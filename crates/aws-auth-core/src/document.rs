@@ -874,6 +874,11 @@ fn apply_one(
             });
         }
         Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
+            // What is looked for, and what the error names, with the empty group names gone.
+            let r = &Remove {
+                groups: r.groups.as_deref().map(named_groups),
+                ..r.clone()
+            };
             let Remove {
                 arn,
                 username,
@@ -886,7 +891,6 @@ fn apply_one(
             if let Some(index) = editor.opaque_match(&editor.identity(arn.trim())) {
                 return Err(Error::OpaqueEntry { key, index });
             }
-            let groups = groups.as_deref().map(named_groups);
             let removed = editor.remove(arn.trim(), username.as_deref(), groups.as_deref());
             // Name everything that was looked for: the ARN may be there with other values.
             report_removed(key, removed, &r.describe(), options, changes)?;

@@ -295,3 +295,20 @@ fn r_empty_group_names_are_dropped_by_upsert_and_remove() {
         .unwrap();
     assert!(auth.mappings().roles.is_empty());
 }
+
+/// The nothing-matched error names the groups looked for without the empty names (the npm/CLI
+/// parity property caught `[""]` from the CLI against `[]` from npm).
+#[test]
+fn r_nothing_matched_names_groups_without_empty_names() {
+    use aws_auth_core::{Edit, Options, Remove};
+    let mut auth = AwsAuth::from_data([("mapRoles", "")]);
+    let remove = Remove {
+        arn: "arn:aws:iam::111122223333:role/a".into(),
+        username: None,
+        groups: Some(vec!["".into()]),
+    };
+    let err = auth
+        .apply(&[Edit::RemoveRole(remove)], &Options::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("with groups []"), "{err}");
+}
