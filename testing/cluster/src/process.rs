@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 
 /// The environment variable that makes kube-server exit when its stdin
-/// reaches end of file (see `tests/kube-server/main.go`).
+/// reaches end of file (see `testing/kube-server/main.go`).
 const LIFELINE_ENV: &str = "KUBE_SERVER_EXIT_ON_STDIN_EOF";
 
 /// A running server.

@@ -11,7 +11,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${AWS_AUTH_CACHE:-${HOME:?HOME is not set}/.cache/aws-auth}
 
-command -v go >/dev/null 2>&1 || { echo "build.sh: go is not installed (needed for tests/authcheck)" >&2; exit 1; }
+command -v go >/dev/null 2>&1 || { echo "build.sh: go is not installed (needed for testing/authcheck)" >&2; exit 1; }
 
 goversion=$(cd "$here" && go env GOVERSION)
 hash=$(

@@ -1,5 +1,5 @@
 //! Differential test: aws-auth-core against aws-iam-authenticator v0.7.13's own `ParseMap`
-//! (`tests/authcheck`, see its README and FINDINGS.md).
+//! (`testing/authcheck`, see its README and FINDINGS.md).
 //!
 //! Inputs: every golden fixture, the corpus manifests, the checker's hand-made
 //! `cases.ndjson`, the minimal inputs of past disagreements (`tests/regressions.ndjson`, whose
@@ -1145,13 +1145,13 @@ fn our_reading_and_edits_agree_with_aws_iam_authenticator() {
     cases(
         &mut inputs,
         "case",
-        &root.join("tests/authcheck/cases.ndjson"),
+        &root.join("testing/authcheck/cases.ndjson"),
     );
     let before = inputs.len();
     cases(
         &mut inputs,
         "regression",
-        &root.join("crates/aws-auth-differential/tests/regressions.ndjson"),
+        &root.join("testing/differential/tests/regressions.ndjson"),
     );
     let regressions = inputs.len() - before;
     let generated_from = inputs.len();

@@ -1,5 +1,5 @@
 //! What the differential test binaries (`differential.rs`, `lockout.rs`) share: finding and
-//! driving the authenticator checker (`tests/authcheck`).
+//! driving the authenticator checker (`testing/authcheck`).
 #![allow(dead_code)] // each test binary uses its own part
 
 use std::io::Write;
@@ -13,12 +13,12 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The checker binary: `AWS_AUTH_AUTHCHECK`, or built by `tests/authcheck/build.sh`.
+/// The checker binary: `AWS_AUTH_AUTHCHECK`, or built by `testing/authcheck/build.sh`.
 pub fn checker() -> PathBuf {
     if let Some(p) = std::env::var_os("AWS_AUTH_AUTHCHECK") {
         return PathBuf::from(p);
     }
-    let script = repo_root().join("tests/authcheck/build.sh");
+    let script = repo_root().join("testing/authcheck/build.sh");
     let out = Command::new("sh")
         .arg(&script)
         .stderr(Stdio::inherit())

@@ -1,4 +1,4 @@
-//! The lockout guard against aws-iam-authenticator itself (`tests/authcheck`).
+//! The lockout guard against aws-iam-authenticator itself (`testing/authcheck`).
 //!
 //! Generated documents hold admin entries that the authenticator keys apart or together in
 //! ways the looser identity of edits does not: role ARNs with a path (dead), role ARNs that
@@ -365,7 +365,7 @@ fn no_edit_locks_out_and_no_refusal_is_needless_by_the_authenticators_own_readin
 fn the_view_keys_and_liveness_match_the_checker_on_its_cases_and_the_corpus() {
     let root = repo_root();
     let mut maps: Vec<(String, Vec<(String, String)>)> = Vec::new();
-    let cases = std::fs::read_to_string(root.join("tests/authcheck/cases.ndjson")).unwrap();
+    let cases = std::fs::read_to_string(root.join("testing/authcheck/cases.ndjson")).unwrap();
     for line in cases.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
         let data = v["data"]

@@ -11,8 +11,8 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 echo "== tools"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 bash .ci/install-wasm-tools.sh
-AWS_AUTH_KUBE_SERVER="$(bash tests/kube-server/build.sh)"
-AWS_AUTH_AUTHCHECK="$(bash tests/authcheck/build.sh)"
+AWS_AUTH_KUBE_SERVER="$(bash testing/kube-server/build.sh)"
+AWS_AUTH_AUTHCHECK="$(bash testing/authcheck/build.sh)"
 export AWS_AUTH_KUBE_SERVER AWS_AUTH_AUTHCHECK
 
 echo "== format and lints"

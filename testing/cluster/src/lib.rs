@@ -2,7 +2,7 @@
 A real Kubernetes API server on loopback, for end-to-end tests.
 
 [`TestCluster::start`] builds (once, then from a cache) the `kube-server`
-binary of `tests/kube-server` — the real `kube-apiserver` and the real `etcd`
+binary of `testing/kube-server` — the real `kube-apiserver` and the real `etcd`
 in one executable — and starts both on free ports of `127.0.0.1` in a new
 temporary directory, with:
 
@@ -596,7 +596,7 @@ impl fmt::Debug for TestCluster {
 }
 
 /// The path of the `kube-server` binary: `$AWS_AUTH_KUBE_SERVER` if set,
-/// else what `tests/kube-server/build.sh` prints. That script builds the
+/// else what `testing/kube-server/build.sh` prints. That script builds the
 /// binary the first time (several minutes; its progress goes to stderr) and
 /// then answers from its cache under
 /// `${AWS_AUTH_CACHE:-$HOME/.cache/aws-auth}/kube-server/`.
@@ -623,7 +623,7 @@ pub fn kube_server_binary() -> Result<PathBuf> {
         }
         path
     } else {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/kube-server/build.sh");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kube-server/build.sh");
         let out = Command::new("bash")
             .arg(&script)
             .stdin(Stdio::null())
