@@ -9,10 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{BIN, NODE_ROLE, Run, run_piped};
 
+/// A manifest of the shared fixtures (`testing/fixtures/manifests`); `readme.yaml` is the README's
+/// bundled example, `examples/aws-auth.yaml`.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    match name {
+        "readme.yaml" => root.join("examples/aws-auth.yaml"),
+        _ => root.join("testing/fixtures/manifests").join(name),
+    }
 }
 
 /// A fresh directory per test, removed when dropped.

@@ -3,8 +3,14 @@
 
 use aws_auth_core::{Action, AwsAuth, Code, Edit, Error, Options, Remove, Upsert};
 
+/// A manifest of the shared fixtures (`testing/fixtures/manifests`); `reference-readme.yaml` is
+/// the README's bundled example, `examples/aws-auth.yaml`.
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let path = match name {
+        "reference-readme.yaml" => format!("{root}/examples/aws-auth.yaml"),
+        _ => format!("{root}/testing/fixtures/manifests/{name}"),
+    };
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -324,7 +330,7 @@ fn an_empty_block_value_takes_a_new_entry_two_deeper_than_its_key() {
 
 #[test]
 fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
-    let text = fixture("eksctl.yaml");
+    let text = fixture("21-eksctl-dump-mapusers-5-space-indent.yaml");
     let arn = "arn:aws:iam::080266302756:role/eksctl-my-cluster-nodegroup-ng-2-NodeInstanceRole-UHMVUB3YL38Q";
     let new = Upsert::new("arn:aws:iam::080266302756:role/ci", "ci", ["deployers"]);
     let more = Upsert {
@@ -342,7 +348,7 @@ fn eksctl_groups_first_style_is_kept_for_new_and_changed_entries() {
 
 #[test]
 fn eksctl_five_space_users_get_a_five_space_neighbour() {
-    let text = fixture("eksctl.yaml");
+    let text = fixture("21-eksctl-dump-mapusers-5-space-indent.yaml");
     let user = Upsert::new("arn:aws:iam::080266302756:user/bob", "bob", ["bob"]);
     let (out, _) = apply(&text, &[Edit::UpsertUser(user)]);
     let want = text.replacen(
@@ -355,7 +361,7 @@ fn eksctl_five_space_users_get_a_five_space_neighbour() {
 
 #[test]
 fn cdk_json_stays_json_and_untouched_entries_keep_their_bytes() {
-    let text = fixture("cdk.json");
+    let text = fixture("10-json-manifest-json-array-strings.json");
     let admin = Upsert::new(
         "arn:aws:iam::921483785411:user/ada",
         "ada",
@@ -384,7 +390,7 @@ fn cdk_json_stays_json_and_untouched_entries_keep_their_bytes() {
 
 #[test]
 fn comments_survive_around_edits() {
-    let text = fixture("comments.yaml");
+    let text = fixture("37-header-comments-and-comment-in-scalar.yaml");
     let node = Upsert::new(
         "arn:aws:iam::111122223333:role/nodes",
         "system:node:{{EC2PrivateDNSName}}",

@@ -50,12 +50,13 @@ fn data_json(data: &[(String, String)]) -> Value {
 // Inputs
 
 fn fixtures(inputs: &mut Vec<Input>, skipped: &mut Vec<String>) {
-    let dir = repo_root().join("crates/aws-auth-core/tests/fixtures");
+    let dir = repo_root().join("testing/fixtures/manifests");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
+    files.push(repo_root().join("examples/aws-auth.yaml"));
     manifests("fixture", &files, inputs, skipped);
 }
 
