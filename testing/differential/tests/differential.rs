@@ -24,7 +24,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use common::{repo_root, run_checker};
+use common::{corpus_dir, repo_root, run_checker};
 
 const GENERATED: usize = 20_000;
 /// Every n-th generated input also gets the edits of `edits_for`.
@@ -61,9 +61,9 @@ fn fixtures(inputs: &mut Vec<Input>, skipped: &mut Vec<String>) {
 }
 
 fn corpus(inputs: &mut Vec<Input>, skipped: &mut Vec<String>) -> usize {
-    let dir = std::env::var_os("AWS_AUTH_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus/aws-auth"));
+    let Some(dir) = corpus_dir() else {
+        return 0;
+    };
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", dir.display()))
         .map(|e| e.unwrap().path())

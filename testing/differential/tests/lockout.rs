@@ -25,7 +25,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use common::{assert_no_failures, repo_root, run_checker};
+use common::{assert_no_failures, corpus_dir, repo_root, run_checker};
 
 const CASES: usize = 3000;
 
@@ -376,13 +376,13 @@ fn the_view_keys_and_liveness_match_the_checker_on_its_cases_and_the_corpus() {
             .collect();
         maps.push((format!("case {}", v["label"]), data));
     }
-    let corpus = std::env::var_os("AWS_AUTH_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/corpus/aws-auth"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", corpus.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<PathBuf> = match corpus_dir() {
+        Some(corpus) => std::fs::read_dir(&corpus)
+            .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", corpus.display()))
+            .map(|e| e.unwrap().path())
+            .collect(),
+        None => Vec::new(),
+    };
     files.sort();
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {

@@ -13,6 +13,31 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The external corpus of public manifests: `AWS_AUTH_CORPUS`, or `shared/corpus/aws-auth`
+/// beside the checkout. `None` (after saying on stderr that the corpus part is skipped, and why)
+/// when it is absent, as it is in a fresh clone; CI (`CI=true`) must have it.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("AWS_AUTH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpus/aws-auth"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "corpus missing at {} (CI must run the corpus tests; set AWS_AUTH_CORPUS)",
+        dir.display()
+    );
+    // Straight to stderr: the test harness swallows `eprintln!` of a passing test.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: the external corpus of public manifests is not at {} (AWS_AUTH_CORPUS, or \
+         shared/corpus/aws-auth beside the checkout); its manifests are not compared",
+        dir.display()
+    );
+    None
+}
+
 /// The checker binary: `AWS_AUTH_AUTHCHECK`, or built by `testing/authcheck/build.sh`.
 pub fn checker() -> PathBuf {
     if let Some(p) = std::env::var_os("AWS_AUTH_AUTHCHECK") {
