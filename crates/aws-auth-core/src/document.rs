@@ -46,6 +46,8 @@ pub struct AwsAuth {
     source: Source,
     sections: Vec<Section>,
     manifest_diagnostics: Vec<Diagnostic>,
+    /// The ownership record (the annotation's text), kept in step with a manifest's text.
+    record: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +133,7 @@ impl AwsAuth {
             }
         }
         let manifest_diagnostics = located.diagnostics.clone();
+        let record = crate::ownership::read_record(located.metadata.as_ref());
         let source = Source::Manifest {
             text: text.into_owned(),
             name: name.to_string(),
@@ -144,6 +147,7 @@ impl AwsAuth {
             source,
             sections,
             manifest_diagnostics,
+            record,
         })
     }
 
@@ -191,6 +195,7 @@ impl AwsAuth {
             source: Source::Data(data),
             sections,
             manifest_diagnostics,
+            record: None,
         }
     }
 
@@ -319,7 +324,84 @@ impl AwsAuth {
                 ));
             }
         }
+        out.extend(crate::ownership::diagnostics(self));
         out
+    }
+
+    /// The ownership record: the text of the annotation
+    /// [`OWNERSHIP_ANNOTATION`](crate::OWNERSHIP_ANNOTATION), as read (from the manifest, or as
+    /// given to [`AwsAuth::with_ownership_record`]) or as the last apply or release wrote it.
+    /// `None` when no manager owns anything; a shell writing to the API server sets the
+    /// annotation to this value, or removes it.
+    pub fn ownership_record(&self) -> Option<&str> {
+        self.record.as_deref()
+    }
+
+    /// The document with the ownership record read from elsewhere: for data from the API
+    /// server (see [`AwsAuth::from_data`]), the ConfigMap's annotation
+    /// [`OWNERSHIP_ANNOTATION`](crate::OWNERSHIP_ANNOTATION). A manifest keeps its own record,
+    /// so this does nothing to one read with [`AwsAuth::parse`].
+    #[must_use]
+    pub fn with_ownership_record(mut self, record: Option<String>) -> AwsAuth {
+        if let Source::Data(_) = self.source {
+            self.record = record;
+        }
+        self
+    }
+
+    /// Writes the ownership record: into the manifest's `metadata.annotations` (checked by
+    /// reading the manifest again), or alongside the data.
+    pub(crate) fn set_ownership_record(&mut self, record: Option<String>) -> Result<(), Error> {
+        // The API server limits all annotations of an object together to 256 KiB.
+        const MAX_ANNOTATIONS: usize = 256 * 1024;
+        if record.as_ref().is_some_and(|r| r.len() > MAX_ANNOTATIONS) {
+            return Err(Error::RecordNotWritable(format!(
+                "the ownership record would be {} bytes; the annotations of a ConfigMap hold at most {MAX_ANNOTATIONS}",
+                record.as_ref().map_or(0, String::len)
+            )));
+        }
+        if let Source::Manifest {
+            text,
+            name,
+            namespace,
+            located,
+            breaks,
+            ..
+        } = &mut self.source
+        {
+            if let LineBreaks::Mixed { line } = breaks {
+                return Err(Error::Manifest {
+                    what: format!(
+                        "refusing to edit: the manifest mixes line breaks (first at line {line}); convert it to one kind first"
+                    ),
+                });
+            }
+            let before = match located {
+                Some(l) => l.as_ref().clone(),
+                None => locate(text, namespace.as_deref(), name)?,
+            };
+            let written =
+                crate::ownership::write_record(text, before.metadata.as_ref(), record.as_deref())?;
+            // The same data, and the record as meant: anything else is a bug, refused here.
+            let after = locate(&written, namespace.as_deref(), name).map_err(|e| {
+                Error::Manifest {
+                    what: format!("internal error: the ownership record did not write cleanly ({e}); please report it"),
+                }
+            })?;
+            if after.data() != before.data()
+                || crate::ownership::read_record(after.metadata.as_ref()) != record
+            {
+                return Err(Error::Manifest {
+                    what:
+                        "internal error: the ownership record did not read back; please report it"
+                            .into(),
+                });
+            }
+            *text = written;
+            *located = Some(Box::new(after));
+        }
+        self.record = record;
+        Ok(())
     }
 
     /// Applies edits in order, all or nothing, and reports what each did.
@@ -649,6 +731,7 @@ impl AwsAuth {
             source,
             sections,
             manifest_diagnostics: self.manifest_diagnostics.clone(),
+            record: self.record.clone(),
         })
     }
 
