@@ -237,9 +237,7 @@ pub(crate) fn plan_apply(
                         },
                     );
                 }
-                if entries.is_empty() {
-                    edits_upsert.push((key.kind, *want, subject));
-                } else if change_needed {
+                if entries.is_empty() || change_needed {
                     edits_upsert.push((key.kind, *want, subject));
                 } else {
                     let note = drifted.then(|| {
@@ -261,12 +259,12 @@ pub(crate) fn plan_apply(
             }
             None if !change_needed => {
                 origin = Some(origin.unwrap_or(Origin::Adopted));
-                plan.quiet.push(quiet(
-                    Action::Adopted,
-                    key.kind,
-                    &entries[0].subject,
-                    Some(format!("it already had the values {manager} wants")),
-                ));
+                let note = plan
+                    .notes
+                    .remove(key)
+                    .unwrap_or_else(|| format!("it already had the values {manager} wants"));
+                plan.quiet
+                    .push(quiet(Action::Adopted, key.kind, &entries[0].subject, note));
             }
             None => {
                 if !options.take_over {
