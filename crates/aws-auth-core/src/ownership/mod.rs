@@ -116,6 +116,7 @@ impl AwsAuth {
             desired,
             PlanOptions {
                 take_over: options.take_over,
+                no_record: self.ownership_record().is_none(),
             },
         )?;
         self.carry_out(plan, options, repaired)

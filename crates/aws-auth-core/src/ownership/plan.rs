@@ -9,7 +9,9 @@ use crate::edit::{Action, Change, Edit, Remove, Upsert};
 use crate::error::Error;
 use crate::model::{DataKey, Mappings};
 use crate::ownership::desired::{Desired, DesiredEntry};
-use crate::ownership::record::{EntryKey, EntryKind, Origin, Owned, Owns, Record, fingerprint};
+use crate::ownership::record::{
+    EntryKey, EntryKind, OWNERSHIP_ANNOTATION, Origin, Owned, Owns, Record, fingerprint,
+};
 
 /// The values of one entry now in aws-auth.
 #[derive(Debug, Clone)]
@@ -150,6 +152,8 @@ fn equal(entries: &[Present], want: Option<&DesiredEntry>) -> bool {
 pub(crate) struct PlanOptions {
     /// Take entries that another manager owns, or that differ and nobody owns.
     pub take_over: bool,
+    /// The ConfigMap has no record at all: a tool may have dropped it, which notes say.
+    pub no_record: bool,
 }
 
 /// Plans `manager`'s apply of `desired`.
@@ -262,7 +266,16 @@ pub(crate) fn plan_apply(
                 let note = plan
                     .notes
                     .remove(key)
-                    .unwrap_or_else(|| format!("it already had the values {manager} wants"));
+                    .unwrap_or_else(|| {
+                        let why = if options.no_record {
+                            format!(
+                                "there is no ownership record (a tool may have dropped the annotation {OWNERSHIP_ANNOTATION}); "
+                            )
+                        } else {
+                            String::new()
+                        };
+                        format!("{why}it already had the values {manager} wants")
+                    });
                 plan.quiet
                     .push(quiet(Action::Adopted, key.kind, &entries[0].subject, note));
             }
