@@ -403,7 +403,6 @@ async fn ten_managers_applying_at_once_lose_nothing() {
     let mut tasks = Vec::new();
     for m in 0..10 {
         let c = client(cluster, name).await;
-        let retry = retry;
         tasks.push(tokio::spawn(async move {
             for round in 0..ROUNDS {
                 c.apply_as(
