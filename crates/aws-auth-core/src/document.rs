@@ -17,6 +17,7 @@ use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
 use crate::validate::{Diagnostic, Severity, check_section, template_problems};
 use crate::yaml::raw_value::{Piece, same_but_trailing_space};
+use crate::yaml::tree::Node;
 
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
 pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
@@ -351,7 +352,11 @@ impl AwsAuth {
 
     /// Writes the ownership record: into the manifest's `metadata.annotations` (checked by
     /// reading the manifest again), or alongside the data.
-    pub(crate) fn set_ownership_record(&mut self, record: Option<String>) -> Result<(), Error> {
+    pub(crate) fn set_ownership_record(
+        &mut self,
+        record: Option<String>,
+        metadata_hint: Option<(Node, Node)>,
+    ) -> Result<(), Error> {
         // The API server limits all annotations of an object together to 256 KiB.
         const MAX_ANNOTATIONS: usize = 256 * 1024;
         if record.as_ref().is_some_and(|r| r.len() > MAX_ANNOTATIONS) {
@@ -360,12 +365,14 @@ impl AwsAuth {
                 record.as_ref().map_or(0, String::len)
             )));
         }
+        let sections = &self.sections;
         if let Source::Manifest {
             text,
             name,
             namespace,
             located,
             breaks,
+            other_data_bytes,
             ..
         } = &mut self.source
         {
@@ -376,19 +383,35 @@ impl AwsAuth {
                     ),
                 });
             }
-            let before = match located {
-                Some(l) => l.as_ref().clone(),
-                None => locate(text, namespace.as_deref(), name)?,
+            // Reading a large manifest again costs as much as the edit: a `metadata` that
+            // comes before `data` has not moved, and the caller hands it over.
+            let fresh;
+            let metadata = match (located.as_deref(), metadata_hint) {
+                (Some(l), _) => l.metadata.clone(),
+                (None, Some(hint)) => Some(hint),
+                (None, None) => {
+                    fresh = locate(text, namespace.as_deref(), name)?;
+                    fresh.metadata.clone()
+                }
             };
             let written =
-                crate::ownership::write_record(text, before.metadata.as_ref(), record.as_deref())?;
+                crate::ownership::write_record(text, metadata.as_ref(), record.as_deref())?;
             // The same data, and the record as meant: anything else is a bug, refused here.
             let after = locate(&written, namespace.as_deref(), name).map_err(|e| {
                 Error::Manifest {
                     what: format!("internal error: the ownership record did not write cleanly ({e}); please report it"),
                 }
             })?;
-            if after.data() != before.data()
+            let keys_same = DataKey::ALL.iter().all(|k| {
+                let read = after.key(k.as_str()).and_then(|s| s.value.as_str());
+                let had = sections
+                    .iter()
+                    .find(|s| s.key == *k)
+                    .map(|s| s.text.as_str());
+                read.map(str::trim_end) == had.map(str::trim_end)
+            });
+            if !keys_same
+                || after.other_data_bytes() != *other_data_bytes
                 || crate::ownership::read_record(after.metadata.as_ref()) != record
             {
                 return Err(Error::Manifest {
@@ -402,6 +425,23 @@ impl AwsAuth {
         }
         self.record = record;
         Ok(())
+    }
+
+    /// The `metadata` pair of a manifest whose metadata comes before its data: edits of the
+    /// data do not move it.
+    pub(crate) fn metadata_before_data(&self) -> Option<(Node, Node)> {
+        let Source::Manifest {
+            located: Some(l), ..
+        } = &self.source
+        else {
+            return None;
+        };
+        let meta = l.metadata.as_ref()?;
+        let data_start = match &l.site {
+            crate::manifest::DataSite::Map { node, .. } => node.start,
+            _ => return None,
+        };
+        (meta.1.end <= data_start).then(|| meta.clone())
     }
 
     /// Applies edits in order, all or nothing, and reports what each did.

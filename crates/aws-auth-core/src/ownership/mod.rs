@@ -209,6 +209,7 @@ impl AwsAuth {
         options: &ApplyOptions,
         repaired: Option<String>,
     ) -> Result<Applied, Error> {
+        let metadata = self.metadata_before_data();
         let mut next = self.clone();
         let mut changes = next.apply(
             &plan.edits,
@@ -227,7 +228,7 @@ impl AwsAuth {
         }
         let text = plan.record.to_text();
         if text.as_deref() != self.ownership_record() {
-            next.set_ownership_record(text)?;
+            next.set_ownership_record(text, metadata)?;
         }
         changes.extend(plan.quiet);
         *self = next;
