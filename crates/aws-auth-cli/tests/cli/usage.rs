@@ -84,6 +84,12 @@ fn bad_format_is_a_usage_error() {
     let d = TempDir::new();
     let r = run(&d, &["get", "-o", "xml", "-f", "x"]);
     assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("invalid value 'xml' for '--format <FORMAT>'"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -91,6 +97,7 @@ fn empty_username_is_a_usage_error() {
     let d = TempDir::new();
     let r = run(&d, &["remove-by-username", "--username", "", "-f", "x"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stderr, "error: --username must not be empty\n");
 }
 
 #[test]
@@ -141,8 +148,29 @@ fn in_place_without_file_is_a_usage_error() {
 
 #[test]
 fn impersonation_flags_parse() {
-    // --as/--as-group belong to live mode; with -f they are a usage error (exit 2).
     let d = TempDir::new();
+    // Accepted, --as-group repeated, in live mode: the run gets as far as the kubeconfig (exit
+    // 1), where a flag clap did not know would have stopped it with exit 2.
+    let r = run(
+        &d,
+        &[
+            "get",
+            "--as",
+            "admin",
+            "--as-group",
+            "a",
+            "--as-group",
+            "b",
+            "--kubeconfig",
+            "missing-kubeconfig",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: kubeconfig missing-kubeconfig: cannot read it: No such file or directory\n"
+    );
+    // --as/--as-group belong to live mode; with -f they are a usage error (exit 2).
     let r = run(
         &d,
         &[
