@@ -7,6 +7,7 @@ use clap::CommandFactory as _;
 use crate::cli::Cli;
 use crate::config::{Config, Operation, Target};
 use crate::outcome::{Listing, Outcome, Validation};
+use crate::report;
 use crate::target::{file, live};
 
 /// Does what `config` says.
@@ -14,7 +15,10 @@ use crate::target::{file, live};
 /// # Errors
 /// Anything that makes the command fail: unreadable input, a refused edit, an API error.
 pub fn execute(config: Config) -> Result<Outcome> {
-    let program = config.program;
+    let caller = live::Caller {
+        program: config.program,
+        on_retry: report::retry_wait,
+    };
     Ok(match config.operation {
         Operation::Version => Outcome::Text(format!("aws-auth {}\n", env!("CARGO_PKG_VERSION"))),
         Operation::Completion(shell) => Outcome::Text(completion(shell)),
@@ -25,7 +29,7 @@ pub fn execute(config: Config) -> Result<Outcome> {
             output,
         } => Outcome::Edited(match &target {
             Target::File(t) => file::write(t, &edits, &options, output)?,
-            Target::Live(t) => live::write(t, program, &edits, &options, output)?,
+            Target::Live(t) => live::write(t, caller, &edits, &options, output)?,
         }),
         Operation::Get { format, target } => {
             let mut messages = Vec::new();
@@ -43,7 +47,7 @@ pub fn execute(config: Config) -> Result<Outcome> {
                     }
                     f.doc.mappings()
                 }
-                Target::Live(t) => match live::read(t, program)? {
+                Target::Live(t) => match live::read(t, caller)? {
                     Some(d) => d.mappings(),
                     None => {
                         messages.push(format!("note: {} does not exist", live::label(t)));
@@ -63,7 +67,7 @@ pub fn execute(config: Config) -> Result<Outcome> {
                     let f = file::LocalFile::read(t)?;
                     (f.label, Some(f.doc))
                 }
-                Target::Live(t) => (live::label(t), live::read(t, program)?),
+                Target::Live(t) => (live::label(t), live::read(t, caller)?),
             };
             Outcome::Validation(Validation {
                 label,

@@ -1,10 +1,11 @@
-//! The one place that prints an [`Outcome`] and decides the exit status: messages on stderr,
-//! one line each, then data on stdout.
+//! The one place that prints: an [`Outcome`] (messages on stderr, one line each, then data on
+//! stdout) and its exit status, and the waits of a retrying request as they happen.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use aws_auth_kube::RetryEvent;
 
 use crate::outcome::{Edited, Listing, Outcome, Validation};
 use crate::render;
@@ -62,6 +63,11 @@ fn edited(e: Edited) -> Result<()> {
         out(manifest)?;
     }
     Ok(())
+}
+
+/// A wait before a retry (`--retry`), printed while the command runs.
+pub fn retry_wait(e: &RetryEvent) {
+    eprintln!("{e}");
 }
 
 /// Writes data to stdout; a closed pipe (`| head`) is not an error.

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use aws_auth_core::{AwsAuth, Edit, Options};
-use aws_auth_kube::{AwsAuthClient, Limit, RetryPolicy};
+use aws_auth_kube::{AwsAuthClient, Limit, RetryEvent, RetryPolicy};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
@@ -43,8 +43,17 @@ pub fn label(t: &LiveTarget) -> String {
     format!("{}/{}/{}", context_name(t), t.namespace, t.name)
 }
 
-/// A client for the ConfigMap `t` names; with `--retry` it prints each wait.
-async fn client(t: &LiveTarget, program: &str) -> Result<AwsAuthClient> {
+/// Who is calling: the program name for the `User-Agent`, and what to do with each wait before
+/// a retry. The waits are shown as they happen, not in the outcome: they tell someone watching
+/// why nothing seems to happen.
+#[derive(Clone, Copy)]
+pub struct Caller {
+    pub program: &'static str,
+    pub on_retry: fn(&RetryEvent),
+}
+
+/// A client for the ConfigMap `t` names; with `--retry` it passes each wait to the caller.
+async fn client(t: &LiveTarget, caller: Caller) -> Result<AwsAuthClient> {
     let label = label(t);
     let opts = KubeConfigOptions {
         context: t.context.clone(),
@@ -78,7 +87,7 @@ async fn client(t: &LiveTarget, program: &str) -> Result<AwsAuthClient> {
     config.reset_reader_on_write = true;
     aws_auth_kube::prepare_config(
         &mut config,
-        &format!("{program}/{}", env!("CARGO_PKG_VERSION")),
+        &format!("{}/{}", caller.program, env!("CARGO_PKG_VERSION")),
     )?;
     if let Some(user) = &t.as_user {
         config.auth_info.impersonate = Some(user.clone());
@@ -94,10 +103,9 @@ async fn client(t: &LiveTarget, program: &str) -> Result<AwsAuthClient> {
         .field_manager("aws-auth")
         .label(label);
     // Without --retry only conflicts are re-read, quietly: a write that lands after one is
-    // just a write that landed. The waits are printed as they happen, not in the outcome: they
-    // tell someone watching why nothing seems to happen.
+    // just a write that landed.
     Ok(if t.retry.enabled {
-        c.on_retry(|e| eprintln!("{e}"))
+        c.on_retry(caller.on_retry)
     } else {
         c
     })
@@ -107,9 +115,9 @@ async fn client(t: &LiveTarget, program: &str) -> Result<AwsAuthClient> {
 ///
 /// # Errors
 /// No cluster configuration, or the API failed (after the retries the policy allows).
-pub fn read(t: &LiveTarget, program: &str) -> Result<Option<AwsAuth>> {
+pub fn read(t: &LiveTarget, caller: Caller) -> Result<Option<AwsAuth>> {
     runtime()?.block_on(async {
-        let c = client(t, program).await?;
+        let c = client(t, caller).await?;
         c.read_with(&t.retry)
             .await
             .map_err(|e| with_hint(e, &t.retry))
@@ -122,13 +130,13 @@ pub fn read(t: &LiveTarget, program: &str) -> Result<Option<AwsAuth>> {
 /// No cluster configuration, a refused edit, or the API failed.
 pub fn write(
     t: &LiveTarget,
-    program: &str,
+    caller: Caller,
     edits: &[Edit],
     options: &Options,
     output: WriteOutput,
 ) -> Result<Edited> {
     let outcome = runtime()?.block_on(async {
-        let c = client(t, program).await?;
+        let c = client(t, caller).await?;
         let r = if output.dry_run {
             c.dry_run(edits, options, &t.retry).await
         } else {
