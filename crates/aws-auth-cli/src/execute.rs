@@ -36,7 +36,6 @@ pub fn execute(config: Config) -> Result<Outcome> {
             let mappings = match &target {
                 Target::File(t) => {
                     let f = file::LocalFile::read(t)?;
-                    // A file is often a draft: say what the authenticator would not read.
                     for d in f
                         .doc
                         .validate()

@@ -99,3 +99,58 @@ impl Edited {
         lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_auth_core::Remove;
+
+    use super::*;
+
+    fn edited(force: bool, dry_run: bool) -> Edited {
+        Edited {
+            edits: vec![
+                Edit::RemoveRole(Remove {
+                    arn: "arn:aws:iam::111122223333:role/a".into(),
+                    username: None,
+                    groups: None,
+                }),
+                Edit::RemoveByUsername {
+                    username: "ops".into(),
+                },
+            ],
+            force,
+            changes: Vec::new(),
+            dry_run,
+            diff: None,
+            manifest: None,
+            failure: None,
+        }
+    }
+
+    #[test]
+    fn force_names_each_removal_that_matched_nothing() {
+        assert_eq!(
+            edited(true, false).messages(),
+            [
+                "nothing matched arn:aws:iam::111122223333:role/a; nothing removed (--force)",
+                "nothing matched username ops; nothing removed (--force)",
+            ]
+        );
+        assert!(edited(false, true).messages().is_empty());
+    }
+
+    // Built without diagnostics: their shape belongs to the core, and the integration tests
+    // cover the counts.
+    #[test]
+    fn nothing_to_report_passes_even_strict() {
+        for diagnostics in [None, Some(Vec::new())] {
+            let v = Validation {
+                label: "x".into(),
+                diagnostics,
+                strict: true,
+            };
+            assert_eq!(v.counts(), (0, 0));
+            assert!(!v.failed());
+        }
+    }
+}
