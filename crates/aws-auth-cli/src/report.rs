@@ -1,5 +1,6 @@
-//! The one place that prints: an [`Outcome`] (messages on stderr, one line each, then data on
-//! stdout) and its exit status, and the waits of a retrying request as they happen.
+//! The one place that prints and decides the exit status: an [`Outcome`] (messages on stderr, one
+//! line each, then data on stdout), an error as one `error: ` line, and the waits of a retrying
+//! request as they happen.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -7,8 +8,44 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use aws_auth_kube::RetryEvent;
 
+use crate::config::UsageError;
 use crate::outcome::{Edited, Listing, Outcome, Validation};
 use crate::render;
+
+/// The exit status of a run, after printing its error as one `error: ` line.
+pub fn exit(result: Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {}", error_line(&e));
+        ExitCode::FAILURE
+    })
+}
+
+/// Exit status 2, after printing the usage error as one `error: ` line.
+pub fn usage_error(e: &UsageError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+/// An error and its causes on one line, each said once: a cause whose text the line already
+/// holds (an error that quotes its source) is not repeated.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
 
 /// Prints `outcome`.
 ///
@@ -77,5 +114,24 @@ fn out(s: &str) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => bail!("writing to stdout: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+
+    #[test]
+    fn error_line_says_each_cause_once_on_one_line() {
+        let io = std::io::Error::other("disk\n  full");
+        // A context that quotes its source: the source is not repeated.
+        let quoting = anyhow::Error::new(io).context("writing x: disk full");
+        assert_eq!(error_line(&quoting), "writing x: disk full");
+        // Distinct causes are joined, each on the one line.
+        let chained = anyhow::anyhow!("connection reset").context("reading\tkube-system/aws-auth");
+        assert_eq!(
+            error_line(&chained),
+            "reading kube-system/aws-auth: connection reset"
+        );
     }
 }
