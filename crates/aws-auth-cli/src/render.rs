@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use aws_auth_core::Mappings;
 
+use crate::cli::Format;
+
 /// The `get` table: TYPE, ARN, USERNAME, GROUPS, aligned with three spaces between columns.
 pub fn table(m: &Mappings) -> String {
     let mut rows: Vec<[String; 4]> = vec![[
@@ -94,4 +96,16 @@ pub fn diff(label: &str, before: &[(String, String)], after: &[(String, String)]
         out.push_str(&text);
     }
     out
+}
+
+/// The `get` output in `format`.
+///
+/// # Errors
+/// JSON serialisation failed.
+pub fn mappings(m: &Mappings, format: Format) -> serde_json::Result<String> {
+    Ok(match format {
+        Format::Table => table(m),
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(m)?),
+        Format::Yaml => m.to_yaml(),
+    })
 }

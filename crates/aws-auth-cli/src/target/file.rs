@@ -7,13 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 use aws_auth_core::{AwsAuth, Edit, MAX_INPUT_BYTES, Options};
 
-use crate::cli::{TargetArgs, WriteArgs};
-use crate::{out, render, report, usage};
+use crate::config::{FileTarget, Input, WriteOutput};
+use crate::outcome::Edited;
+use crate::render;
 
 /// A manifest read from a file or stdin.
 pub struct LocalFile {
-    /// Where it came from (`None`: stdin).
-    pub path: Option<PathBuf>,
     /// How messages name it: the path, or `<stdin>`.
     pub label: String,
     /// The text as read.
@@ -23,20 +22,16 @@ pub struct LocalFile {
 }
 
 impl LocalFile {
-    /// Reads and parses `path` (`-`: stdin) looking for the ConfigMap `target` names.
-    pub fn read(path: &Path, target: &TargetArgs) -> Result<LocalFile> {
-        let stdin = path.as_os_str() == "-";
-        let label = if stdin {
-            "<stdin>".to_string()
-        } else {
-            path.display().to_string()
-        };
+    /// Reads and parses the manifest looking for the ConfigMap `target` names.
+    pub fn read(target: &FileTarget) -> Result<LocalFile> {
+        let label = target.input.label();
         let mut bytes = Vec::new();
         let limit = u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1;
-        let read = if stdin {
-            std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
-        } else {
-            fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        let read = match &target.input {
+            Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+            Input::Path(path) => {
+                fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            }
         };
         read.map_err(|e| anyhow!("{label}: cannot read it: {}", io_message(&e)))?;
         if bytes.len() > MAX_INPUT_BYTES {
@@ -52,12 +47,7 @@ impl LocalFile {
         })?;
         let doc = AwsAuth::parse_in(&text, target.namespace.as_deref(), &target.name)
             .map_err(|e| anyhow!("{label}: {e}"))?;
-        Ok(LocalFile {
-            path: (!stdin).then(|| path.to_path_buf()),
-            label,
-            text,
-            doc,
-        })
+        Ok(LocalFile { label, text, doc })
     }
 }
 
@@ -70,44 +60,51 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Applies edits to a manifest file: report on stderr, then the manifest (or diff) on stdout,
-/// or with `-i` an atomic rewrite when the text changed.
+/// Applies edits to a manifest file: with `-i` an atomic rewrite when the text changed,
+/// else the manifest (or only the diff) to print.
+///
+/// # Errors
+/// The manifest cannot be read, or an edit is refused; nothing is written then.
 pub fn write(
-    path: &Path,
+    target: &FileTarget,
     edits: &[Edit],
     options: &Options,
-    w: &WriteArgs,
-    target: &TargetArgs,
-) -> Result<()> {
-    if w.in_place && path.as_os_str() == "-" {
-        return Err(usage("-i/--in-place needs a file, not stdin"));
-    }
-    let mut f = LocalFile::read(path, target)?;
+    output: WriteOutput,
+) -> Result<Edited> {
+    let mut f = LocalFile::read(target)?;
     let before = f.doc.data();
     let changes = f
         .doc
         .apply(edits, options)
         .map_err(|e| anyhow!("{}: {e}", f.label))?;
-    report(edits, &changes, options, w.dry_run);
     let new_text = f.doc.to_string();
-    if w.diff {
-        out(&render::diff(&f.label, &before, &f.doc.data()))?;
+    let mut edited = Edited {
+        edits: edits.to_vec(),
+        force: options.force,
+        changes,
+        dry_run: output.dry_run,
+        diff: output
+            .diff
+            .then(|| render::diff(&f.label, &before, &f.doc.data())),
+        manifest: None,
+        failure: None,
+    };
+    if output.dry_run {
+        return Ok(edited);
     }
-    if w.dry_run {
-        return Ok(());
-    }
-    match (&f.path, w.in_place) {
-        (Some(p), true) if new_text != f.text => {
+    match (&target.input, target.in_place) {
+        (Input::Path(p), true) if new_text != f.text => {
             // A symlink is followed: the file it points to is edited, and the link stays.
-            let target = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-            replace_atomically(&target, &new_text)
-                .with_context(|| format!("writing {}", f.label))?;
+            let real = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            edited.failure = replace_atomically(&real, &new_text)
+                .with_context(|| format!("writing {}", f.label))
+                .err();
         }
         (_, true) => {}
-        _ if !w.diff => out(&new_text)?,
+        _ if !output.diff => edited.manifest = Some(new_text),
         _ => {}
     }
-    Ok(())
+    Ok(edited)
 }
 
 /// Writes a temporary file beside `path` (same permissions), syncs it, and renames it over.
