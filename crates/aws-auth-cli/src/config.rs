@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use aws_auth_core::{Edit, Options, Remove, Upsert};
+use aws_auth_core::{ApplyOptions, Edit, Options, Remove, Upsert};
 use aws_auth_kube::RetryPolicy;
 
 use crate::cli::{Cli, Command, EntryArgs, Format, RetryArgs, TargetArgs, WriteArgs};
@@ -33,6 +33,8 @@ pub enum UsageError {
     AccountTakesNoUserOrGroups,
     #[error("-i/--in-place needs a file, not stdin")]
     InPlaceOnStdin,
+    #[error("--entries - and -f - cannot both read stdin")]
+    StdinTwice,
 }
 
 /// A validated command line.
@@ -53,6 +55,15 @@ pub enum Operation {
     Write {
         edits: Vec<Edit>,
         options: Options,
+        target: Target,
+        output: WriteOutput,
+    },
+    /// `apply`, `release`.
+    Own {
+        manager: String,
+        /// `Some`: apply the entries read from there; `None`: release.
+        entries: Option<Input>,
+        options: ApplyOptions,
         target: Target,
         output: WriteOutput,
     },
@@ -148,6 +159,20 @@ impl Config {
                 };
                 write(edit, a.force, &a.write, a.target)?
             }
+            Command::Apply(a) => {
+                let entries = input(a.entries);
+                let target = target(a.target, a.write.in_place, &a.write.retry)?;
+                if entries == Input::Stdin
+                    && matches!(&target, Target::File(f) if f.input == Input::Stdin)
+                {
+                    return Err(UsageError::StdinTwice);
+                }
+                own(a.manager, Some(entries), a.take_over, &a.write, target)
+            }
+            Command::Release(a) => {
+                let target = target(a.target, a.write.in_place, &a.write.retry)?;
+                own(a.manager, None, false, &a.write, target)
+            }
             Command::Get(a) => Operation::Get {
                 format: a.format,
                 target: target(a.target, false, &a.retry)?,
@@ -176,16 +201,42 @@ fn write(edit: Edit, force: bool, w: &WriteArgs, t: TargetArgs) -> Result<Operat
     })
 }
 
+fn own(
+    manager: String,
+    entries: Option<Input>,
+    take_over: bool,
+    w: &WriteArgs,
+    target: Target,
+) -> Operation {
+    Operation::Own {
+        manager,
+        entries,
+        options: ApplyOptions {
+            take_over,
+            allow_lockout: w.allow_lockout,
+        },
+        target,
+        output: WriteOutput {
+            dry_run: w.dry_run,
+            diff: w.diff,
+        },
+    }
+}
+
+fn input(path: PathBuf) -> Input {
+    if path.as_os_str() == "-" {
+        Input::Stdin
+    } else {
+        Input::Path(path)
+    }
+}
+
 /// clap already refuses the live-only flags with `-f` and `-i` without `-f`.
 fn target(t: TargetArgs, in_place: bool, retry: &RetryArgs) -> Result<Target, UsageError> {
     let namespace = t.namespace().to_string();
     Ok(match t.file {
         Some(path) => {
-            let input = if path.as_os_str() == "-" {
-                Input::Stdin
-            } else {
-                Input::Path(path)
-            };
+            let input = input(path);
             if in_place && input == Input::Stdin {
                 return Err(UsageError::InPlaceOnStdin);
             }

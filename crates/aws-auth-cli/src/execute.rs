@@ -1,7 +1,8 @@
 //! Runs a validated [`Operation`] against its target and returns the [`Outcome`].
 
 use anyhow::Result;
-use aws_auth_core::{Mappings, Severity};
+use anyhow::anyhow;
+use aws_auth_core::{Desired, Mappings, Ownership, Severity};
 use clap::CommandFactory as _;
 
 use crate::cli::Cli;
@@ -31,9 +32,30 @@ pub fn execute(config: Config) -> Result<Outcome> {
             Target::File(t) => file::write(t, &edits, &options, output)?,
             Target::Live(t) => live::write(t, caller, &edits, &options, output)?,
         }),
+        Operation::Own {
+            manager,
+            entries,
+            options,
+            target,
+            output,
+        } => {
+            let desired = match &entries {
+                Some(input) => {
+                    let (label, text) = file::read_text(input)?;
+                    Some(Desired::parse(&text).map_err(|e| anyhow!("{label}: {e}"))?)
+                }
+                None => None,
+            };
+            Outcome::Edited(match &target {
+                Target::File(t) => file::own(t, &manager, desired.as_ref(), &options, output)?,
+                Target::Live(t) => {
+                    live::own(t, caller, &manager, desired.as_ref(), &options, output)?
+                }
+            })
+        }
         Operation::Get { format, target } => {
             let mut messages = Vec::new();
-            let mappings = match &target {
+            let (mappings, ownership) = match &target {
                 Target::File(t) => {
                     let f = file::LocalFile::read(t)?;
                     for d in f
@@ -44,19 +66,20 @@ pub fn execute(config: Config) -> Result<Outcome> {
                     {
                         messages.push(format!("warning: {}: {d}", f.label));
                     }
-                    f.doc.mappings()
+                    (f.doc.mappings(), f.doc.ownership())
                 }
                 Target::Live(t) => match live::read(t, caller)? {
-                    Some(d) => d.mappings(),
+                    Some(d) => (d.mappings(), d.ownership()),
                     None => {
                         messages.push(format!("note: {} does not exist", live::label(t)));
-                        Mappings::default()
+                        (Mappings::default(), Ownership::default())
                     }
                 },
             };
             Outcome::Listing(Listing {
                 messages,
                 mappings,
+                ownership,
                 format,
             })
         }

@@ -1,7 +1,7 @@
 //! What a command did, as values: the messages it has for stderr and the data it has for
 //! stdout. The `report` module prints them and decides the exit status.
 
-use aws_auth_core::{Change, Diagnostic, Edit, Mappings, Severity};
+use aws_auth_core::{Change, Diagnostic, Edit, Mappings, Ownership, Severity};
 
 use crate::cli::Format;
 
@@ -14,7 +14,7 @@ pub enum Outcome {
     Listing(Listing),
     /// `validate`.
     Validation(Validation),
-    /// `upsert`, `remove`, `remove-by-username`.
+    /// `upsert`, `remove`, `remove-by-username`, `apply`, `release`.
     Edited(Edited),
 }
 
@@ -24,6 +24,8 @@ pub struct Listing {
     /// Lines for stderr (`warning: ...`, `note: ...`).
     pub messages: Vec<String>,
     pub mappings: Mappings,
+    /// The manager of each entry.
+    pub ownership: Ownership,
     pub format: Format,
 }
 
@@ -63,6 +65,9 @@ pub struct Edited {
     /// `--force`: a remove that matches nothing succeeds.
     pub force: bool,
     pub changes: Vec<Change>,
+    /// Lines for stderr before the changes: managed entries a plain edit touched, drift, a
+    /// repaired ownership record.
+    pub warnings: Vec<String>,
     pub dry_run: bool,
     /// The unified diff, when `--diff` asked for it.
     pub diff: Option<String>,
@@ -78,7 +83,7 @@ impl Edited {
     /// under `--force` says so, as the Go tool logs it, rather than print nothing.
     pub fn messages(&self) -> Vec<String> {
         let marker = if self.dry_run { " (dry run)" } else { "" };
-        let mut lines = Vec::new();
+        let mut lines = self.warnings.clone();
         for c in &self.changes {
             if let Some(note) = &c.note {
                 lines.push(format!("note: {note}"));
@@ -120,6 +125,7 @@ mod tests {
             ],
             force,
             changes: Vec::new(),
+            warnings: Vec::new(),
             dry_run,
             diff: None,
             manifest: None,

@@ -65,7 +65,7 @@ fn listing(l: &Listing) -> Result<()> {
     for m in &l.messages {
         eprintln!("{m}");
     }
-    out(&render::mappings(&l.mappings, l.format)?)
+    out(&render::mappings(&l.mappings, &l.ownership, l.format)?)
 }
 
 fn validation(v: &Validation) -> Result<ExitCode> {

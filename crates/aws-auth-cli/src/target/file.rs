@@ -5,7 +5,7 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
-use aws_auth_core::{AwsAuth, Edit, MAX_INPUT_BYTES, Options};
+use aws_auth_core::{Applied, AwsAuth, Edit, MAX_INPUT_BYTES, Options};
 
 use crate::config::{FileTarget, Input, WriteOutput};
 use crate::outcome::Edited;
@@ -24,31 +24,40 @@ pub struct LocalFile {
 impl LocalFile {
     /// Reads and parses the manifest looking for the ConfigMap `target` names.
     pub fn read(target: &FileTarget) -> Result<LocalFile> {
-        let label = target.input.label();
-        let mut bytes = Vec::new();
-        let limit = u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1;
-        let read = match &target.input {
-            Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
-            Input::Path(path) => {
-                fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-            }
-        };
-        read.map_err(|e| anyhow!("{label}: cannot read it: {}", io_message(&e)))?;
-        if bytes.len() > MAX_INPUT_BYTES {
-            return Err(anyhow!(
-                "{label}: input is larger than {MAX_INPUT_BYTES} bytes; a ConfigMap holds at most 1 MiB"
-            ));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            anyhow!(
-                "{label}: not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?;
+        let (label, text) = read_text(&target.input)?;
         let doc = AwsAuth::parse_in(&text, target.namespace.as_deref(), &target.name)
             .map_err(|e| anyhow!("{label}: {e}"))?;
         Ok(LocalFile { label, text, doc })
     }
+}
+
+/// Reads a file or stdin as UTF-8 text, up to the input limit; with its label.
+///
+/// # Errors
+/// It cannot be read, is too large or is not UTF-8.
+pub fn read_text(input: &Input) -> Result<(String, String)> {
+    let label = input.label();
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1;
+    let read = match input {
+        Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+        Input::Path(path) => {
+            fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        }
+    };
+    read.map_err(|e| anyhow!("{label}: cannot read it: {}", io_message(&e)))?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(anyhow!(
+            "{label}: input is larger than {MAX_INPUT_BYTES} bytes; a ConfigMap holds at most 1 MiB"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{label}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok((label, text))
 }
 
 /// An I/O error without the "(os error N)" the standard library appends.
@@ -71,17 +80,60 @@ pub fn write(
     options: &Options,
     output: WriteOutput,
 ) -> Result<Edited> {
+    let mut edited = change(target, output, |doc| {
+        let managers = crate::target::managers_of_edits(doc, edits);
+        let changes = doc.apply(edits, options)?;
+        Ok((
+            Applied {
+                changes,
+                ..Applied::default()
+            },
+            managers,
+        ))
+    })?;
+    edited.edits = edits.to_vec();
+    edited.force = options.force;
+    Ok(edited)
+}
+
+/// Makes a manager own exactly `desired` (`Some`) or releases it (`None`), in a manifest file.
+///
+/// # Errors
+/// As [`write`].
+pub fn own(
+    target: &FileTarget,
+    manager: &str,
+    desired: Option<&aws_auth_core::Desired>,
+    options: &aws_auth_core::ApplyOptions,
+    output: WriteOutput,
+) -> Result<Edited> {
+    change(target, output, |doc| {
+        let applied = match desired {
+            Some(d) => doc.apply_as(manager, d, options)?,
+            None => doc.release(manager, options)?,
+        };
+        Ok((applied, Vec::new()))
+    })
+}
+
+/// A change of the manifest by `op`, which returns what it did and the managers of the
+/// managed entries it touched: with `-i` an atomic rewrite when the text changed, else the
+/// manifest (or only the diff) to print.
+fn change(
+    target: &FileTarget,
+    output: WriteOutput,
+    op: impl FnOnce(&mut AwsAuth) -> Result<(Applied, Vec<String>), aws_auth_core::Error>,
+) -> Result<Edited> {
     let mut f = LocalFile::read(target)?;
     let before = f.doc.data();
-    let changes = f
-        .doc
-        .apply(edits, options)
-        .map_err(|e| anyhow!("{}: {e}", f.label))?;
+    let (applied, managed) =
+        op(&mut f.doc).map_err(|e| anyhow!("{}: {e}{}", f.label, crate::target::flag_hint(&e)))?;
     let new_text = f.doc.to_string();
     let mut edited = Edited {
-        edits: edits.to_vec(),
-        force: options.force,
-        changes,
+        edits: Vec::new(),
+        force: false,
+        changes: applied.changes,
+        warnings: crate::target::warnings(&applied.drifted, applied.repaired, managed),
         dry_run: output.dry_run,
         diff: output
             .diff

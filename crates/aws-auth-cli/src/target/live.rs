@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use aws_auth_core::{AwsAuth, Edit, Options};
+use aws_auth_core::{ApplyOptions, AwsAuth, Desired, Edit, Options};
 use aws_auth_kube::{AwsAuthClient, Limit, RetryEvent, RetryPolicy};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
@@ -144,6 +144,51 @@ pub fn write(
         };
         r.map_err(|e| with_hint(e, &t.retry))
     })?;
+    let managed = outcome
+        .before
+        .as_ref()
+        .map(|b| crate::target::managers_of_edits(b, edits))
+        .unwrap_or_default();
+    let mut edited = edited(t, outcome, output, managed);
+    edited.edits = edits.to_vec();
+    edited.force = options.force;
+    Ok(edited)
+}
+
+/// Makes a manager own exactly `desired` (`Some`) or releases it (`None`), in the live
+/// ConfigMap (with `--dry-run`, decides and writes nothing).
+///
+/// # Errors
+/// As [`write`].
+pub fn own(
+    t: &LiveTarget,
+    caller: Caller,
+    manager: &str,
+    desired: Option<&Desired>,
+    options: &ApplyOptions,
+    output: WriteOutput,
+) -> Result<Edited> {
+    let outcome = runtime()?.block_on(async {
+        let c = client(t, caller).await?;
+        let r = match desired {
+            Some(d) => {
+                c.apply_as(manager, d, options, &t.retry, output.dry_run)
+                    .await
+            }
+            None => c.release(manager, options, &t.retry, output.dry_run).await,
+        };
+        r.map_err(|e| with_hint(e, &t.retry))
+    })?;
+    Ok(edited(t, outcome, output, Vec::new()))
+}
+
+/// What a write of the live ConfigMap has to show.
+fn edited(
+    t: &LiveTarget,
+    outcome: aws_auth_kube::Outcome,
+    output: WriteOutput,
+    managed: Vec<String>,
+) -> Edited {
     let diff = output.diff.then(|| {
         let before = outcome
             .before
@@ -152,15 +197,16 @@ pub fn write(
             .unwrap_or_default();
         render::diff(&label(t), &before, &outcome.after.data())
     });
-    Ok(Edited {
-        edits: edits.to_vec(),
-        force: options.force,
+    Edited {
+        edits: Vec::new(),
+        force: false,
+        warnings: crate::target::warnings(&outcome.drifted, outcome.repaired, managed),
         changes: outcome.changes,
         dry_run: output.dry_run,
         diff,
         manifest: None,
         failure: None,
-    })
+    }
 }
 
 /// Names the flag that would have helped, when one would: more attempts for a write that gave
@@ -178,6 +224,9 @@ fn with_hint(e: aws_auth_kube::Error, r: &RetryPolicy) -> anyhow::Error {
             limit: Limit::Time, ..
         } => "--retry keeps trying longer, with longer waits".to_string(),
         e if e.is_transient() && !r.enabled => "--retry would retry it".to_string(),
+        aws_auth_kube::Error::Edit { error, .. } if !crate::target::flag_hint(error).is_empty() => {
+            return anyhow!("{e}{}", crate::target::flag_hint(error));
+        }
         _ => return e.into(),
     };
     anyhow!("{e}; {hint}")

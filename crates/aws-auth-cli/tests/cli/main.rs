@@ -7,6 +7,7 @@ mod common;
 mod edits;
 mod files;
 mod get;
+mod ownership;
 mod readme;
 mod refusals;
 mod usage;

@@ -180,6 +180,25 @@ impl AwsAuth {
         }
     }
 
+    /// The manager that owns the entry with this ARN (or account ID) in `key`, if one does:
+    /// plain edits of a managed entry say so.
+    ///
+    /// ```
+    /// use aws_auth_core::{AwsAuth, DataKey};
+    /// let text = "metadata:\n  name: aws-auth\n  annotations:\n    aws-auth/managers: '{\"v\":1,\"managers\":{\"team-a\":{\"account:111122223333\":\"created:\"}}}'\ndata:\n  mapAccounts: |\n    - \"111122223333\"\n";
+    /// let auth = AwsAuth::parse(text).unwrap();
+    /// assert_eq!(auth.manager_of(DataKey::MapAccounts, "111122223333").as_deref(), Some("team-a"));
+    /// assert_eq!(auth.manager_of(DataKey::MapAccounts, "444455556666"), None);
+    /// ```
+    pub fn manager_of(&self, key: DataKey, subject: &str) -> Option<String> {
+        let ReadRecord::Read { record, .. } = Record::read(self.ownership_record()) else {
+            return None;
+        };
+        record
+            .owner_of(&entry_key(key, subject), "")
+            .map(str::to_string)
+    }
+
     /// The record to plan with, and what was wrong with it (repaired by the write).
     fn record_for(&self, manager: &str) -> Result<(Record, Option<String>), Error> {
         Ok(match Record::read(self.ownership_record()) {
@@ -242,8 +261,13 @@ impl AwsAuth {
 
 /// The record key of the entry a change is about.
 fn key_of(change: &Change) -> EntryKey {
-    let subject = change.subject.trim();
-    match change.key {
+    entry_key(change.key, &change.subject)
+}
+
+/// The record key of an ARN (or account ID) in a data key.
+fn entry_key(key: DataKey, subject: &str) -> EntryKey {
+    let subject = subject.trim();
+    match key {
         DataKey::MapRoles => EntryKey {
             kind: EntryKind::Role,
             identity: role_identity(subject),
