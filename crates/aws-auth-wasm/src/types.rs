@@ -60,8 +60,11 @@ pub struct Remove {
 }
 
 /// One operation, tagged by `op`.
+// Read through the flat `WireEdit` (`try_from`): serde's internally tagged enums buffer the
+// object in its `Content` type first, which costs about 10 KB of .wasm. tsify ignores
+// `try_from` and declares the tagged union below.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[serde(tag = "op", rename_all = "camelCase")]
+#[serde(tag = "op", rename_all = "camelCase", try_from = "WireEdit")]
 pub enum Edit {
     /// Upsert in `mapRoles`.
     UpsertRole(Upsert),
@@ -86,6 +89,74 @@ pub enum Edit {
         /// The account ID.
         account: String,
     },
+}
+
+/// An [`Edit`] as read: every field of every operation, optional (`null` is absent).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireEdit {
+    op: String,
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    groups: Option<Vec<String>>,
+    #[serde(default)]
+    append: Option<bool>,
+    #[serde(default)]
+    update_username: Option<bool>,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+impl TryFrom<WireEdit> for Edit {
+    type Error = String;
+
+    fn try_from(w: WireEdit) -> Result<Edit, String> {
+        let WireEdit {
+            op,
+            arn,
+            username,
+            groups,
+            append,
+            update_username,
+            account,
+        } = w;
+        let need = |v: Option<String>, field: &str| v.ok_or(format!("{op} needs `{field}`"));
+        let upsert = || -> Result<Upsert, String> {
+            Ok(Upsert {
+                arn: need(arn.clone(), "arn")?,
+                username: username.clone(),
+                groups: groups.clone().unwrap_or_default(),
+                append: append.unwrap_or(false),
+                update_username: update_username.unwrap_or(true),
+            })
+        };
+        let remove = || -> Result<Remove, String> {
+            Ok(Remove {
+                arn: need(arn.clone(), "arn")?,
+                username: username.clone(),
+                groups: groups.clone(),
+            })
+        };
+        Ok(match op.as_str() {
+            "upsertRole" => Edit::UpsertRole(upsert()?),
+            "upsertUser" => Edit::UpsertUser(upsert()?),
+            "removeRole" => Edit::RemoveRole(remove()?),
+            "removeUser" => Edit::RemoveUser(remove()?),
+            "removeByUsername" => Edit::RemoveByUsername {
+                username: need(username, "username")?,
+            },
+            "addAccount" => Edit::AddAccount {
+                account: need(account, "account")?,
+            },
+            "removeAccount" => Edit::RemoveAccount {
+                account: need(account, "account")?,
+            },
+            _ => return Err(format!("unknown op {op:?}")),
+        })
+    }
 }
 
 /// How edits are applied.
