@@ -47,6 +47,23 @@ pub enum Command {
     ///
     /// Example: aws-auth remove-by-username --username ops-user
     RemoveByUsername(RemoveByUsernameArgs),
+    /// apply makes a manager own exactly the entries in a file, leaving everyone else's alone
+    ///
+    /// The file holds the roles, users and accounts the manager wants, in the shape `get -o
+    /// json` or `get -o yaml` prints (mapRoles, mapUsers, mapAccounts; entries with
+    /// rolearn/userarn, username, groups). Entries the manager added before and no longer
+    /// wants are removed; an existing entry with the same values is adopted; an entry another
+    /// manager owns, or one nobody manages with other values, is refused unless --take-over.
+    /// Who owns what is kept in the ConfigMap's annotation aws-auth/managers. Examples:
+    ///   aws-auth apply --manager team-payments --entries payments.yaml
+    ///   aws-auth get -o json | jq '{mapRoles: [.mapRoles[] | select(.manager == "ci")]}'
+    ///     | aws-auth apply --manager ci --entries - -f aws-auth.yaml -i
+    Apply(ApplyArgs),
+    /// release removes what a manager added (and nobody changed since) and forgets the manager
+    ///
+    /// Entries the manager adopted, or that someone changed since it wrote them, stay in place,
+    /// no longer managed. Example: aws-auth release --manager team-payments --dry-run
+    Release(ReleaseArgs),
     /// get shows the mappings of the aws-auth configmap
     ///
     /// Example: aws-auth get -o json
@@ -226,12 +243,45 @@ pub struct RemoveByUsernameArgs {
     pub target: TargetArgs,
 }
 
+/// `apply`.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// The manager: a name for the writer that owns the entries. Example: --manager cdk:Stack/Auth
+    #[arg(long, value_name = "NAME", required = true)]
+    pub manager: String,
+    /// The entries the manager wants, as YAML or JSON ("-" reads stdin).
+    /// Example: --entries payments.yaml
+    #[arg(long, value_name = "FILE|-", required = true)]
+    pub entries: PathBuf,
+    /// Take entries another manager owns, or that nobody manages and differ, instead of
+    /// refusing.
+    #[arg(long)]
+    pub take_over: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `release`.
+#[derive(Debug, Clone, Args)]
+pub struct ReleaseArgs {
+    /// The manager to release. Example: --manager team-payments
+    #[arg(long, value_name = "NAME", required = true)]
+    pub manager: String,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
 /// Output formats of `get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Columns TYPE, ARN, USERNAME, GROUPS.
+    /// Columns TYPE, ARN, USERNAME, GROUPS (and MANAGER when a manager owns entries).
     Table,
-    /// `{"mapRoles": [...], "mapUsers": [...], "mapAccounts": [...]}`.
+    /// `{"mapRoles": [...], "mapUsers": [...], "mapAccounts": [...]}`; a managed entry has a
+    /// "manager" field.
     Json,
     /// The same object as YAML.
     Yaml,

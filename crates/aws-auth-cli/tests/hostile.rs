@@ -6,9 +6,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{BIN, Run, run_piped};
+use common::{BIN, HEADER, Run, run_piped};
 
-const HEADER: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n";
 const ADMIN: &str = "    - rolearn: arn:aws:iam::111122223333:role/admin\n      username: admin\n      groups: [system:masters]\n";
 
 /// `aws-auth ARGS -f -` with `input` on stdin, under a 512 MiB address-space limit.

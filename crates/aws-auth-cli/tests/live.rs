@@ -591,3 +591,116 @@ fn conflicts_honour_the_retry_budget() {
         "no writer met a conflict: the test proved nothing"
     );
 }
+
+#[test]
+fn apply_and_release_against_the_cluster() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    aws_auth(&admin, &upsert_node_role()).ok();
+    let dir = cluster.dir().join("ownership");
+    fs::create_dir_all(&dir).unwrap();
+    let want = dir.join("want.yaml");
+    fs::write(
+        &want,
+        "mapRoles:\n- rolearn: arn:aws:iam::111122223333:role/ci\n  username: ci\n  groups: [deployers]\n",
+    )
+    .unwrap();
+    let want = want.to_str().unwrap();
+
+    // A dry run reads once and writes nothing.
+    let before = cluster.aws_auth_requests().unwrap();
+    let r = aws_auth(
+        &admin,
+        &[
+            "apply",
+            "--manager",
+            "ci-pipeline",
+            "--entries",
+            want,
+            "--dry-run",
+        ],
+    );
+    assert_eq!(
+        r.ok().stderr,
+        "added arn:aws:iam::111122223333:role/ci to aws-auth (dry run)\n"
+    );
+    let after = cluster.aws_auth_requests().unwrap();
+    assert_eq!(
+        (after.get - before.get, after.update - before.update),
+        (1, 0)
+    );
+
+    let r = aws_auth(
+        &admin,
+        &["apply", "--manager", "ci-pipeline", "--entries", want],
+    );
+    assert_eq!(
+        r.ok().stderr,
+        "added arn:aws:iam::111122223333:role/ci to aws-auth\n"
+    );
+    let end = cluster.aws_auth_requests().unwrap();
+    assert_eq!(
+        (end.get - after.get, end.update - after.update),
+        (1, 1),
+        "one GET, one PUT"
+    );
+    let out = cluster.kubectl(
+        User::Admin,
+        [
+            "-n",
+            "kube-system",
+            "get",
+            "configmap",
+            "aws-auth",
+            "-o",
+            "jsonpath={.metadata.annotations.aws-auth/managers}",
+        ],
+    );
+    let record = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        record.contains("\"ci-pipeline\":{\"role:arn:aws:iam::111122223333:role/ci\":\"created:"),
+        "{record}"
+    );
+    let table = aws_auth(&admin, &["get"]);
+    assert!(
+        table
+            .ok()
+            .stdout
+            .lines()
+            .any(|l| l.contains("role/ci") && l.ends_with("ci-pipeline")),
+        "{}",
+        table.stdout
+    );
+
+    // Another manager is refused, with the owner named and the flag that would take it.
+    let r = aws_auth(&admin, &["apply", "--manager", "other", "--entries", want]);
+    r.refused("is managed by \"ci-pipeline\"");
+    assert!(r.stderr.contains("(--take-over)"));
+
+    let r = aws_auth(&admin, &["release", "--manager", "ci-pipeline"]);
+    assert_eq!(
+        r.ok().stderr,
+        "removed arn:aws:iam::111122223333:role/ci from aws-auth\n"
+    );
+    let out = cluster.kubectl(
+        User::Admin,
+        [
+            "-n",
+            "kube-system",
+            "get",
+            "configmap",
+            "aws-auth",
+            "-o",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["metadata"]["annotations"]
+            .get("aws-auth/managers")
+            .is_none(),
+        "{v}"
+    );
+    assert!(v["data"]["mapRoles"].as_str().unwrap().contains(NODE_ROLE));
+    cluster.stop();
+}

@@ -7,18 +7,12 @@ mod common;
 
 use std::process::Command;
 
-use common::{BIN, Run, run_piped};
+use common::{BIN, Run, manifest, run_piped};
 
 fn run(stdin: &str, args: &[&str]) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.args(args).args(["-f", "-"]).env_remove("KUBECONFIG");
     run_piped(cmd, stdin.as_bytes())
-}
-
-fn manifest(data: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n{data}"
-    )
 }
 
 const CI_DEPLOYER: &str = "  mapRoles: |\n    - rolearn: arn:aws:iam::210987654321:role/ci-deployer\n      username: admin\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::210987654321:role/service-role/CI-DEPLOYER\n      username: ro\n      groups: [read-only]\n";

@@ -17,6 +17,7 @@ use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
 use crate::validate::{Diagnostic, Severity, check_section, template_problems};
 use crate::yaml::raw_value::{Piece, same_but_trailing_space};
+use crate::yaml::tree::Node;
 
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
 pub const MAX_INPUT_BYTES: usize = 3 * 1024 * 1024;
@@ -46,6 +47,8 @@ pub struct AwsAuth {
     source: Source,
     sections: Vec<Section>,
     manifest_diagnostics: Vec<Diagnostic>,
+    /// The ownership record (the annotation's text), kept in step with a manifest's text.
+    record: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +134,7 @@ impl AwsAuth {
             }
         }
         let manifest_diagnostics = located.diagnostics.clone();
+        let record = crate::ownership::read_record(located.metadata.as_ref());
         let source = Source::Manifest {
             text: text.into_owned(),
             name: name.to_string(),
@@ -144,6 +148,7 @@ impl AwsAuth {
             source,
             sections,
             manifest_diagnostics,
+            record,
         })
     }
 
@@ -191,6 +196,7 @@ impl AwsAuth {
             source: Source::Data(data),
             sections,
             manifest_diagnostics,
+            record: None,
         }
     }
 
@@ -319,7 +325,123 @@ impl AwsAuth {
                 ));
             }
         }
+        out.extend(crate::ownership::diagnostics(self));
         out
+    }
+
+    /// The ownership record: the text of the annotation
+    /// [`OWNERSHIP_ANNOTATION`](crate::OWNERSHIP_ANNOTATION), as read (from the manifest, or as
+    /// given to [`AwsAuth::with_ownership_record`]) or as the last apply or release wrote it.
+    /// `None` when no manager owns anything; a shell writing to the API server sets the
+    /// annotation to this value, or removes it.
+    pub fn ownership_record(&self) -> Option<&str> {
+        self.record.as_deref()
+    }
+
+    /// The document with the ownership record read from elsewhere: for data from the API
+    /// server (see [`AwsAuth::from_data`]), the ConfigMap's annotation
+    /// [`OWNERSHIP_ANNOTATION`](crate::OWNERSHIP_ANNOTATION). A manifest keeps its own record,
+    /// so this does nothing to one read with [`AwsAuth::parse`].
+    #[must_use]
+    pub fn with_ownership_record(mut self, record: Option<String>) -> AwsAuth {
+        if let Source::Data(_) = self.source {
+            self.record = record;
+        }
+        self
+    }
+
+    /// Writes the ownership record: into the manifest's `metadata.annotations` (checked by
+    /// reading the manifest again), or alongside the data.
+    pub(crate) fn set_ownership_record(
+        &mut self,
+        record: Option<String>,
+        metadata_hint: Option<(Node, Node)>,
+    ) -> Result<(), Error> {
+        // The API server limits all annotations of an object together to 256 KiB.
+        const MAX_ANNOTATIONS: usize = 256 * 1024;
+        if record.as_ref().is_some_and(|r| r.len() > MAX_ANNOTATIONS) {
+            return Err(Error::RecordNotWritable(format!(
+                "the ownership record would be {} bytes; the annotations of a ConfigMap hold at most {MAX_ANNOTATIONS}",
+                record.as_ref().map_or(0, String::len)
+            )));
+        }
+        let sections = &self.sections;
+        if let Source::Manifest {
+            text,
+            name,
+            namespace,
+            located,
+            breaks,
+            other_data_bytes,
+            ..
+        } = &mut self.source
+        {
+            if let LineBreaks::Mixed { line } = breaks {
+                return Err(Error::Manifest {
+                    what: format!(
+                        "refusing to edit: the manifest mixes line breaks (first at line {line}); convert it to one kind first"
+                    ),
+                });
+            }
+            // Reading a large manifest again costs as much as the edit: a `metadata` that
+            // comes before `data` has not moved, and the caller hands it over.
+            let fresh;
+            let metadata = match (located.as_deref(), metadata_hint) {
+                (Some(l), _) => l.metadata.clone(),
+                (None, Some(hint)) => Some(hint),
+                (None, None) => {
+                    fresh = locate(text, namespace.as_deref(), name)?;
+                    fresh.metadata.clone()
+                }
+            };
+            let written =
+                crate::ownership::write_record(text, metadata.as_ref(), record.as_deref())?;
+            // The same data, and the record as meant: anything else is a bug, refused here.
+            let after = locate(&written, namespace.as_deref(), name).map_err(|e| {
+                Error::Manifest {
+                    what: format!("internal error: the ownership record did not write cleanly ({e}); please report it"),
+                }
+            })?;
+            let keys_same = DataKey::ALL.iter().all(|k| {
+                let read = after.key(k.as_str()).and_then(|s| s.value.as_str());
+                let had = sections
+                    .iter()
+                    .find(|s| s.key == *k)
+                    .map(|s| s.text.as_str());
+                read.map(str::trim_end) == had.map(str::trim_end)
+            });
+            if !keys_same
+                || after.other_data_bytes() != *other_data_bytes
+                || crate::ownership::read_record(after.metadata.as_ref()) != record
+            {
+                return Err(Error::Manifest {
+                    what:
+                        "internal error: the ownership record did not read back; please report it"
+                            .into(),
+                });
+            }
+            *text = written;
+            *located = Some(Box::new(after));
+        }
+        self.record = record;
+        Ok(())
+    }
+
+    /// The `metadata` pair of a manifest whose metadata comes before its data: edits of the
+    /// data do not move it.
+    pub(crate) fn metadata_before_data(&self) -> Option<(Node, Node)> {
+        let Source::Manifest {
+            located: Some(l), ..
+        } = &self.source
+        else {
+            return None;
+        };
+        let meta = l.metadata.as_ref()?;
+        let data_start = match &l.site {
+            crate::manifest::DataSite::Map { node, .. } => node.start,
+            _ => return None,
+        };
+        (meta.1.end <= data_start).then(|| meta.clone())
     }
 
     /// Applies edits in order, all or nothing, and reports what each did.
@@ -649,6 +771,7 @@ impl AwsAuth {
             source,
             sections,
             manifest_diagnostics: self.manifest_diagnostics.clone(),
+            record: self.record.clone(),
         })
     }
 

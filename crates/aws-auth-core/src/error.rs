@@ -72,6 +72,24 @@ pub enum Error {
     /// The edited text would be read with new errors by the authenticator.
     #[error("refusing to write: the result would have {} new error(s), first: {}", .0.len(), .0.first().map(|d| d.to_string()).unwrap_or_default())]
     WouldBreak(Vec<Diagnostic>),
+    /// A manager's apply wants an entry that another manager owns, or that nobody owns and
+    /// has other values; taking it needs the explicit take-over.
+    #[error("{subject} is {}; take it over explicitly to manage it", match .owner { Some(o) => format!("managed by {}", crate::quoted::quoted(o)), None => "already in aws-auth with other values and not managed by anyone".to_string() })]
+    Owned {
+        /// The ARN or account ID.
+        subject: String,
+        /// The manager that owns it; `None` when nobody does.
+        owner: Option<String>,
+    },
+    /// The ownership record was written by a newer version of the format; rewriting it here
+    /// would lose what that version keeps.
+    #[error(
+        "the ownership record (annotation aws-auth/managers) has format version {0}; this build knows version 1 only: upgrade aws-auth"
+    )]
+    NewerRecord(u64),
+    /// The manifest has nowhere to keep the ownership record (a bare data map has no metadata).
+    #[error("{0}")]
+    RecordNotWritable(String),
     /// An entry that must change uses YAML anchors, aliases or tags, which are not rewritten.
     #[error("{key} entry {index} uses YAML anchors, aliases or tags; edit it by hand")]
     OpaqueEntry {
@@ -96,6 +114,9 @@ impl Error {
             Error::Lockout(_) => "lockout",
             Error::WouldBreak(_) => "would-break",
             Error::OpaqueEntry { .. } => "opaque-entry",
+            Error::Owned { .. } => "owned",
+            Error::NewerRecord(_) => "newer-record",
+            Error::RecordNotWritable(_) => "record-not-writable",
         }
     }
 

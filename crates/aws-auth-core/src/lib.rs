@@ -9,6 +9,8 @@
 //! - [`AwsAuth`]: the document. Parse a manifest ([`AwsAuth::parse`]) or a ConfigMap's `data`
 //!   ([`AwsAuth::from_data`]), read it ([`AwsAuth::mappings`]), check it
 //!   ([`AwsAuth::validate`]), edit it ([`AwsAuth::apply`]), print it (`Display`).
+//! - [`AwsAuth::apply_as`], [`AwsAuth::release`]: entries owned by named managers, so that
+//!   several writers share aws-auth without overwriting each other (see [`Desired`]).
 //! - [`Edit`], [`Options`], [`Change`]: operations as values, and what each did.
 //! - [`Diagnostic`]: a finding with a stable [`Code`], a [`Severity`] and where it is.
 //!
@@ -48,6 +50,7 @@ mod error;
 mod line_breaks;
 mod manifest;
 mod model;
+mod ownership;
 mod quoted;
 mod section;
 mod small_sort;
@@ -60,4 +63,7 @@ pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
 pub use error::Error;
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
+pub use ownership::{
+    Applied, ApplyOptions, Desired, DesiredEntry, OWNERSHIP_ANNOTATION, Ownership,
+};
 pub use validate::{Code, Diagnostic, Severity, TEMPLATES};

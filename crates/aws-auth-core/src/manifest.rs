@@ -22,6 +22,9 @@ pub(crate) struct Located {
     pub diagnostics: Vec<Diagnostic>,
     /// `metadata.namespace` of the ConfigMap, when written.
     pub namespace: Option<String>,
+    /// The ConfigMap's `metadata` pair (key and value), where the ownership record lives;
+    /// `None` for a bare data map.
+    pub metadata: Option<(Node, Node)>,
 }
 
 #[derive(Debug, Clone)]
@@ -179,6 +182,7 @@ pub(crate) fn locate(text: &str, namespace: Option<&str>, name: &str) -> Result<
         let data = pairs.iter().rev().find(|(k, _)| k.as_str() == Some("data"));
         return site_of(root, data, *flow).map(|l| Located {
             namespace: ns.clone(),
+            metadata: metadata_of(pairs),
             ..l
         });
     }
@@ -190,7 +194,13 @@ pub(crate) fn locate(text: &str, namespace: Option<&str>, name: &str) -> Result<
             _ => None,
         };
         return match data {
-            Some(data) => site_of(root, Some(data), flow),
+            Some(data) => site_of(root, Some(data), flow).map(|l| Located {
+                metadata: match &root.kind {
+                    NodeKind::Map { pairs, .. } => metadata_of(pairs),
+                    _ => None,
+                },
+                ..l
+            }),
             // A bare data map: the root is the data.
             None => site_of_map(root, flow),
         };
@@ -281,6 +291,15 @@ fn list_items(root: &Node) -> Option<&[Node]> {
     }
 }
 
+/// The last `metadata` pair of an object.
+fn metadata_of(pairs: &[(Node, Node)]) -> Option<(Node, Node)> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k.as_str() == Some("metadata"))
+        .cloned()
+}
+
 /// `key "data" twice (lines 2 and 20)` for the first repeated key of a mapping.
 fn duplicate_key(pairs: &[(Node, Node)]) -> Option<String> {
     pairs.iter().enumerate().find_map(|(i, (k, _))| {
@@ -302,6 +321,7 @@ fn site_of(root: &Node, data: Option<&(Node, Node)>, flow: bool) -> Result<Locat
             json: flow,
             site: DataSite::Missing { root: root.clone() },
             diagnostics: Vec::new(),
+            metadata: None,
         }),
         Some((key, value)) => match &value.kind {
             NodeKind::Map { .. } => site_of_map(value, flow),
@@ -319,6 +339,7 @@ fn site_of(root: &Node, data: Option<&(Node, Node)>, flow: bool) -> Result<Locat
                         indent,
                     },
                     diagnostics: Vec::new(),
+                    metadata: None,
                 })
             }
             _ => Err(Error::Manifest {
@@ -382,6 +403,7 @@ fn site_of_map(map: &Node, json: bool) -> Result<Located, Error> {
     }
     Ok(Located {
         namespace: None,
+        metadata: None,
         json,
         site: DataSite::Map {
             node: map.clone(),

@@ -119,6 +119,10 @@ pub enum Code {
     /// Warning: a plain value that goes on over several lines, which YAML reads as one line
     /// (often a missing `groups:` or `- `, whose lines are then folded into the value above).
     FoldedValue,
+    /// Warning: the ownership record (annotation `aws-auth/managers`) does not parse, names
+    /// entries that are gone or claimed twice, or an owned entry changed since its manager
+    /// wrote it.
+    OwnershipRecord,
 }
 
 impl Code {
@@ -146,6 +150,7 @@ impl Code {
             Code::IgnoredValue => "ignored-value",
             Code::DuplicateField => "duplicate-field",
             Code::FoldedValue => "folded-value",
+            Code::OwnershipRecord => "ownership-record",
         }
     }
 

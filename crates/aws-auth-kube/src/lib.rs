@@ -44,7 +44,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_auth_core::{AwsAuth, Change, Edit, Options};
+use aws_auth_core::{
+    Applied, ApplyOptions, AwsAuth, Change, Desired, Edit, OWNERSHIP_ANNOTATION, Options,
+};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{ObjectMeta, PostParams};
 use kube::{Api, Client};
@@ -179,6 +181,12 @@ pub struct Outcome {
     pub created: bool,
     /// Attempts made (1 when the first GET and PUT went through).
     pub attempts: u32,
+    /// For [`AwsAuthClient::apply_as`] and [`AwsAuthClient::release`]: entries someone else
+    /// changed since their manager wrote them.
+    pub drifted: Vec<String>,
+    /// For [`AwsAuthClient::apply_as`] and [`AwsAuthClient::release`]: what was wrong with the
+    /// ownership record and is repaired by this write.
+    pub repaired: Option<String>,
 }
 
 /// Which bound made a write give up on conflicts.
@@ -398,7 +406,7 @@ impl AwsAuthClient {
         loop {
             attempts += 1;
             match self.api().get_opt(&self.name).await {
-                Ok(cm) => return Ok(cm.map(|cm| AwsAuth::from_data(cm.data.unwrap_or_default()))),
+                Ok(cm) => return Ok(cm.as_ref().map(document_of)),
                 Err(e) => {
                     let (transient, detail) = classify(&e);
                     if !transient || !retry.enabled || attempts >= retry.max_attempts {
@@ -430,7 +438,43 @@ impl AwsAuthClient {
         options: &Options,
         retry: &RetryPolicy,
     ) -> Result<Outcome, Error> {
-        self.run(edits, options, retry, false).await
+        self.run(&edit_with(edits, options), retry, false).await
+    }
+
+    /// Makes `manager` own exactly the `desired` entries ([`AwsAuth::apply_as`]) in the live
+    /// ConfigMap: the data and the ownership record (the annotation
+    /// [`OWNERSHIP_ANNOTATION`]) change in one PUT carrying the `resourceVersion` read; a
+    /// conflict re-reads and plans again against what the other writer wrote. With `dry_run`,
+    /// one GET and no write.
+    ///
+    /// # Errors
+    /// As [`AwsAuthClient::apply`]; the core's refusals ([`aws_auth_core::Error::Owned`],
+    /// lockout) come as [`Error::Edit`].
+    pub async fn apply_as(
+        &self,
+        manager: &str,
+        desired: &Desired,
+        options: &ApplyOptions,
+        retry: &RetryPolicy,
+        dry_run: bool,
+    ) -> Result<Outcome, Error> {
+        let op = |auth: &mut AwsAuth| auth.apply_as(manager, desired, options);
+        self.run(&op, retry, dry_run).await
+    }
+
+    /// Releases `manager` ([`AwsAuth::release`]) in the live ConfigMap, in one PUT.
+    ///
+    /// # Errors
+    /// As [`AwsAuthClient::apply_as`].
+    pub async fn release(
+        &self,
+        manager: &str,
+        options: &ApplyOptions,
+        retry: &RetryPolicy,
+        dry_run: bool,
+    ) -> Result<Outcome, Error> {
+        let op = |auth: &mut AwsAuth| auth.release(manager, options);
+        self.run(&op, retry, dry_run).await
     }
 
     /// Computes what [`AwsAuthClient::apply`] would do (one GET), and writes nothing.
@@ -443,13 +487,12 @@ impl AwsAuthClient {
         options: &Options,
         retry: &RetryPolicy,
     ) -> Result<Outcome, Error> {
-        self.run(edits, options, retry, true).await
+        self.run(&edit_with(edits, options), retry, true).await
     }
 
     async fn run(
         &self,
-        edits: &[Edit],
-        options: &Options,
+        op: &(dyn Fn(&mut AwsAuth) -> Result<Applied, aws_auth_core::Error> + Sync),
         retry: &RetryPolicy,
         dry_run: bool,
     ) -> Result<Outcome, Error> {
@@ -458,7 +501,7 @@ impl AwsAuthClient {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let failure = match self.attempt(edits, options, dry_run).await {
+            let failure = match self.attempt(op, dry_run).await {
                 Ok(mut outcome) => {
                     outcome.attempts = attempts;
                     return Ok(outcome);
@@ -518,8 +561,7 @@ impl AwsAuthClient {
 
     async fn attempt(
         &self,
-        edits: &[Edit],
-        options: &Options,
+        op: &(dyn Fn(&mut AwsAuth) -> Result<Applied, aws_auth_core::Error> + Sync),
         dry_run: bool,
     ) -> Result<Outcome, Failure> {
         let api = self.api();
@@ -539,30 +581,30 @@ impl AwsAuthClient {
                 });
             }
         };
-        let before = current
-            .as_ref()
-            .map(|cm| AwsAuth::from_data(cm.data.clone().unwrap_or_default()));
+        let before = current.as_ref().map(document_of);
         let mut after = before
             .clone()
             .unwrap_or_else(|| AwsAuth::from_data(Vec::<(String, String)>::new()));
-        let changes = after.apply(edits, options).map_err(|error| {
+        let applied = op(&mut after).map_err(|error| {
             Failure::Fatal(Error::Edit {
                 object: self.object(),
                 error,
             })
         })?;
         let changed = match &before {
-            Some(b) => b.data() != after.data(),
-            None => !after.data().is_empty(),
+            Some(b) => b.data() != after.data() || b.ownership_record() != after.ownership_record(),
+            None => !after.data().is_empty() || after.ownership_record().is_some(),
         };
         let mut outcome = Outcome {
-            changes,
+            changes: applied.changes,
             before,
             after,
             changed,
             written: false,
             created: false,
             attempts: 0,
+            drifted: applied.drifted,
+            repaired: applied.repaired,
         };
         if !changed || dry_run {
             return Ok(outcome);
@@ -572,14 +614,16 @@ impl AwsAuthClient {
             dry_run: false,
             field_manager: Some(self.field_manager.clone()),
         };
+        let record = outcome.after.ownership_record().map(str::to_string);
         let result = match current {
             Some(mut cm) => {
                 cm.data = Some(data);
+                set_record(&mut cm.metadata, record);
                 api.replace(&self.name, &pp, &cm).await
             }
             None => {
                 outcome.created = true;
-                let cm = ConfigMap {
+                let mut cm = ConfigMap {
                     metadata: ObjectMeta {
                         name: Some(self.name.clone()),
                         namespace: Some(self.namespace.clone()),
@@ -588,6 +632,7 @@ impl AwsAuthClient {
                     data: Some(data),
                     ..ConfigMap::default()
                 };
+                set_record(&mut cm.metadata, record);
                 api.create(&pp, &cm).await
             }
         };
@@ -612,6 +657,48 @@ impl AwsAuthClient {
                         Failure::Fatal(err)
                     })
                 }
+            }
+        }
+    }
+}
+
+/// Plain edits as an operation of [`AwsAuthClient::run`].
+fn edit_with<'a>(
+    edits: &'a [Edit],
+    options: &'a Options,
+) -> impl Fn(&mut AwsAuth) -> Result<Applied, aws_auth_core::Error> + Sync + 'a {
+    move |auth: &mut AwsAuth| {
+        Ok(Applied {
+            changes: auth.apply(edits, options)?,
+            ..Applied::default()
+        })
+    }
+}
+
+/// The document of a ConfigMap read from the API server: its data, and the ownership record
+/// from its annotations.
+fn document_of(cm: &ConfigMap) -> AwsAuth {
+    let record = cm
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(OWNERSHIP_ANNOTATION))
+        .cloned();
+    AwsAuth::from_data(cm.data.clone().unwrap_or_default()).with_ownership_record(record)
+}
+
+/// Sets (or removes) the ownership record annotation; the other annotations stay.
+fn set_record(metadata: &mut ObjectMeta, record: Option<String>) {
+    match record {
+        Some(r) => {
+            metadata
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(OWNERSHIP_ANNOTATION.to_string(), r);
+        }
+        None => {
+            if let Some(a) = metadata.annotations.as_mut() {
+                a.remove(OWNERSHIP_ANNOTATION);
             }
         }
     }

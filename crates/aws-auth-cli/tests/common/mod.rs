@@ -1,10 +1,12 @@
-//! What the test binaries share: running `aws-auth` (against a kubeconfig, or with a manifest
-//! on stdin) and reading what it did.
+//! What the test binaries share: running `aws-auth` (against a kubeconfig, on a manifest in a
+//! scratch directory, or with a manifest on stdin) and reading what it did.
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_aws-auth");
@@ -131,4 +133,82 @@ pub fn upsert_node_role() -> Vec<&'static str> {
         "system:bootstrappers",
         "system:nodes",
     ]
+}
+
+/// The opening of an aws-auth ConfigMap manifest, up to its `data:` line.
+pub const HEADER: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n";
+
+/// An aws-auth ConfigMap manifest with `data` (indented lines) under `data:`.
+pub fn manifest(data: &str) -> String {
+    format!("{HEADER}{data}")
+}
+
+/// A file of `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A fresh directory per test, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "aws-auth-cli-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// Copies a fixture into the directory and returns its path.
+    pub fn copy(&self, name: &str) -> PathBuf {
+        let to = self.0.join(name);
+        fs::copy(fixture(name), &to).unwrap();
+        to
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let to = self.0.join(name);
+        fs::write(&to, text).unwrap();
+        to
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `aws-auth ARGS` in `dir`, with `dir` as `HOME` (no `~/.kube/config` of the machine's) and
+/// no `KUBECONFIG`, `stdin` on its standard input.
+pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir);
+    run_piped(cmd, stdin.unwrap_or_default())
+}
+
+/// [`run_in`] with nothing on stdin.
+pub fn run(dir: &TempDir, args: &[&str]) -> Run {
+    run_in(&dir.0, args, None)
+}
+
+/// Asserts equality and shows both sides as blocks.
+#[macro_export]
+macro_rules! eqnice {
+    ($expected:expr, $got:expr) => {{
+        let (expected, got) = (&$expected, &$got);
+        if expected != got {
+            panic!("\n--- expected ---\n{expected}\n--- got ---\n{got}\n---");
+        }
+    }};
 }

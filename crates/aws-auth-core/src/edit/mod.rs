@@ -159,6 +159,13 @@ pub enum Action {
     Unchanged,
     /// An entry removed (one [`Change`] per entry).
     Removed,
+    /// A manager took an existing entry that already had its values (no write to `data`).
+    Adopted,
+    /// A manager stopped owning an entry it adopted, or one someone else changed since it
+    /// wrote it: the entry stays as it is.
+    Kept,
+    /// A manager's record named an entry that is no longer in aws-auth: the record forgets it.
+    Forgotten,
 }
 
 /// One line of the report: what happened to which ARN (or account) in which key.
@@ -185,6 +192,9 @@ impl std::fmt::Display for Change {
             Action::Updated => write!(f, "updated {s} in aws-auth"),
             Action::Unchanged => write!(f, "no updates needed to {s}"),
             Action::Removed => write!(f, "removed {s} from aws-auth"),
+            Action::Adopted => write!(f, "adopted {s} in aws-auth"),
+            Action::Kept => write!(f, "left {s} in aws-auth"),
+            Action::Forgotten => write!(f, "forgot {s}"),
         }
     }
 }

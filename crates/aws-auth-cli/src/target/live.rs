@@ -3,13 +3,14 @@
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use aws_auth_core::{AwsAuth, Edit, Options};
-use aws_auth_kube::{AwsAuthClient, Limit, RetryPolicy};
+use aws_auth_core::{ApplyOptions, AwsAuth, Desired, Edit, Options};
+use aws_auth_kube::{AwsAuthClient, Limit, RetryEvent, RetryPolicy};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
-use crate::cli::{RetryArgs, TargetArgs, WriteArgs};
-use crate::{out, program, render, report};
+use crate::config::{LiveTarget, WriteOutput};
+use crate::outcome::Edited;
+use crate::render;
 
 /// How long connecting (TCP and TLS handshake) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,7 +25,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The context name messages use: `--context`, else the kubeconfig's current context, else
 /// `in-cluster`.
-pub fn context_name(t: &TargetArgs) -> String {
+pub fn context_name(t: &LiveTarget) -> String {
     if let Some(c) = &t.context {
         return c.clone();
     }
@@ -38,13 +39,22 @@ pub fn context_name(t: &TargetArgs) -> String {
 }
 
 /// `context/namespace/name`.
-pub fn label(t: &TargetArgs) -> Result<String> {
-    Ok(format!("{}/{}/{}", context_name(t), t.namespace(), t.name))
+pub fn label(t: &LiveTarget) -> String {
+    format!("{}/{}/{}", context_name(t), t.namespace, t.name)
 }
 
-/// A client for the ConfigMap `t` names; `print_retries` prints each wait (with `--retry`).
-async fn client(t: &TargetArgs, print_retries: bool) -> Result<AwsAuthClient> {
-    let label = label(t)?;
+/// Who is calling: the program name for the `User-Agent`, and what to do with each wait before
+/// a retry. The waits are shown as they happen, not in the outcome: they tell someone watching
+/// why nothing seems to happen.
+#[derive(Clone, Copy)]
+pub struct Caller {
+    pub program: &'static str,
+    pub on_retry: fn(&RetryEvent),
+}
+
+/// A client for the ConfigMap `t` names; with `--retry` it passes each wait to the caller.
+async fn client(t: &LiveTarget, caller: Caller) -> Result<AwsAuthClient> {
+    let label = label(t);
     let opts = KubeConfigOptions {
         context: t.context.clone(),
         ..KubeConfigOptions::default()
@@ -77,7 +87,7 @@ async fn client(t: &TargetArgs, print_retries: bool) -> Result<AwsAuthClient> {
     config.reset_reader_on_write = true;
     aws_auth_kube::prepare_config(
         &mut config,
-        &format!("{}/{}", program(), env!("CARGO_PKG_VERSION")),
+        &format!("{}/{}", caller.program, env!("CARGO_PKG_VERSION")),
     )?;
     if let Some(user) = &t.as_user {
         config.auth_info.impersonate = Some(user.clone());
@@ -88,77 +98,135 @@ async fn client(t: &TargetArgs, print_retries: bool) -> Result<AwsAuthClient> {
     let client =
         Client::try_from(config).map_err(|e| anyhow!("{label}: cannot build a client: {e}"))?;
     let c = AwsAuthClient::new(client)
-        .namespace(t.namespace())
+        .namespace(&t.namespace)
         .name(&t.name)
         .field_manager("aws-auth")
         .label(label);
     // Without --retry only conflicts are re-read, quietly: a write that lands after one is
     // just a write that landed.
-    Ok(if print_retries {
-        c.on_retry(|e| eprintln!("{e}"))
+    Ok(if t.retry.enabled {
+        c.on_retry(caller.on_retry)
     } else {
         c
     })
 }
 
 /// Reads the ConfigMap (`None`: it does not exist).
-pub fn read(t: &TargetArgs, retry: &RetryArgs) -> Result<Option<AwsAuth>> {
+///
+/// # Errors
+/// No cluster configuration, or the API failed (after the retries the policy allows).
+pub fn read(t: &LiveTarget, caller: Caller) -> Result<Option<AwsAuth>> {
     runtime()?.block_on(async {
-        let c = client(t, retry.retry).await?;
-        c.read_with(&policy(retry))
+        let c = client(t, caller).await?;
+        c.read_with(&t.retry)
             .await
-            .map_err(|e| with_hint(e, retry))
+            .map_err(|e| with_hint(e, &t.retry))
     })
 }
 
-fn policy(r: &RetryArgs) -> RetryPolicy {
-    RetryPolicy {
-        enabled: r.retry,
-        max_attempts: r.retry_max_count,
-        min: r.retry_min_time,
-        max: r.retry_max_time,
-    }
+/// Applies edits to the live ConfigMap (with `--dry-run`, decides them and writes nothing).
+///
+/// # Errors
+/// No cluster configuration, a refused edit, or the API failed.
+pub fn write(
+    t: &LiveTarget,
+    caller: Caller,
+    edits: &[Edit],
+    options: &Options,
+    output: WriteOutput,
+) -> Result<Edited> {
+    let outcome = runtime()?.block_on(async {
+        let c = client(t, caller).await?;
+        let r = if output.dry_run {
+            c.dry_run(edits, options, &t.retry).await
+        } else {
+            c.apply(edits, options, &t.retry).await
+        };
+        r.map_err(|e| with_hint(e, &t.retry))
+    })?;
+    let managed = outcome
+        .before
+        .as_ref()
+        .map(|b| crate::target::managers_of_edits(b, edits))
+        .unwrap_or_default();
+    let mut edited = edited(t, outcome, output, managed);
+    edited.edits = edits.to_vec();
+    edited.force = options.force;
+    Ok(edited)
 }
 
-/// Applies edits to the live ConfigMap and reports.
-pub fn write(edits: &[Edit], options: &Options, w: &WriteArgs, t: &TargetArgs) -> Result<()> {
-    let policy = policy(&w.retry);
+/// Makes a manager own exactly `desired` (`Some`) or releases it (`None`), in the live
+/// ConfigMap (with `--dry-run`, decides and writes nothing).
+///
+/// # Errors
+/// As [`write`].
+pub fn own(
+    t: &LiveTarget,
+    caller: Caller,
+    manager: &str,
+    desired: Option<&Desired>,
+    options: &ApplyOptions,
+    output: WriteOutput,
+) -> Result<Edited> {
     let outcome = runtime()?.block_on(async {
-        let c = client(t, w.retry.retry).await?;
-        let r = if w.dry_run {
-            c.dry_run(edits, options, &policy).await
-        } else {
-            c.apply(edits, options, &policy).await
+        let c = client(t, caller).await?;
+        let r = match desired {
+            Some(d) => {
+                c.apply_as(manager, d, options, &t.retry, output.dry_run)
+                    .await
+            }
+            None => c.release(manager, options, &t.retry, output.dry_run).await,
         };
-        r.map_err(|e| with_hint(e, &w.retry))
+        r.map_err(|e| with_hint(e, &t.retry))
     })?;
-    report(edits, &outcome.changes, options, w.dry_run);
-    if w.diff {
+    Ok(edited(t, outcome, output, Vec::new()))
+}
+
+/// What a write of the live ConfigMap has to show.
+fn edited(
+    t: &LiveTarget,
+    outcome: aws_auth_kube::Outcome,
+    output: WriteOutput,
+    managed: Vec<String>,
+) -> Edited {
+    let diff = output.diff.then(|| {
         let before = outcome
             .before
             .as_ref()
             .map(AwsAuth::data)
             .unwrap_or_default();
-        out(&render::diff(&label(t)?, &before, &outcome.after.data()))?;
+        render::diff(&label(t), &before, &outcome.after.data())
+    });
+    Edited {
+        edits: Vec::new(),
+        force: false,
+        warnings: crate::target::warnings(&outcome.drifted, outcome.repaired, managed),
+        changes: outcome.changes,
+        dry_run: output.dry_run,
+        diff,
+        manifest: None,
+        failure: None,
     }
-    Ok(())
 }
 
 /// Names the flag that would have helped, when one would: more attempts for a write that gave
 /// up on conflicts, `--retry` for a failure that may heal when it was not given.
-fn with_hint(e: aws_auth_kube::Error, r: &RetryArgs) -> anyhow::Error {
+fn with_hint(e: aws_auth_kube::Error, r: &RetryPolicy) -> anyhow::Error {
     let hint = match &e {
         aws_auth_kube::Error::Conflicts {
             limit: Limit::Attempts,
             ..
         } => format!(
             "allow more attempts with --retry-max-count (now {})",
-            r.retry_max_count
+            r.max_attempts
         ),
         aws_auth_kube::Error::Conflicts {
             limit: Limit::Time, ..
         } => "--retry keeps trying longer, with longer waits".to_string(),
-        e if e.is_transient() && !r.retry => "--retry would retry it".to_string(),
+        e if e.is_transient() && !r.enabled => "--retry would retry it".to_string(),
+        aws_auth_kube::Error::Edit { error, .. } if !crate::target::flag_hint(error).is_empty() => {
+            return anyhow!("{e}{}", crate::target::flag_hint(error));
+        }
         _ => return e.into(),
     };
     anyhow!("{e}; {hint}")
