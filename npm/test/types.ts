@@ -57,13 +57,15 @@ const accountByArn: Edit = { op: "addAccount", arn: "a" };
 // @ts-expect-error groups are strings
 const badGroups: Upsert = { arn: "a", groups: [1] };
 
-const actions: Action[] = ["added", "updated", "unchanged", "removed"];
+// The core's actions: `adopted`, `kept` and `forgotten` come from its ownership calls (apply_as,
+// release), which this package does not expose yet; its calls return the first four.
+const actions: Action[] = ["added", "updated", "unchanged", "removed", "adopted", "kept", "forgotten"];
 // @ts-expect-error no other action
 const badAction: Action = "deleted";
 const keys: DataKey[] = ["mapRoles", "mapUsers", "mapAccounts"];
 const severities: Severity[] = ["error", "warning"];
 const change: Change = r.changes[0] ?? { action: "added", key: "mapRoles", subject: "a" };
-const changeAction: "added" | "updated" | "unchanged" | "removed" = change.action;
+const changeAction: "added" | "updated" | "unchanged" | "removed" | "adopted" | "kept" | "forgotten" = change.action;
 const changeKey: "mapRoles" | "mapUsers" | "mapAccounts" = change.key;
 const note: string | undefined = change.note;
 const diagnostic: Diagnostic | undefined = diags[0];

@@ -197,6 +197,13 @@ pub enum Action {
     Unchanged,
     /// An entry removed (one `Change` per entry).
     Removed,
+    /// A manager took an existing entry that already had its values (no write to `data`).
+    Adopted,
+    /// A manager stopped owning an entry it adopted, or one someone else changed since it
+    /// wrote it: the entry stays as it is.
+    Kept,
+    /// A manager's record named an entry that is no longer in aws-auth: the record forgets it.
+    Forgotten,
 }
 
 /// What happened to one entry (or account).
@@ -384,6 +391,9 @@ impl From<aws_auth_core::Action> for Action {
             Core::Updated => Action::Updated,
             Core::Unchanged => Action::Unchanged,
             Core::Removed => Action::Removed,
+            Core::Adopted => Action::Adopted,
+            Core::Kept => Action::Kept,
+            Core::Forgotten => Action::Forgotten,
         }
     }
 }
