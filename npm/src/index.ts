@@ -17,13 +17,29 @@
  */
 
 import * as wasm from "./wasm/aws_auth_wasm.js";
-import type { Change, Diagnostic, Edit, EditOptions, Upsert, WasmError } from "./wasm/aws_auth_wasm.js";
+import type {
+  Applied,
+  ApplyOptions,
+  Change,
+  Desired,
+  Diagnostic,
+  Edit,
+  EditOptions,
+  Ownership,
+  Upsert,
+  WasmError,
+} from "./wasm/aws_auth_wasm.js";
 
 // Generated from the Rust types that cross the WebAssembly boundary
 // (crates/aws-auth-wasm/src/types.rs, by tsify): `Edit` is the core's edit, as JSON.
 export type {
   Action,
+  Applied,
+  ApplyOptions,
   Change,
+  Desired,
+  DesiredEntry,
+  Ownership,
   DataKey,
   Diagnostic,
   Edit,
@@ -52,6 +68,8 @@ export interface RoleMapping {
   /** The Kubernetes groups; absent when the entry has no `groups` key. */
   groups?: string[];
   userid?: string;
+  /** The manager that owns the entry ({@link AwsAuth.apply}); absent when none does. */
+  manager?: string;
   /** Fields the authenticator ignores are kept, as JSON values. */
   [extra: string]: unknown;
 }
@@ -64,8 +82,16 @@ export interface UserMapping {
   /** The Kubernetes groups; absent when the entry has no `groups` key. */
   groups?: string[];
   userid?: string;
+  /** The manager that owns the entry ({@link AwsAuth.apply}); absent when none does. */
+  manager?: string;
   /** Fields the authenticator ignores are kept, as JSON values. */
   [extra: string]: unknown;
+}
+
+/** What {@link AwsAuth.apply} and {@link AwsAuth.release} did. */
+export interface ApplyResult extends Applied {
+  /** Whether the manifest changed (data or ownership record): false means nothing to write. */
+  changed: boolean;
 }
 
 /** A role to insert or update (its identity is `rolearn`). */
@@ -162,7 +188,9 @@ export interface ConfigMapManifest {
  *
  * `code` is stable: `manifest-syntax`, `not-found`, `manifest-shape`, `too-large`,
  * `key-not-editable`, `invalid-argument`, `nothing-matched`, `lockout`, `would-break`,
- * `opaque-entry`, or `internal` (a bug: please report it).
+ * `opaque-entry`, `owned` (another manager owns a wanted entry, or nobody does and it differs:
+ * pass `takeOver`), `newer-record` (the ownership record has a newer format),
+ * `record-not-writable` (no metadata to keep it in), or `internal` (a bug: please report it).
  */
 export class AwsAuthError extends Error {
   /** Stable, machine-readable code. */
@@ -260,6 +288,17 @@ function removeOptions(options: unknown): EditOptions {
   return { force: flag(options, "force", false), allowLockout: flag(options, "allowLockout", false) };
 }
 
+function applyOptions(options: unknown): ApplyOptions {
+  return { takeOver: flag(options, "takeOver", false), allowLockout: flag(options, "allowLockout", false) };
+}
+
+function withManagers<T extends { manager?: string }>(entries: T[], managers: (string | null | undefined)[]): T[] {
+  return entries.map((e, i) => {
+    const manager = managers[i];
+    return typeof manager === "string" ? { ...e, manager } : e;
+  });
+}
+
 function summarise(changes: Change[]): EditResult {
   const subjects = [...new Set(changes.map((c) => c.subject))];
   const note = changes.find((c) => c.note !== undefined)?.note;
@@ -299,6 +338,63 @@ export class AwsAuth {
   static parse(text: string): AwsAuth {
     requireString(text, "the manifest");
     return new AwsAuth(call(() => wasm.AwsAuth.parse(text)));
+  }
+
+  /**
+   * Reads a ConfigMap's `data` as the API server returns it, with its ownership record (the
+   * value of the annotation `aws-auth/managers`, if any): for code that talks to the API server
+   * itself. Write back {@link AwsAuth.data} and {@link AwsAuth.ownershipRecord}.
+   */
+  static fromData(data: Record<string, string>, ownershipRecord?: string): AwsAuth {
+    const object = requireObject(data, "the data");
+    const entries = Object.entries(object).map(([k, v]) => [k, requireString(v, `data key ${k}`)] as [string, string]);
+    const record = optionalString(ownershipRecord, "the ownership record");
+    return new AwsAuth(call(() => wasm.AwsAuth.fromData(entries, record)));
+  }
+
+  /**
+   * Makes `manager` own exactly the `desired` entries (contract §5): adds what is missing,
+   * updates what it owns, removes what it added and no longer wants, adopts an existing entry
+   * with the wanted values; an entry someone changed since (drift) is set back and listed in
+   * `drifted`. Who owns what is kept in the annotation `aws-auth/managers`.
+   * @throws {AwsAuthError} `owned` (another manager's entry, or an unmanaged one that differs,
+   *   without `takeOver`; the message names the owner), `lockout`, `invalid-argument`.
+   */
+  apply(manager: string, desired: Desired, options: ApplyOptions = {}): ApplyResult {
+    requireString(manager, "the manager");
+    requireObject(desired, "the desired entries");
+    return this.#owned(() => this.#inner.applyAs(manager, desired, applyOptions(options)));
+  }
+
+  /**
+   * Removes what `manager` added and nobody changed since, leaves what it adopted or someone
+   * changed (`kept`), and forgets the manager.
+   * @throws {AwsAuthError} `lockout` (unless `allowLockout`).
+   */
+  release(manager: string, options: ApplyOptions = {}): ApplyResult {
+    requireString(manager, "the manager");
+    return this.#owned(() => this.#inner.release(manager, applyOptions(options)));
+  }
+
+  #owned(f: () => Applied): ApplyResult {
+    const before = this.toString();
+    const applied = call(f);
+    return { ...applied, changed: this.toString() !== before };
+  }
+
+  /** Every manager that owns entries, sorted. */
+  managers(): string[] {
+    return this.ownership().managers;
+  }
+
+  /** Who manages each entry, in the order of {@link AwsAuth.roles}, `users` and `accounts`. */
+  ownership(): Ownership {
+    return call(() => this.#inner.ownership());
+  }
+
+  /** The ownership record (the annotation's value), `undefined` when nobody owns anything. */
+  ownershipRecord(): string | undefined {
+    return call(() => this.#inner.ownershipRecord());
   }
 
   /**
@@ -384,14 +480,14 @@ export class AwsAuth {
     return call(() => this.#inner.mappings());
   }
 
-  /** The `mapRoles` entries, in order (a fresh copy on each read). */
+  /** The `mapRoles` entries, in order (a fresh copy on each read), with their `manager`. */
   get roles(): RoleMapping[] {
-    return this.#mappings().mapRoles;
+    return withManagers(this.#mappings().mapRoles, this.ownership().roles);
   }
 
-  /** The `mapUsers` entries, in order (a fresh copy on each read). */
+  /** The `mapUsers` entries, in order (a fresh copy on each read), with their `manager`. */
   get users(): UserMapping[] {
-    return this.#mappings().mapUsers;
+    return withManagers(this.#mappings().mapUsers, this.ownership().users);
   }
 
   /** The `mapAccounts` items, in order. */

@@ -12,7 +12,9 @@ pub mod types;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use types::{Change, Diagnostic, Edit, EditOptions, WasmError};
+use types::{
+    Applied, ApplyOptions, Change, Desired, Diagnostic, Edit, EditOptions, Ownership, WasmError,
+};
 use wasm_bindgen::prelude::*;
 
 // Talc in place of dlmalloc: see Cargo.toml (single-threaded wasm, no atomics).
@@ -88,6 +90,72 @@ impl AwsAuth {
             .map_err(|e| into_error(&e))?;
         let changes: Vec<Change> = changes.into_iter().map(Change::from).collect();
         to_js(&changes)
+    }
+
+    /// Reads the data of a ConfigMap as the API server returns it (`[key, value][]`), with its
+    /// ownership record (the `aws-auth/managers` annotation), for code that talks to the API
+    /// server itself (the CDK and Pulumi resources).
+    #[wasm_bindgen(js_name = fromData)]
+    pub fn from_data(
+        #[wasm_bindgen(unchecked_param_type = "[string, string][]")] data: JsValue,
+        record: Option<String>,
+    ) -> Result<AwsAuth, JsValue> {
+        let data: Vec<(String, String)> = from_js(data, "the data")?;
+        let doc = aws_auth_core::AwsAuth::from_data(data).with_ownership_record(record);
+        Ok(AwsAuth { doc })
+    }
+
+    /// Makes `manager` own exactly the desired entries. Throws a `WasmError` (`owned`,
+    /// `lockout`, ...) and changes nothing when refused.
+    #[wasm_bindgen(js_name = applyAs, unchecked_return_type = "Applied")]
+    pub fn apply_as(
+        &mut self,
+        manager: &str,
+        #[wasm_bindgen(unchecked_param_type = "Desired")] desired: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let desired: Desired = from_js(desired, "the desired entries")?;
+        let desired: aws_auth_core::Desired = desired.try_into().map_err(|e: String| {
+            error_value(
+                "invalid-argument",
+                format!("desired entries: {e}"),
+                Vec::new(),
+            )
+        })?;
+        let options: ApplyOptions = from_js(options, "the options")?;
+        let applied = self
+            .doc
+            .apply_as(manager, &desired, &options.into())
+            .map_err(|e| into_error(&e))?;
+        to_js(&Applied::from(applied))
+    }
+
+    /// Removes what `manager` created and nobody changed since, and forgets it.
+    #[wasm_bindgen(unchecked_return_type = "Applied")]
+    pub fn release(
+        &mut self,
+        manager: &str,
+        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options: ApplyOptions = from_js(options, "the options")?;
+        let applied = self
+            .doc
+            .release(manager, &options.into())
+            .map_err(|e| into_error(&e))?;
+        to_js(&Applied::from(applied))
+    }
+
+    /// Who manages each entry.
+    #[wasm_bindgen(unchecked_return_type = "Ownership")]
+    pub fn ownership(&self) -> Result<JsValue, JsValue> {
+        to_js(&Ownership::from(self.doc.ownership()))
+    }
+
+    /// The ownership record (the `aws-auth/managers` annotation's value), or `undefined` when
+    /// no manager owns anything: what a writer to the API server puts in the annotation.
+    #[wasm_bindgen(js_name = ownershipRecord)]
+    pub fn ownership_record(&self) -> Option<String> {
+        self.doc.ownership_record().map(str::to_string)
     }
 
     /// `{mapRoles, mapUsers, mapAccounts}` (the core's `Mappings`, not mirrored in types.rs:

@@ -253,6 +253,175 @@ pub struct Diagnostic {
     pub column: Option<usize>,
 }
 
+/// A role or user a manager wants (`rolearn` or `userarn`, `username`, `groups`); a
+/// `manager` field, as `get -o json` prints it, is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct DesiredEntry {
+    /// The role ARN (in `roles`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub rolearn: Option<String>,
+    /// The user ARN (in `users`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub userarn: Option<String>,
+    /// The Kubernetes username (required).
+    pub username: String,
+    /// The Kubernetes groups; none when absent.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub groups: Vec<String>,
+    /// Ignored (what `get -o json` adds to a managed entry).
+    #[serde(default, skip_serializing)]
+    #[tsify(optional)]
+    pub manager: Option<String>,
+}
+
+/// Everything one manager wants in aws-auth: after `apply` it owns exactly these entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct Desired {
+    /// Roles, as `{rolearn, username, groups}` (also read from `mapRoles`).
+    #[serde(default, alias = "mapRoles")]
+    #[tsify(optional)]
+    pub roles: Vec<DesiredEntry>,
+    /// Users, as `{userarn, username, groups}` (also read from `mapUsers`).
+    #[serde(default, alias = "mapUsers")]
+    #[tsify(optional)]
+    pub users: Vec<DesiredEntry>,
+    /// Account IDs (also read from `mapAccounts`).
+    #[serde(default, alias = "mapAccounts")]
+    #[tsify(optional)]
+    pub accounts: Vec<String>,
+}
+
+/// How `apply` and `release` go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyOptions {
+    /// Take entries another manager owns, or that nobody manages and differ.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub take_over: bool,
+    /// Allow taking away the last `system:masters` grant.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub allow_lockout: bool,
+}
+
+/// What `apply` or `release` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+pub struct Applied {
+    /// One item per entry: added, updated, unchanged, adopted, removed, kept or forgotten.
+    pub changes: Vec<Change>,
+    /// Entries someone else changed since the manager last wrote them.
+    pub drifted: Vec<String>,
+    /// What was wrong with the ownership record and is now repaired.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[tsify(optional)]
+    pub repaired: Option<String>,
+}
+
+/// Who manages each entry, in the order of `roles`, `users` and `accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+pub struct Ownership {
+    /// Every manager in the record, sorted.
+    pub managers: Vec<String>,
+    /// The manager of each `mapRoles` entry (`null`: not managed).
+    pub roles: Vec<Option<String>>,
+    /// The manager of each `mapUsers` entry.
+    pub users: Vec<Option<String>>,
+    /// The manager of each `mapAccounts` item.
+    pub accounts: Vec<Option<String>>,
+}
+
+impl TryFrom<Desired> for aws_auth_core::Desired {
+    type Error = String;
+
+    fn try_from(d: Desired) -> Result<Self, String> {
+        let Desired {
+            roles,
+            users,
+            accounts,
+        } = d;
+        let entries = |list: Vec<DesiredEntry>, field: &str, other: &str, key: &str| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let DesiredEntry {
+                        rolearn,
+                        userarn,
+                        username,
+                        groups,
+                        manager: _,
+                    } = e;
+                    let (arn, wrong) = if field == "rolearn" {
+                        (rolearn, userarn)
+                    } else {
+                        (userarn, rolearn)
+                    };
+                    if wrong.is_some() {
+                        return Err(format!("{key}[{i}]: {other} does not belong here"));
+                    }
+                    let arn = arn.ok_or_else(|| format!("{key}[{i}]: missing field `{field}`"))?;
+                    Ok(aws_auth_core::DesiredEntry::new(arn, username, groups))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        };
+        Ok(aws_auth_core::Desired {
+            roles: entries(roles, "rolearn", "userarn", "roles")?,
+            users: entries(users, "userarn", "rolearn", "users")?,
+            accounts,
+        })
+    }
+}
+
+impl From<ApplyOptions> for aws_auth_core::ApplyOptions {
+    fn from(o: ApplyOptions) -> Self {
+        let ApplyOptions {
+            take_over,
+            allow_lockout,
+        } = o;
+        aws_auth_core::ApplyOptions {
+            take_over,
+            allow_lockout,
+        }
+    }
+}
+
+impl From<aws_auth_core::Applied> for Applied {
+    fn from(a: aws_auth_core::Applied) -> Self {
+        let aws_auth_core::Applied {
+            changes,
+            drifted,
+            repaired,
+        } = a;
+        Applied {
+            changes: changes.into_iter().map(Change::from).collect(),
+            drifted,
+            repaired,
+        }
+    }
+}
+
+impl From<aws_auth_core::Ownership> for Ownership {
+    fn from(o: aws_auth_core::Ownership) -> Self {
+        let aws_auth_core::Ownership {
+            managers,
+            roles,
+            users,
+            accounts,
+        } = o;
+        Ownership {
+            managers,
+            roles,
+            users,
+            accounts,
+        }
+    }
+}
+
 /// What a failed call throws: turned into an `AwsAuthError` by the TypeScript layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 pub struct WasmError {

@@ -180,9 +180,6 @@ impl Desired {
                         let mut entry: DesiredEntry = serde_json::from_value(item)
                             .map_err(|e| at(e.to_string().replace("`arn`", field)))?;
                         entry.manager = None;
-                        if entry.username.is_empty() {
-                            return Err(at("username is empty".into()));
-                        }
                         if kind == EntryKind::Role {
                             desired.roles.push(entry);
                         } else {
@@ -192,12 +189,33 @@ impl Desired {
                 }
             }
         }
-        desired.check_duplicates()?;
+        desired.check()?;
         Ok(desired)
     }
 
-    /// The same identity twice would leave it unclear which values are wanted.
-    fn check_duplicates(&self) -> Result<(), Error> {
+    /// What makes a desire unusable however it was built: an entry without a username (the
+    /// authenticator maps nobody with it), the same identity twice (which values are wanted?).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the entry.
+    pub fn check(&self) -> Result<(), Error> {
+        let unnamed = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("mapRoles[{i}]"), e))
+            .chain(
+                self.users
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (format!("mapUsers[{i}]"), e)),
+            )
+            .find(|(_, e)| e.username.trim().is_empty());
+        if let Some((at, _)) = unnamed {
+            return Err(Error::InvalidArgument(format!(
+                "desired entries: {at}: username is empty"
+            )));
+        }
         let mut seen: HashMap<EntryKey, String> = HashMap::new();
         for (key, at) in self.keys() {
             if let Some(first) = seen.insert(key.clone(), at.clone()) {

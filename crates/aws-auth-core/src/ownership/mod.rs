@@ -108,6 +108,7 @@ impl AwsAuth {
         options: &ApplyOptions,
     ) -> Result<Applied, Error> {
         check_manager(manager)?;
+        desired.check()?;
         let (record, repaired) = self.record_for(manager)?;
         let plan = plan_apply(
             &self.mappings(),

@@ -145,9 +145,17 @@ impl Record {
         let Some(text) = text else {
             return ReadRecord::Absent;
         };
-        let value: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return ReadRecord::Unreadable(format!("it is not JSON ({e})")),
+        // Read with the core's own YAML reader (JSON is YAML): serde_json's text parser would
+        // add its number parsing to the wasm build for this one string.
+        let value =
+            crate::yaml::tree::parse_stream(text)
+                .ok()
+                .and_then(|docs| match docs.as_slice() {
+                    [one] => one.root.as_ref().and_then(crate::section::resolve_node),
+                    _ => None,
+                });
+        let Some(value) = value.filter(|_| text.trim_start().starts_with('{')) else {
+            return ReadRecord::Unreadable("it is not a JSON object".into());
         };
         let Value::Object(top) = value else {
             return ReadRecord::Unreadable("it is not a JSON object".into());
