@@ -186,29 +186,55 @@ impl<'a> AuthenticatorView<'a> {
         for (pos, by) in overridden {
             entries[pos].status = EntryStatus::Overridden { by };
         }
-        // Roles are searched first, with the same case-insensitive comparison as users.
-        let live_roles: HashMap<String, usize> = entries
-            .iter()
-            .filter(|e| e.list == DataKey::MapRoles && e.is_live())
-            .filter_map(|e| Some((e.arn?.to_ascii_lowercase(), e.index)))
-            .collect();
-        if !live_roles.is_empty() {
-            for e in entries
-                .iter_mut()
-                .filter(|e| e.list == DataKey::MapUsers && e.is_live())
-            {
-                if let Some(&by) = e
-                    .arn
-                    .and_then(|a| live_roles.get(a.to_ascii_lowercase().as_str()))
-                {
-                    e.status = EntryStatus::Shadowed { by };
-                }
-            }
-        }
+        shadow_users(&mut entries);
         AuthenticatorView {
             entries,
             unread_keys,
         }
+    }
+
+    /// The view of `mapRoles` and `mapUsers` together from the views of each: what
+    /// [`AuthenticatorView::of`] makes of both keys' candidates, as the last-wins rule holds
+    /// per key and only the roles' shadowing of users crosses keys.
+    pub(crate) fn joined(roles: AuthenticatorView<'a>, users: AuthenticatorView<'a>) -> Self {
+        let mut entries = roles.entries;
+        entries.extend(users.entries);
+        let mut unread_keys = roles.unread_keys;
+        unread_keys.extend(users.unread_keys);
+        shadow_users(&mut entries);
+        AuthenticatorView {
+            entries,
+            unread_keys,
+        }
+    }
+}
+
+/// Marks the live user entries whose ARN a live role entry maps too: roles are searched
+/// first, with the same case-insensitive comparison as users.
+fn shadow_users(entries: &mut [ViewEntry<'_>]) {
+    if !entries
+        .iter()
+        .any(|e| e.list == DataKey::MapUsers && e.is_live())
+    {
+        return;
+    }
+    // A live role's lookup key is its ARN lowercased: no need to lowercase it again.
+    let live_roles: HashMap<&str, usize> = entries
+        .iter()
+        .filter(|e| e.list == DataKey::MapRoles && e.is_live())
+        .filter_map(|e| Some((e.arn.and(e.lookup_key.as_deref())?, e.index)))
+        .collect();
+    let shadowed: Vec<(usize, usize)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.list == DataKey::MapUsers && e.is_live())
+        .filter_map(|(pos, e)| {
+            let by = live_roles.get(e.arn?.to_ascii_lowercase().as_str())?;
+            Some((pos, *by))
+        })
+        .collect();
+    for (pos, by) in shadowed {
+        entries[pos].status = EntryStatus::Shadowed { by };
     }
 }
 
@@ -338,16 +364,23 @@ pub(crate) fn unmatchable(arn: &str) -> Option<Unmatchable> {
     if arn.trim() != arn {
         return Some(Unmatchable::Whitespace);
     }
-    let lower = arn.to_ascii_lowercase();
-    let Some(parsed) = Arn::parse(&lower) else {
+    // Compared ignoring case, as the authenticator lowercases both sides.
+    let is = |part: &str, what: &str| part.eq_ignore_ascii_case(what);
+    let Some(parsed) = Arn::parse(arn) else {
         // `arn:aws:iam::A:root` has no `/` but is a caller the authenticator maps.
-        let root = lower.starts_with("arn:") && lower.ends_with(":root");
+        let root = arn.len() >= 5
+            && arn.is_char_boundary(4)
+            && arn.is_char_boundary(arn.len() - 5)
+            && is(&arn[..4], "arn:")
+            && is(&arn[arn.len() - 5..], ":root");
         return (!root).then_some(Unmatchable::NotAnArn);
     };
-    match (parsed.service, parsed.resource_type) {
-        ("sts", "assumed-role") => Some(Unmatchable::AssumedRole),
-        (_, "role") if !parsed.path.is_empty() => Some(Unmatchable::RolePath),
-        _ => None,
+    if is(parsed.service, "sts") && is(parsed.resource_type, "assumed-role") {
+        Some(Unmatchable::AssumedRole)
+    } else if is(parsed.resource_type, "role") && !parsed.path.is_empty() {
+        Some(Unmatchable::RolePath)
+    } else {
+        None
     }
 }
 

@@ -6,7 +6,7 @@ use crate::small_sort::sort_small_by_key;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::arn::{arn_problem, is_blocking, strip_role_path};
+use crate::arn::{arn_problem, strip_role_path};
 use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, MASTERS};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
@@ -294,30 +294,41 @@ impl AwsAuth {
     /// All diagnostics: manifest problems first, then each key's in key order.
     pub fn validate(&self) -> Vec<Diagnostic> {
         let mut out = self.manifest_diagnostics.clone();
+        let (mut roles, mut users) = (None, None);
         for s in &self.sections {
-            check_section(s, &mut out);
+            let view = check_section(s, &mut out);
+            match s.key {
+                DataKey::MapRoles => roles = view,
+                DataKey::MapUsers => users = view,
+                DataKey::MapAccounts => {}
+            }
         }
         // Across keys: `mapRoles` is searched first, so a user entry for an ARN a live role
-        // entry also maps is never used.
-        if self.section(DataKey::MapRoles).is_some() && self.section(DataKey::MapUsers).is_some() {
-            let users = self.section(DataKey::MapUsers).map(Section::parsed);
-            for e in self.authenticator_view().entries {
-                let (EntryStatus::Shadowed { by }, Some(Ok(parsed))) = (&e.status, users) else {
-                    continue;
-                };
-                let node = &parsed.entries[e.index].node;
-                out.push(crate::validate::diagnostic(
-                    crate::validate::Code::DuplicateIdentity,
-                    Some(DataKey::MapUsers),
-                    Some(e.index),
-                    Some((node.line, node.col + 1)),
-                    format!(
-                        "entry {} ({}) is never used: mapRoles entry {by} maps the same ARN, and mapRoles is searched first",
-                        e.index,
-                        e.arn.unwrap_or_default()
-                    ),
-                ));
-            }
+        // entry also maps is never used. The views of each key are the whole document's view
+        // once joined; a key that does not parse has no entries in it.
+        let (Some(roles), Some(users)) = (roles, users) else {
+            return out;
+        };
+        let users_parsed = self.section(DataKey::MapUsers).map(Section::parsed);
+        let Some(Ok(parsed)) = users_parsed else {
+            return out;
+        };
+        for e in AuthenticatorView::joined(roles, users).entries {
+            let EntryStatus::Shadowed { by } = e.status else {
+                continue;
+            };
+            let node = &parsed.entries[e.index].node;
+            out.push(crate::validate::diagnostic(
+                crate::validate::Code::DuplicateIdentity,
+                Some(DataKey::MapUsers),
+                Some(e.index),
+                Some((node.line, node.col + 1)),
+                format!(
+                    "entry {} ({}) is never used: mapRoles entry {by} maps the same ARN, and mapRoles is searched first",
+                    e.index,
+                    e.arn.unwrap_or_default()
+                ),
+            ));
         }
         out
     }
@@ -813,14 +824,14 @@ fn apply_one(
                 None => (u.arn.trim().to_string(), None),
             };
             let mut note = note;
-            match arn_problem(&arn, kind) {
-                Some(problem) if is_blocking(&problem) => {
+            match arn_problem(&arn, kind).map(|p| (p.blocks_upsert(), p.to_string())) {
+                Some((true, problem)) => {
                     return Err(Error::InvalidArgument(format!(
                         "invalid {kind} ARN: {problem}"
                     )));
                 }
                 // Suspicious but accepted (as the Go tool does): the caller is told.
-                Some(problem) => {
+                Some((false, problem)) => {
                     note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")))
                 }
                 None => {}

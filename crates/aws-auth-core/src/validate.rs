@@ -191,14 +191,18 @@ pub(crate) fn diagnostic(
     }
 }
 
-/// Diagnostics of one key.
-pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
+/// Diagnostics of one key. Returns the authenticator's view of the key's entries (for
+/// `mapRoles` and `mapUsers`, when the key parses), which the checks across keys reuse.
+pub(crate) fn check_section<'s>(
+    section: &'s Section,
+    out: &mut Vec<Diagnostic>,
+) -> Option<AuthenticatorView<'s>> {
     let key = section.key;
     let parsed = match section.parsed() {
         Ok(p) => p,
         Err(problem) => {
             out.push(key_problem(key, problem));
-            return;
+            return None;
         }
     };
     if parsed.later_documents {
@@ -296,8 +300,8 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
                 ));
             }
             let values = match &f.value.kind {
-                NodeKind::Seq { items, .. } => items.iter().collect(),
-                _ => vec![&f.value],
+                NodeKind::Seq { items, .. } => items.as_slice(),
+                _ => std::slice::from_ref(&f.value),
             };
             for v in values {
                 let spans_lines = parsed
@@ -324,15 +328,17 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if key != DataKey::MapAccounts {
-        duplicates(key, &parsed.entries, out);
-    }
+    (key != DataKey::MapAccounts).then(|| duplicates(key, &parsed.entries, out))
 }
 
 /// Dead duplicates by the authenticator's keys (a role's whole ARN lowercased, a user's ARN as
 /// written; the last of a key wins), and user ARNs that differ only in case: both are live
 /// and a caller matching them gets one of them at random.
-fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
+fn duplicates<'e>(
+    key: DataKey,
+    entries: &'e [Entry],
+    out: &mut Vec<Diagnostic>,
+) -> AuthenticatorView<'e> {
     let candidates = entries
         .iter()
         .enumerate()
@@ -370,6 +376,7 @@ fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    view
 }
 
 fn check_arn(
@@ -378,8 +385,9 @@ fn check_arn(
     d: &dyn Fn(Code, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
-    if kind == "role" && strip_role_path(arn).is_some() {
-        let stripped = strip_role_path(arn).unwrap_or_default();
+    if kind == "role"
+        && let Some(stripped) = strip_role_path(arn)
+    {
         out.push(d(
             Code::ArnPath,
             format!("{arn} has a path and never matches; map {stripped}"),
@@ -391,7 +399,7 @@ fn check_arn(
             Some(a) if a.service.eq_ignore_ascii_case("sts") => Code::AssumedRoleArn,
             _ => Code::MalformedArn,
         };
-        out.push(d(code, problem));
+        out.push(d(code, problem.to_string()));
     }
 }
 
@@ -406,6 +414,11 @@ fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Ve
 /// (`{EC2PrivateDNSName}`), which is left as it is.
 pub(crate) fn template_problems(s: &str) -> Vec<String> {
     let mut problems = Vec::new();
+    // Both checks below need a brace: most values have none, and validate runs this on every
+    // username and group.
+    if !s.contains('{') {
+        return problems;
+    }
     let mut rest = s;
     while let Some(open) = rest.find("{{") {
         let after = &rest[open + 2..];
@@ -419,10 +432,29 @@ pub(crate) fn template_problems(s: &str) -> Vec<String> {
         }
         rest = &after[close + 2..];
     }
-    for name in TEMPLATES {
-        let single = format!("{{{name}}}");
-        let double = format!("{{{{{name}}}}}");
-        if s.replace(&double, "").contains(&single) {
+    // Which brace forms occur, found in one pass over the braces rather than ten searches of
+    // the whole value.
+    let mut single_at = [false; TEMPLATES.len()];
+    let mut double_at = [false; TEMPLATES.len()];
+    for (at, _) in s.match_indices('{') {
+        let here = &s[at..];
+        for k in 0..TEMPLATES.len() {
+            single_at[k] |= here.starts_with(SINGLE_BRACES[k]);
+            double_at[k] |= here.starts_with(DOUBLE_BRACES[k]);
+        }
+    }
+    for k in 0..TEMPLATES.len() {
+        let (single, double) = (SINGLE_BRACES[k], DOUBLE_BRACES[k]);
+        // Removing the double-brace forms can join a single-brace one out of the pieces
+        // around them (`{N{{N}}}`), so then the text is searched after the removal.
+        // Each removal takes two opening braces; with none left over there is nothing to find.
+        let single_left = if double_at[k] {
+            let braces = s.bytes().filter(|&b| b == b'{').count();
+            braces > 2 * s.matches(double).count() && s.replace(double, "").contains(single)
+        } else {
+            single_at[k]
+        };
+        if single_left {
             problems.push(format!(
                 "{single} in {} is not expanded by the authenticator: templates take double braces ({double})",
                 quoted(s)
@@ -431,6 +463,23 @@ pub(crate) fn template_problems(s: &str) -> Vec<String> {
     }
     problems
 }
+
+/// [`TEMPLATES`] in single and in double braces, spelled out once rather than formatted on
+/// every call.
+const SINGLE_BRACES: [&str; 5] = [
+    "{EC2PrivateDNSName}",
+    "{AccountID}",
+    "{SessionName}",
+    "{SessionNameRaw}",
+    "{AccessKeyID}",
+];
+const DOUBLE_BRACES: [&str; 5] = [
+    "{{EC2PrivateDNSName}}",
+    "{{AccountID}}",
+    "{{SessionName}}",
+    "{{SessionNameRaw}}",
+    "{{AccessKeyID}}",
+];
 
 fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
     match problem {
@@ -455,5 +504,66 @@ fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
             Some((*line, *column)),
             format!("{message}; the authenticator drops every mapping in {key}"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brace_forms_spell_the_templates() {
+        for ((name, single), double) in TEMPLATES.iter().zip(SINGLE_BRACES).zip(DOUBLE_BRACES) {
+            assert_eq!(single, format!("{{{name}}}"));
+            assert_eq!(double, format!("{{{{{name}}}}}"));
+        }
+    }
+
+    /// The rule as first written, formatting and searching for every template.
+    fn reference(s: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find("{{") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else { break };
+            let name = &after[..close];
+            if !TEMPLATES.contains(&name) {
+                problems.push(format!(
+                    "{{{{{name}}}}} in {} is not expanded by the authenticator",
+                    quoted(s)
+                ));
+            }
+            rest = &after[close + 2..];
+        }
+        for name in TEMPLATES {
+            let single = format!("{{{name}}}");
+            let double = format!("{{{{{name}}}}}");
+            if s.replace(&double, "").contains(&single) {
+                problems.push(format!(
+                    "{single} in {} is not expanded by the authenticator: templates take double braces ({double})",
+                    quoted(s)
+                ));
+            }
+        }
+        problems
+    }
+
+    #[test]
+    fn template_problems_agree_with_the_rule_as_first_written() {
+        for s in [
+            "{AccountID{{AccountID}}}",
+            "{{{AccountID}}AccountID}",
+            "{{AccountID}}",
+            "{{AccountID}",
+            "{{{{AccountID}}}}",
+            "{AccountID}{{AccountID}}",
+            "{{EC2PrivateDnsName}} {SessionName}",
+            "system:node:{{EC2PrivateDNSName}}",
+            "{{SessionNameRaw}}{SessionName}",
+            "plain",
+            "",
+        ] {
+            assert_eq!(template_problems(s), reference(s), "{s}");
+        }
     }
 }
