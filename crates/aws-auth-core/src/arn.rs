@@ -127,14 +127,26 @@ pub(crate) enum ArnProblemKind<'a> {
     /// hands it over as a token, which it resolves wherever the string ends up.
     CdkToken,
     NotAnArn,
-    AssumedRole { arn: Arn<'a> },
-    NotIam { service: &'a str },
-    WrongType { resource_type: &'a str },
+    AssumedRole {
+        arn: Arn<'a>,
+    },
+    NotIam {
+        service: &'a str,
+    },
+    WrongType {
+        resource_type: &'a str,
+    },
     NoName,
-    BadName { name: &'a str },
+    BadName {
+        name: &'a str,
+    },
     BadPath,
-    UnknownPartition { partition: &'a str },
-    AccountNot12Digits { account: &'a str },
+    UnknownPartition {
+        partition: &'a str,
+    },
+    AccountNot12Digits {
+        account: &'a str,
+    },
 }
 
 impl ArnProblem<'_> {

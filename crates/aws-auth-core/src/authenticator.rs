@@ -20,10 +20,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::arn::{Arn, PARTITIONS, is_account_id};
+use crate::diagnostics::Severity;
 use crate::model::{DataKey, SsoSpec};
 use crate::quoted::quoted;
 use crate::section::{Entry, EntryValue};
-use crate::validate::Severity;
 
 /// The group that makes a caller a cluster administrator.
 pub const MASTERS: &str = "system:masters";

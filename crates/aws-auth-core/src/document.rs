@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use crate::arn::{arn_problem, strip_role_path};
 use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, MASTERS};
+use crate::diagnostics::{Code, Diagnostic, Severity, diagnostic};
 use crate::edit::list::{Check, ListEditor, UpsertResult, Values};
 use crate::edit::{Action, Change, Edit, Options, Remove, Upsert};
 use crate::error::Error;
@@ -15,7 +16,7 @@ use crate::line_breaks::LineBreaks;
 use crate::manifest::{Located, Written, locate, write_key};
 use crate::model::{DataKey, Mappings};
 use crate::section::{EntryValue, KeyProblem, Layout, Section, read_section};
-use crate::validate::{Diagnostic, Severity, check_section, template_problems};
+use crate::validate::{check_section, template_problems};
 use crate::yaml::raw_value::{Piece, same_but_trailing_space};
 
 /// The largest input accepted: a ConfigMap holds at most 1 MiB, with room for a verbose manifest.
@@ -175,8 +176,8 @@ impl AwsAuth {
                 let real = DataKey::ALL
                     .into_iter()
                     .find(|d| d.as_str().eq_ignore_ascii_case(k))?;
-                Some(crate::validate::diagnostic(
-                    crate::validate::Code::KeyCase,
+                Some(diagnostic(
+                    Code::KeyCase,
                     None,
                     None,
                     None,
@@ -318,8 +319,8 @@ impl AwsAuth {
                 continue;
             };
             let node = &parsed.entries[e.index].node;
-            out.push(crate::validate::diagnostic(
-                crate::validate::Code::DuplicateIdentity,
+            out.push(diagnostic(
+                Code::DuplicateIdentity,
                 Some(DataKey::MapUsers),
                 Some(e.index),
                 Some((node.line, node.col + 1)),
@@ -1016,7 +1017,7 @@ pub(crate) fn materialise(old: &str, pieces: &[Piece]) -> String {
 /// Errors in `after` beyond those in `before`, counted per code and key.
 fn new_errors(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<Diagnostic> {
     // Errors are few: a list of (code, key) budgets is enough.
-    let mut budget: Vec<(crate::validate::Code, Option<&str>, usize)> = Vec::new();
+    let mut budget: Vec<(Code, Option<&str>, usize)> = Vec::new();
     for d in before.iter().filter(|d| d.severity == Severity::Error) {
         match budget
             .iter_mut()

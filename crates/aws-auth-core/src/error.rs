@@ -1,7 +1,7 @@
 //! Everything that can go wrong, with enough context to say what and where.
 
+use crate::diagnostics::Diagnostic;
 use crate::model::DataKey;
-use crate::validate::Diagnostic;
 
 /// Why a parse or an edit failed. Nothing was changed when one of these is returned.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -42,6 +42,7 @@
 
 mod arn;
 mod authenticator;
+mod diagnostics;
 mod document;
 mod edit;
 mod error;
@@ -56,8 +57,9 @@ mod yaml;
 
 pub use arn::{Arn, PARTITIONS, strip_role_path};
 pub use authenticator::{AuthenticatorView, EntryStatus, MASTERS, Unmatchable, ViewEntry};
+pub use diagnostics::{Code, Diagnostic, Severity};
 pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
 pub use error::Error;
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
-pub use validate::{Code, Diagnostic, Severity, TEMPLATES};
+pub use validate::TEMPLATES;

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostics::{Code, Diagnostic, diagnostic};
 use crate::error::Error;
 use crate::model::DataKey;
 use crate::quoted::quoted;
-use crate::validate::{Code, Diagnostic, diagnostic};
 use crate::yaml::masked::parse_manifest;
 use crate::yaml::raw_value::{Piece, RawValue, block_scalar_span, render_value};
 use crate::yaml::scalar::double_quoted;

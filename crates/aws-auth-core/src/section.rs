@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use serde_json::{Map, Value};
 
+use crate::diagnostics::Code;
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
-use crate::validate::Code;
 use crate::yaml::go_compat::{self, prepare};
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag};
