@@ -87,7 +87,7 @@ pub fn write(
     let changes = f
         .doc
         .apply(edits, options)
-        .map_err(|e| anyhow!("{}: {e}", f.label))?;
+        .map_err(|e| anyhow!("{}: {e}{}", f.label, crate::override_hint(&e)))?;
     report(edits, &changes, options, w.dry_run);
     let new_text = f.doc.to_string();
     if w.diff {

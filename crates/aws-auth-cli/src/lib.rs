@@ -365,3 +365,15 @@ mod tests {
         );
     }
 }
+
+/// What the CLI adds to a core error whose refusal a flag overrides: the core names no flag.
+/// The text is the npm package's too (the parity test compares the two messages).
+pub(crate) fn override_hint(e: &aws_auth_core::Error) -> &'static str {
+    match e.kind() {
+        aws_auth_core::ErrorKind::Lockout => {
+            "; pass the lockout override to do it anyway \
+             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        }
+        _ => "",
+    }
+}

@@ -159,6 +159,9 @@ fn with_hint(e: aws_auth_kube::Error, r: &RetryArgs) -> anyhow::Error {
             limit: Limit::Time, ..
         } => "--retry keeps trying longer, with longer waits".to_string(),
         e if e.is_transient() && !r.retry => "--retry would retry it".to_string(),
+        aws_auth_kube::Error::Edit { error, .. } if !crate::override_hint(error).is_empty() => {
+            return anyhow!("{e}{}", crate::override_hint(error));
+        }
         _ => return e.into(),
     };
     anyhow!("{e}; {hint}")

@@ -60,6 +60,6 @@ pub use authenticator::{AuthenticatorView, EntryStatus, MASTERS, Unmatchable, Vi
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
 pub use validate::TEMPLATES;

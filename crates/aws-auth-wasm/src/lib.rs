@@ -25,7 +25,15 @@ struct JsError<'a> {
 
 /// The one place where errors become JavaScript values.
 fn into_error(err: &aws_auth_core::Error) -> JsValue {
-    error_value(err.code(), &err.to_string(), err.diagnostics())
+    // The core names no flag; the text matches the CLI's, which the parity test compares.
+    let message = match err.kind() {
+        aws_auth_core::ErrorKind::Lockout => format!(
+            "{err}; pass the lockout override to do it anyway \
+             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        ),
+        _ => err.to_string(),
+    };
+    error_value(err.code(), &message, err.diagnostics())
 }
 
 fn error_value(code: &str, message: &str, diagnostics: &[aws_auth_core::Diagnostic]) -> JsValue {
