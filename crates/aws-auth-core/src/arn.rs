@@ -45,19 +45,34 @@ impl<'a> Arn<'a> {
     /// assert_eq!((arn.resource_type, arn.path, arn.name), ("role", "team", "deploy"));
     /// ```
     pub fn parse(s: &'a str) -> Option<Arn<'a>> {
-        let mut parts = s.splitn(6, ':');
-        // The authenticator lowercases mapped ARNs before comparing: `ARN:AWS:IAM::...` works.
-        if !parts.next()?.eq_ignore_ascii_case("arn") {
+        // The five colons found in one pass: validate parses every ARN a few times, and
+        // `splitn` set up a searcher per part.
+        let mut colons = [0usize; 5];
+        let mut found = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if b == b':' {
+                colons[found] = i;
+                found += 1;
+                if found == colons.len() {
+                    break;
+                }
+            }
+        }
+        if found < colons.len() {
             return None;
         }
-        let partition = parts.next()?;
-        let service = parts.next()?;
-        let _region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
-        let (resource_type, rest) = resource.split_once('/')?;
-        let (path, name) = match rest.rsplit_once('/') {
-            Some((path, name)) => (path, name),
+        // The authenticator lowercases mapped ARNs before comparing: `ARN:AWS:IAM::...` works.
+        if !s[..colons[0]].eq_ignore_ascii_case("arn") {
+            return None;
+        }
+        let partition = &s[colons[0] + 1..colons[1]];
+        let service = &s[colons[1] + 1..colons[2]];
+        let account = &s[colons[3] + 1..colons[4]];
+        let resource = &s[colons[4] + 1..];
+        let slash = resource.bytes().position(|b| b == b'/')?;
+        let (resource_type, rest) = (&resource[..slash], &resource[slash + 1..]);
+        let (path, name) = match rest.bytes().rposition(|b| b == b'/') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
             None => ("", rest),
         };
         Some(Arn {
@@ -328,6 +343,49 @@ mod tests {
                 .unwrap()
                 .contains("not an ARN")
         );
+    }
+
+    /// The split as first written, with `splitn`.
+    fn reference(s: &str) -> Option<Arn<'_>> {
+        let mut parts = s.splitn(6, ':');
+        if !parts.next()?.eq_ignore_ascii_case("arn") {
+            return None;
+        }
+        let partition = parts.next()?;
+        let service = parts.next()?;
+        let _region = parts.next()?;
+        let account = parts.next()?;
+        let resource = parts.next()?;
+        let (resource_type, rest) = resource.split_once('/')?;
+        let (path, name) = rest.rsplit_once('/').unwrap_or(("", rest));
+        Some(Arn {
+            partition,
+            service,
+            account,
+            resource_type,
+            path,
+            name,
+        })
+    }
+
+    #[test]
+    fn parse_agrees_with_splitn() {
+        for s in [
+            "arn:aws:iam::111122223333:role/x",
+            "ARN:aws:iam::111122223333:role/a/b/c",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:role",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam:111122223333:role/x",
+            "arn:aws:sts::1:assumed-role/R/s:with:colons",
+            "arn:::::/",
+            "arn:é:iam::1:role/ü/x",
+            "nope:aws:iam::1:role/x",
+            "",
+            "arn",
+        ] {
+            assert_eq!(Arn::parse(s), reference(s), "{s}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //!   maps (ignoring case) is never used.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 
 use serde::Serialize;
 
@@ -176,10 +177,10 @@ impl<'a> AuthenticatorView<'a> {
             let Some(key) = e.lookup_key.as_deref() else {
                 continue;
             };
-            match winners.get(&(e.list, key)) {
-                Some(&winner) => overridden.push((pos, entries[winner].index)),
-                None => {
-                    winners.insert((e.list, key), pos);
+            match winners.entry((e.list, key)) {
+                Slot::Occupied(winner) => overridden.push((pos, entries[*winner.get()].index)),
+                Slot::Vacant(slot) => {
+                    slot.insert(pos);
                 }
             }
         }
@@ -219,11 +220,14 @@ fn shadow_users(entries: &mut [ViewEntry<'_>]) {
         return;
     }
     // A live role's lookup key is its ARN lowercased: no need to lowercase it again.
-    let live_roles: HashMap<&str, usize> = entries
-        .iter()
-        .filter(|e| e.list == DataKey::MapRoles && e.is_live())
-        .filter_map(|e| Some((e.arn.and(e.lookup_key.as_deref())?, e.index)))
-        .collect();
+    // Sized up front: growing it would hash every role again.
+    let mut live_roles: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    live_roles.extend(
+        entries
+            .iter()
+            .filter(|e| e.list == DataKey::MapRoles && e.is_live())
+            .filter_map(|e| Some((e.arn.and(e.lookup_key.as_deref())?, e.index))),
+    );
     let shadowed: Vec<(usize, usize)> = entries
         .iter()
         .enumerate()

@@ -243,9 +243,9 @@ fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Ve
 /// (`{EC2PrivateDNSName}`), which is left as it is.
 pub(crate) fn template_problems(s: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    // Both checks below need a brace: most values have none, and validate runs this on every
-    // username and group.
-    if !s.contains('{') {
+    // Validate runs this on every username and group, and most have no brace or only known
+    // templates: then neither check below can find anything.
+    if only_known_templates(s) {
         return problems;
     }
     let mut rest = s;
@@ -291,6 +291,24 @@ pub(crate) fn template_problems(s: &str) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Whether every `{` of `s` opens a known `{{name}}`. Then no unknown name is in double braces,
+/// and no single-brace template is left after removing the double-brace ones: each `{` is
+/// followed by its own `{` or name, whatever is removed around it.
+fn only_known_templates(s: &str) -> bool {
+    let mut rest = s.as_bytes();
+    while let Some(open) = rest.iter().position(|&b| b == b'{') {
+        let here = &rest[open..];
+        match DOUBLE_BRACES
+            .iter()
+            .find(|d| here.starts_with(d.as_bytes()))
+        {
+            Some(d) => rest = &here[d.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// [`TEMPLATES`] in single and in double braces, spelled out once rather than formatted on
@@ -391,6 +409,11 @@ mod tests {
             "{{SessionNameRaw}}{SessionName}",
             "plain",
             "",
+            "{{AccountID}}}",
+            "}{{AccountID}}{",
+            "a{{SessionName}}b{{AccountID}}c",
+            "{{SessionName}}{{SessionNameRaw}}",
+            "{{{SessionName}}}",
         ] {
             assert_eq!(template_problems(s), reference(s), "{s}");
         }
