@@ -1,5 +1,8 @@
 //! The manifest around the data: which document is the aws-auth ConfigMap, where its `data`
 //! keys are, and how a key's new text is written back into the raw manifest.
+//!
+//! Why one module of ~600 lines: locating the data keys and writing a key back share the site
+//! types (`Located`) and the rules for which document is the ConfigMap.
 
 use std::collections::HashMap;
 

@@ -45,119 +45,124 @@ pub(crate) fn check_section<'s>(
             ),
         ));
     }
+    let positions = parsed.positions_in(&section.text);
     for (i, entry) in parsed.entries.iter().enumerate() {
-        let at = Some((entry.node.line, entry.node.col + 1));
-        let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
-        for is in &entry.issues {
-            out.push(diagnostic(
-                is.code,
-                Some(key),
-                Some(i),
-                Some((is.line, is.column)),
-                is.message.clone(),
-            ));
-        }
-        let dropped = entry
-            .issues
-            .iter()
-            .any(|is| is.code.severity() == Severity::Error);
-        match &entry.value {
-            EntryValue::Account(a) => {
-                if !is_account_id(a) {
-                    out.push(d(
-                        Code::InvalidAccountId,
-                        format!("{} is not a 12-digit account ID", quoted(a)),
-                    ));
-                }
-                continue;
+        check_entry(key, i, entry, positions, out);
+    }
+    (key != DataKey::MapAccounts).then(|| duplicates(key, &parsed.entries, out))
+}
+
+/// Diagnostics of one entry; `positions` is the text its node positions are in.
+fn check_entry(key: DataKey, i: usize, entry: &Entry, positions: &str, out: &mut Vec<Diagnostic>) {
+    let at = Some((entry.node.line, entry.node.col + 1));
+    let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
+    for is in &entry.issues {
+        out.push(diagnostic(
+            is.code,
+            Some(key),
+            Some(i),
+            Some((is.line, is.column)),
+            is.message.clone(),
+        ));
+    }
+    let dropped = entry
+        .issues
+        .iter()
+        .any(|is| is.code.severity() == Severity::Error);
+    match &entry.value {
+        EntryValue::Account(a) => {
+            if !is_account_id(a) {
+                out.push(d(
+                    Code::InvalidAccountId,
+                    format!("{} is not a 12-digit account ID", quoted(a)),
+                ));
             }
-            // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
-            EntryValue::Role(r) => {
-                match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
-                    (None, None) if dropped => {}
-                    (None, None) => out.push(d(
-                        Code::MissingArn,
-                        "entry has neither rolearn nor sso; it is dropped".into(),
-                    )),
-                    (Some(_), Some(_)) => out.push(d(
-                        Code::ArnAndSso,
-                        "entry has both rolearn and sso; it is dropped".into(),
-                    )),
-                    (Some(arn), None) => check_arn(arn, "role", &d, out),
-                    (None, Some(_)) if dropped => {}
-                    // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
-                    // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
-                    (None, Some(sso)) => {
-                        if let Some(problem) = sso_problem(sso) {
-                            out.push(d(
-                                Code::InvalidSso,
-                                format!("{problem}; the entry is dropped"),
-                            ));
-                        }
+            return;
+        }
+        // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
+        EntryValue::Role(r) => {
+            match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
+                (None, None) if dropped => {}
+                (None, None) => out.push(d(
+                    Code::MissingArn,
+                    "entry has neither rolearn nor sso; it is dropped".into(),
+                )),
+                (Some(_), Some(_)) => out.push(d(
+                    Code::ArnAndSso,
+                    "entry has both rolearn and sso; it is dropped".into(),
+                )),
+                (Some(arn), None) => check_arn(arn, "role", &d, out),
+                (None, Some(_)) if dropped => {}
+                // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
+                // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
+                (None, Some(sso)) => {
+                    if let Some(problem) = sso_problem(sso) {
+                        out.push(d(
+                            Code::InvalidSso,
+                            format!("{problem}; the entry is dropped"),
+                        ));
                     }
                 }
             }
-            EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
-                None if dropped => {}
-                None => out.push(d(
-                    Code::MissingArn,
-                    "entry has no userarn; it is dropped".into(),
-                )),
-                Some(arn) => check_arn(arn, "user", &d, out),
-            },
         }
-        match entry.username() {
-            None | Some("") => out.push(d(Code::EmptyUsername, "entry has no username".into())),
-            Some(u) => check_templates(u, &d, out),
+        EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
+            None if dropped => {}
+            None => out.push(d(
+                Code::MissingArn,
+                "entry has no userarn; it is dropped".into(),
+            )),
+            Some(arn) => check_arn(arn, "user", &d, out),
+        },
+    }
+    match entry.username() {
+        None | Some("") => out.push(d(Code::EmptyUsername, "entry has no username".into())),
+        Some(u) => check_templates(u, &d, out),
+    }
+    for g in entry.groups().unwrap_or_default() {
+        check_templates(g, &d, out);
+    }
+    for (j, f) in entry.fields.iter().enumerate() {
+        if let Some(later) = entry.fields[j + 1..]
+            .iter()
+            .find(|g| g.key_text() == f.key_text())
+        {
+            out.push(d(
+                Code::DuplicateField,
+                format!(
+                    "field {} is given twice (lines {} and {}); the authenticator uses the last",
+                    quoted(f.key_text()),
+                    f.key.line,
+                    later.key.line
+                ),
+            ));
         }
-        for g in entry.groups().unwrap_or_default() {
-            check_templates(g, &d, out);
-        }
-        for (j, f) in entry.fields.iter().enumerate() {
-            if let Some(later) = entry.fields[j + 1..]
-                .iter()
-                .find(|g| g.key_text() == f.key_text())
-            {
+        let values = match &f.value.kind {
+            NodeKind::Seq { items, .. } => items.as_slice(),
+            _ => std::slice::from_ref(&f.value),
+        };
+        for v in values {
+            let spans_lines = positions
+                .get(v.start..v.end)
+                .is_some_and(|raw| raw.contains('\n'));
+            if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {
                 out.push(d(
-                    Code::DuplicateField,
+                    Code::FoldedValue,
                     format!(
-                        "field {} is given twice (lines {} and {}); the authenticator uses the last",
+                        "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
                         quoted(f.key_text()),
-                        f.key.line,
-                        later.key.line
+                        quoted(v.as_str().unwrap_or_default())
                     ),
                 ));
             }
-            let values = match &f.value.kind {
-                NodeKind::Seq { items, .. } => items.as_slice(),
-                _ => std::slice::from_ref(&f.value),
-            };
-            for v in values {
-                let spans_lines = parsed
-                    .positions_in(&section.text)
-                    .get(v.start..v.end)
-                    .is_some_and(|raw| raw.contains('\n'));
-                if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {
-                    out.push(d(
-                        Code::FoldedValue,
-                        format!(
-                            "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
-                            quoted(f.key_text()),
-                            quoted(v.as_str().unwrap_or_default())
-                        ),
-                    ));
-                }
-            }
-            if f.name == crate::section::Known::Other {
-                let name = f.key.as_str().unwrap_or_default();
-                out.push(d(
-                    Code::UnknownField,
-                    format!("field {} is ignored by the authenticator", quoted(name)),
-                ));
-            }
+        }
+        if f.name == crate::section::Known::Other {
+            let name = f.key.as_str().unwrap_or_default();
+            out.push(d(
+                Code::UnknownField,
+                format!("field {} is ignored by the authenticator", quoted(name)),
+            ));
         }
     }
-    (key != DataKey::MapAccounts).then(|| duplicates(key, &parsed.entries, out))
 }
 
 /// Dead duplicates by the authenticator's keys (a role's whole ARN lowercased, a user's ARN as

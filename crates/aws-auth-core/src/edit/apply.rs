@@ -164,85 +164,7 @@ fn apply_one(
 ) -> Result<(), Error> {
     let key = edit.key();
     match edit {
-        Edit::UpsertRole(u) | Edit::UpsertUser(u) => {
-            let kind = if key == DataKey::MapRoles {
-                "role"
-            } else {
-                "user"
-            };
-            let (arn, note) = match strip_role_path(u.arn.trim())
-                .filter(|_| key == DataKey::MapRoles)
-            {
-                Some(stripped) => {
-                    let note = format!(
-                        "{} has a path, which the authenticator never matches; stored as {stripped}",
-                        u.arn
-                    );
-                    (stripped, Some(note))
-                }
-                None => (u.arn.trim().to_string(), None),
-            };
-            let mut note = note;
-            match arn_problem(&arn, kind).map(|p| (p.blocks_upsert(), p.to_string())) {
-                Some((true, problem)) => {
-                    return Err(Error::InvalidArgument(format!(
-                        "invalid {kind} ARN: {problem}"
-                    )));
-                }
-                // Suspicious but accepted (as the Go tool does): the caller is told.
-                Some((false, problem)) => {
-                    note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")))
-                }
-                None => {}
-            }
-            // A mistyped template breaks the mapping silently (nodes cannot join): say so now.
-            let values = u.username.iter().chain(&u.groups);
-            for problem in values.flat_map(|v| template_problems(v)) {
-                note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")));
-            }
-            let editor = editor(editors, key)?;
-            if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
-                return Err(Error::OpaqueEntry { key, index });
-            }
-            // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
-            let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
-            let groups = named_groups(&u.groups);
-            let upserted = editor.upsert(&arn, username, &groups, u.append, u.update_username);
-            // Only an existing entry can keep its username; a new one without any would map
-            // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
-            // on error, so nothing is changed.
-            if username.is_none() && upserted.result == UpsertResult::Added {
-                return Err(Error::InvalidArgument(format!(
-                    "a new {kind} mapping needs a username: {arn} is not in {key} yet \
-                     (an empty username only keeps the one of an existing entry)"
-                )));
-            }
-            let mut add_note = |n: String| {
-                note = Some(note.take().map_or(n.clone(), |old| format!("{old}; {n}")));
-            };
-            if let Some(old) = &upserted.repaired {
-                add_note(format!(
-                    "{old} has a path, which the authenticator never matches; rewritten as {arn}"
-                ));
-            }
-            for old in &upserted.left_with_path {
-                add_note(format!(
-                    "{old} has a path, which the authenticator never matches; left as it is \
-                     (rewritten, it could override the entry without a path)"
-                ));
-            }
-            let action = match upserted.result {
-                UpsertResult::Added => Action::Added,
-                UpsertResult::Updated => Action::Updated,
-                UpsertResult::Unchanged => Action::Unchanged,
-            };
-            changes.push(Change {
-                action,
-                key,
-                subject: arn,
-                note,
-            });
-        }
+        Edit::UpsertRole(u) | Edit::UpsertUser(u) => changes.push(upsert(key, u, editors)?),
         Edit::RemoveRole(r) | Edit::RemoveUser(r) => {
             // What is looked for, and what the error names, with the empty group names gone.
             let r = &Remove {
@@ -323,6 +245,93 @@ fn editor<'e, 'a>(
         .find(|(k, _)| *k == key)
         .map(|(_, e)| e)
         .ok_or_else(|| Error::InvalidArgument(format!("{key} is not loaded")))
+}
+
+/// An upsert of a role or a user: the ARN checked and stored without a path, then the entry
+/// added or updated, with notes on what the caller may not have meant.
+fn upsert(key: DataKey, u: &Upsert, editors: &mut Editors<'_>) -> Result<Change, Error> {
+    let kind = if key == DataKey::MapRoles {
+        "role"
+    } else {
+        "user"
+    };
+    let (arn, mut note) = checked_arn(key, kind, u)?;
+    let editor = editor(editors, key)?;
+    if let Some(index) = editor.opaque_match(&editor.identity(&arn)) {
+        return Err(Error::OpaqueEntry { key, index });
+    }
+    // Blank counts as not given, as in the CLI: a username of spaces maps to nobody.
+    let username = u.username.as_deref().filter(|s| !s.trim().is_empty());
+    let groups = named_groups(&u.groups);
+    let upserted = editor.upsert(&arn, username, &groups, u.append, u.update_username);
+    // Only an existing entry can keep its username; a new one without any would map
+    // the ARN to no Kubernetes user (validate's empty-username). `editors` is dropped
+    // on error, so nothing is changed.
+    if username.is_none() && upserted.result == UpsertResult::Added {
+        return Err(Error::InvalidArgument(format!(
+            "a new {kind} mapping needs a username: {arn} is not in {key} yet \
+             (an empty username only keeps the one of an existing entry)"
+        )));
+    }
+    let mut add_note = |n: String| {
+        note = Some(note.take().map_or(n.clone(), |old| format!("{old}; {n}")));
+    };
+    if let Some(old) = &upserted.repaired {
+        add_note(format!(
+            "{old} has a path, which the authenticator never matches; rewritten as {arn}"
+        ));
+    }
+    for old in &upserted.left_with_path {
+        add_note(format!(
+            "{old} has a path, which the authenticator never matches; left as it is \
+             (rewritten, it could override the entry without a path)"
+        ));
+    }
+    let action = match upserted.result {
+        UpsertResult::Added => Action::Added,
+        UpsertResult::Updated => Action::Updated,
+        UpsertResult::Unchanged => Action::Unchanged,
+    };
+    Ok(Change {
+        action,
+        key,
+        subject: arn,
+        note,
+    })
+}
+
+/// The ARN an upsert stores (a role's without its path) and what to tell the caller about it
+/// and the templates; an error for an ARN that can never be used.
+fn checked_arn(key: DataKey, kind: &str, u: &Upsert) -> Result<(String, Option<String>), Error> {
+    let (arn, note) = match strip_role_path(u.arn.trim()).filter(|_| key == DataKey::MapRoles) {
+        Some(stripped) => {
+            let note = format!(
+                "{} has a path, which the authenticator never matches; stored as {stripped}",
+                u.arn
+            );
+            (stripped, Some(note))
+        }
+        None => (u.arn.trim().to_string(), None),
+    };
+    let mut note = note;
+    match arn_problem(&arn, kind).map(|p| (p.blocks_upsert(), p.to_string())) {
+        Some((true, problem)) => {
+            return Err(Error::InvalidArgument(format!(
+                "invalid {kind} ARN: {problem}"
+            )));
+        }
+        // Suspicious but accepted (as the Go tool does): the caller is told.
+        Some((false, problem)) => {
+            note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")))
+        }
+        None => {}
+    }
+    // A mistyped template breaks the mapping silently (nodes cannot join): say so now.
+    let values = u.username.iter().chain(&u.groups);
+    for problem in values.flat_map(|v| template_problems(v)) {
+        note = Some(note.map_or(problem.clone(), |n| format!("{n}; {problem}")));
+    }
+    Ok((arn, note))
 }
 
 /// The editors of the keys one `apply` touches: three at most, so a list.
