@@ -347,6 +347,18 @@ fn out(s: &str) -> Result<()> {
     }
 }
 
+/// What the CLI adds to a core error whose refusal a flag overrides: the core names no flag.
+/// The text is the npm package's too (the parity test compares the two messages).
+pub(crate) fn override_hint(e: &aws_auth_core::Error) -> &'static str {
+    match e.kind() {
+        aws_auth_core::ErrorKind::Lockout => {
+            "; pass the lockout override to do it anyway \
+             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        }
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::error_line;
@@ -363,17 +375,5 @@ mod tests {
             error_line(&chained),
             "reading kube-system/aws-auth: connection reset"
         );
-    }
-}
-
-/// What the CLI adds to a core error whose refusal a flag overrides: the core names no flag.
-/// The text is the npm package's too (the parity test compares the two messages).
-pub(crate) fn override_hint(e: &aws_auth_core::Error) -> &'static str {
-    match e.kind() {
-        aws_auth_core::ErrorKind::Lockout => {
-            "; pass the lockout override to do it anyway \
-             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
-        }
-        _ => "",
     }
 }
