@@ -144,7 +144,12 @@ impl<'a> AuthenticatorView<'a> {
     }
 
     /// Builds the view of entries given in list order per key.
-    pub(crate) fn of(candidates: Vec<Candidate<'a>>, unread_keys: Vec<DataKey>) -> Self {
+    /// An iterator, not a vector: validate builds the view of a whole list on every call, and
+    /// needs no second list-sized allocation for the candidates.
+    pub(crate) fn of(
+        candidates: impl IntoIterator<Item = Candidate<'a>>,
+        unread_keys: Vec<DataKey>,
+    ) -> Self {
         let mut entries: Vec<ViewEntry<'a>> = candidates
             .into_iter()
             .map(|c| {

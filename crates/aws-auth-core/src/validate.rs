@@ -124,7 +124,8 @@ fn check_entry(key: DataKey, i: usize, entry: &Entry, positions: &str, out: &mut
     for (j, f) in entry.fields.iter().enumerate() {
         if let Some(later) = entry.fields[j + 1..]
             .iter()
-            .find(|g| g.key_text() == f.key_text())
+            // The name is a function of the key's text, and comparing it reads no string.
+            .find(|g| g.name == f.name && g.key_text() == f.key_text())
         {
             out.push(d(
                 Code::DuplicateField,
@@ -141,10 +142,13 @@ fn check_entry(key: DataKey, i: usize, entry: &Entry, positions: &str, out: &mut
             _ => std::slice::from_ref(&f.value),
         };
         for v in values {
-            let spans_lines = positions
-                .get(v.start..v.end)
-                .is_some_and(|raw| raw.contains('\n'));
-            if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {
+            let plain = v.scalar_style() == Some(ScalarStyle::Plain);
+            let spans_lines = || {
+                positions
+                    .get(v.start..v.end)
+                    .is_some_and(|raw| raw.contains('\n'))
+            };
+            if plain && spans_lines() {
                 out.push(d(
                     Code::FoldedValue,
                     format!(
@@ -176,8 +180,7 @@ fn duplicates<'e>(
     let candidates = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| Candidate::of_entry(key, i, e))
-        .collect();
+        .map(|(i, e)| Candidate::of_entry(key, i, e));
     let view = AuthenticatorView::of(candidates, Vec::new());
     let at = |i: usize| Some((entries[i].node.line, entries[i].node.col + 1));
     let mut spelled: HashMap<String, usize> = HashMap::new();
