@@ -22,7 +22,7 @@ mod decode;
 use crate::yaml::go_value::{is_plain_null, resolve_node, same_key, scalar_text};
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag};
-use decode::{applies, decode_order, read_entry};
+use decode::{applies, decode_order, field_notes, read_entry};
 
 /// One key's text, parsed on first use: its layout and entries, or why the authenticator drops
 /// the whole key. An edit that only appends or changes entries it has verified does not pay
@@ -77,16 +77,6 @@ pub(crate) struct Parsed {
     /// text (see [`go_compat::parse`]), whose positions are not the text's, or written with
     /// YAML that ties its parts together in ways the editor does not follow.
     pub not_editable: Option<String>,
-    /// The rewritten copy of the text that positions refer to, when read through a rewrite.
-    rewritten: Option<String>,
-}
-
-impl Parsed {
-    /// The text that node positions and entry spans refer to: `original` (the section's
-    /// text), or the rewritten copy it was read through.
-    pub fn positions_in<'a>(&'a self, original: &'a str) -> &'a str {
-        self.rewritten.as_deref().unwrap_or(original)
-    }
 }
 
 /// How the list is written.
@@ -121,6 +111,8 @@ pub(crate) struct Entry {
     /// Field name nodes and value nodes, in source order (mapping entries only).
     pub fields: Vec<Field>,
     pub issues: Vec<Issue>,
+    /// What validate says about the fields, in order (see [`decode::field_notes`]).
+    pub field_notes: Vec<(Code, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -285,7 +277,6 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents: false,
             not_editable: None,
-            rewritten: None,
         });
     }
     // Same length as `text`: every position found in it is the text's own.
@@ -327,7 +318,6 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents,
             not_editable: read_only,
-            rewritten,
         });
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
@@ -339,7 +329,6 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             simple: false,
             later_documents,
             not_editable: read_only,
-            rewritten,
         });
     }
     let text = rewritten.as_deref().unwrap_or(text);
@@ -366,12 +355,14 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             block_item_span(text, &item)
         };
         let (value, fields, issues) = read_entry(key, &mut item);
+        let field_notes = field_notes(&fields, text);
         entries.push(Entry {
             node: item,
             span,
             value,
             fields,
             issues,
+            field_notes,
         });
     }
     // The last entry of a text without a final line break owns the break before it, so that
@@ -420,7 +411,6 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         simple,
         later_documents,
         not_editable,
-        rewritten,
     })
 }
 

@@ -9,7 +9,6 @@ use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, sso_proble
 use crate::diagnostics::{Code, Diagnostic, Severity, diagnostic};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
-use crate::yaml::tree::{NodeKind, ScalarStyle};
 
 /// The templates the authenticator expands in `username` and `groups`.
 pub const TEMPLATES: [&str; 5] = [
@@ -45,15 +44,14 @@ pub(crate) fn check_section<'s>(
             ),
         ));
     }
-    let positions = parsed.positions_in(&section.text);
     for (i, entry) in parsed.entries.iter().enumerate() {
-        check_entry(key, i, entry, positions, out);
+        check_entry(key, i, entry, out);
     }
     (key != DataKey::MapAccounts).then(|| duplicates(key, &parsed.entries, out))
 }
 
-/// Diagnostics of one entry; `positions` is the text its node positions are in.
-fn check_entry(key: DataKey, i: usize, entry: &Entry, positions: &str, out: &mut Vec<Diagnostic>) {
+/// Diagnostics of one entry.
+fn check_entry(key: DataKey, i: usize, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let at = Some((entry.node.line, entry.node.col + 1));
     let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
     for is in &entry.issues {
@@ -121,51 +119,8 @@ fn check_entry(key: DataKey, i: usize, entry: &Entry, positions: &str, out: &mut
     for g in entry.groups().unwrap_or_default() {
         check_templates(g, &d, out);
     }
-    for (j, f) in entry.fields.iter().enumerate() {
-        if let Some(later) = entry.fields[j + 1..]
-            .iter()
-            // The name is a function of the key's text, and comparing it reads no string.
-            .find(|g| g.name == f.name && g.key_text() == f.key_text())
-        {
-            out.push(d(
-                Code::DuplicateField,
-                format!(
-                    "field {} is given twice (lines {} and {}); the authenticator uses the last",
-                    quoted(f.key_text()),
-                    f.key.line,
-                    later.key.line
-                ),
-            ));
-        }
-        let values = match &f.value.kind {
-            NodeKind::Seq { items, .. } => items.as_slice(),
-            _ => std::slice::from_ref(&f.value),
-        };
-        for v in values {
-            let plain = v.scalar_style() == Some(ScalarStyle::Plain);
-            let spans_lines = || {
-                positions
-                    .get(v.start..v.end)
-                    .is_some_and(|raw| raw.contains('\n'))
-            };
-            if plain && spans_lines() {
-                out.push(d(
-                    Code::FoldedValue,
-                    format!(
-                        "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
-                        quoted(f.key_text()),
-                        quoted(v.as_str().unwrap_or_default())
-                    ),
-                ));
-            }
-        }
-        if f.name == crate::section::Known::Other {
-            let name = f.key.as_str().unwrap_or_default();
-            out.push(d(
-                Code::UnknownField,
-                format!("field {} is ignored by the authenticator", quoted(name)),
-            ));
-        }
+    for (code, message) in &entry.field_notes {
+        out.push(d(*code, message.clone()));
     }
 }
 

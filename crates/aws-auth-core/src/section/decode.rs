@@ -364,3 +364,57 @@ fn decode_sso(order: &[&Field], issues: &mut Vec<Issue>) -> Option<SsoSpec> {
     }
     sso
 }
+
+/// The findings about an entry's fields: a field given twice, a plain value folded over
+/// several lines, a field the authenticator ignores. They depend on the entry alone, so they
+/// are worked out once when the list is read rather than on every validate (which runs on
+/// every edit, over lists of thousands of entries). `text` is the text node positions are in.
+pub(super) fn field_notes(fields: &[Field], text: &str) -> Vec<(Code, String)> {
+    let mut notes = Vec::new();
+    for (j, f) in fields.iter().enumerate() {
+        if let Some(later) = fields[j + 1..]
+            .iter()
+            // The name is a function of the key's text, and comparing it reads no string.
+            .find(|g| g.name == f.name && g.key_text() == f.key_text())
+        {
+            notes.push((
+                Code::DuplicateField,
+                format!(
+                    "field {} is given twice (lines {} and {}); the authenticator uses the last",
+                    quoted(f.key_text()),
+                    f.key.line,
+                    later.key.line
+                ),
+            ));
+        }
+        let values = match &f.value.kind {
+            NodeKind::Seq { items, .. } => items.as_slice(),
+            _ => std::slice::from_ref(&f.value),
+        };
+        for v in values {
+            let plain = v.scalar_style() == Some(ScalarStyle::Plain);
+            let spans_lines = || {
+                text.get(v.start..v.end)
+                    .is_some_and(|raw| raw.contains('\n'))
+            };
+            if plain && spans_lines() {
+                notes.push((
+                    Code::FoldedValue,
+                    format!(
+                        "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
+                        quoted(f.key_text()),
+                        quoted(v.as_str().unwrap_or_default())
+                    ),
+                ));
+            }
+        }
+        if f.name == Known::Other {
+            let name = f.key.as_str().unwrap_or_default();
+            notes.push((
+                Code::UnknownField,
+                format!("field {} is ignored by the authenticator", quoted(name)),
+            ));
+        }
+    }
+    notes
+}
