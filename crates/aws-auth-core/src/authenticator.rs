@@ -218,32 +218,49 @@ impl<'a> AuthenticatorView<'a> {
 /// Marks the live user entries whose ARN a live role entry maps too: roles are searched
 /// first, with the same case-insensitive comparison as users.
 fn shadow_users(entries: &mut [ViewEntry<'_>]) {
-    if !entries
-        .iter()
-        .any(|e| e.list == DataKey::MapUsers && e.is_live())
-    {
-        return;
-    }
-    // A live role's lookup key is its ARN lowercased: no need to lowercase it again.
-    // Sized up front: growing it would hash every role again.
-    let mut live_roles: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-    live_roles.extend(
-        entries
-            .iter()
-            .filter(|e| e.list == DataKey::MapRoles && e.is_live())
-            .filter_map(|e| Some((e.arn.and(e.lookup_key.as_deref())?, e.index))),
-    );
-    let shadowed: Vec<(usize, usize)> = entries
+    let users: Vec<(usize, String)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.list == DataKey::MapUsers && e.is_live())
-        .filter_map(|(pos, e)| {
-            let by = live_roles.get(e.arn?.to_ascii_lowercase().as_str())?;
-            Some((pos, *by))
-        })
+        .filter_map(|(pos, e)| Some((pos, e.arn?.to_ascii_lowercase())))
         .collect();
-    for (pos, by) in shadowed {
-        entries[pos].status = EntryStatus::Shadowed { by };
+    if users.is_empty() {
+        return;
+    }
+    // The users are looked up from the roles, not the other way: there are a few users and
+    // thousands of roles, and a handful is compared directly, without hashing every role's
+    // key. A live role's lookup key is its ARN lowercased. The last live role of an ARN is
+    // the one named, as the authenticator's map keeps the last.
+    let mut by: Vec<Option<usize>> = vec![None; users.len()];
+    let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+    if users.len() > 8 {
+        for (slot, (_, arn)) in users.iter().enumerate() {
+            wanted.entry(arn.as_str()).or_default().push(slot);
+        }
+    }
+    for role in entries
+        .iter()
+        .filter(|e| e.list == DataKey::MapRoles && e.is_live())
+    {
+        let Some(key) = role.arn.and(role.lookup_key.as_deref()) else {
+            continue;
+        };
+        if wanted.is_empty() {
+            for (slot, (_, arn)) in users.iter().enumerate() {
+                if arn == key {
+                    by[slot] = Some(role.index);
+                }
+            }
+        } else if let Some(slots) = wanted.get(key) {
+            for &slot in slots {
+                by[slot] = Some(role.index);
+            }
+        }
+    }
+    for ((pos, _), by) in users.iter().zip(by) {
+        if let Some(by) = by {
+            entries[*pos].status = EntryStatus::Shadowed { by };
+        }
     }
 }
 
