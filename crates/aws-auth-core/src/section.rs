@@ -79,6 +79,19 @@ pub(crate) struct Parsed {
     pub not_editable: Option<String>,
 }
 
+impl Parsed {
+    /// No list at all (blank, comments only, `null`).
+    fn empty(later_documents: bool, not_editable: Option<String>) -> Parsed {
+        Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+            simple: false,
+            later_documents,
+            not_editable,
+        }
+    }
+}
+
 /// How the list is written.
 #[derive(Debug, Clone)]
 pub(crate) enum Layout {
@@ -271,13 +284,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let original = text;
     if matches!(text.trim(), "" | "\"\"" | "''" | "``") {
         // The authenticator skips these values without reading them.
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents: false,
-            not_editable: None,
-        });
+        return Ok(Parsed::empty(false, None));
     }
     // Same length as `text`: every position found in it is the text's own.
     let prepared = prepare(text).map_err(KeyProblem::Syntax)?;
@@ -312,24 +319,12 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         }
     };
     let Some(root) = root else {
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents,
-            not_editable: read_only,
-        });
+        return Ok(Parsed::empty(later_documents, read_only));
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
         && matches!(resolve_node(&root), Some(Value::Null));
     if is_null {
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents,
-            not_editable: read_only,
-        });
+        return Ok(Parsed::empty(later_documents, read_only));
     }
     let text = rewritten.as_deref().unwrap_or(text);
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
@@ -391,19 +386,14 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         Layout::Block
     };
     let not_editable = read_only.or_else(|| {
-        if later_documents {
-            Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
-        } else if tab_on_blank_line(original) {
-            Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
-        } else if !*flow && ends_in_block_scalar(entries.last(), text) {
-            Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
-        } else if root_tagged {
-            Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
-        } else if entries.iter().any(Entry::uses_alias) {
-            Some("it uses YAML aliases (`*name`), which tie entries together so that an edit of one would change others; edit it by hand".to_string())
-        } else {
-            None
-        }
+        why_not_editable(
+            original,
+            text,
+            &entries,
+            *flow,
+            later_documents,
+            root_tagged,
+        )
     });
     Ok(Parsed {
         layout,
@@ -412,6 +402,32 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         later_documents,
         not_editable,
     })
+}
+
+/// Why a list that reads is still not edited, if it is not: what an edit could bring to life
+/// or change beyond the entry it touches. `original` is the key's text, `text` the one node
+/// positions are in.
+fn why_not_editable(
+    original: &str,
+    text: &str,
+    entries: &[Entry],
+    flow: bool,
+    later_documents: bool,
+    root_tagged: bool,
+) -> Option<String> {
+    if later_documents {
+        Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+    } else if tab_on_blank_line(original) {
+        Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
+    } else if !flow && ends_in_block_scalar(entries.last(), text) {
+        Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
+    } else if root_tagged {
+        Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
+    } else if entries.iter().any(Entry::uses_alias) {
+        Some("it uses YAML aliases (`*name`), which tie entries together so that an edit of one would change others; edit it by hand".to_string())
+    } else {
+        None
+    }
 }
 
 /// Whether a line of `text` holds only blanks, a tab among them.
