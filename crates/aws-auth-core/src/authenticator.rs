@@ -16,14 +16,15 @@
 //!   maps (ignoring case) is never used.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 
 use serde::Serialize;
 
 use crate::arn::{Arn, PARTITIONS, is_account_id};
+use crate::diagnostics::Severity;
 use crate::model::{DataKey, SsoSpec};
 use crate::quoted::quoted;
 use crate::section::{Entry, EntryValue};
-use crate::validate::Severity;
 
 /// The group that makes a caller a cluster administrator.
 pub const MASTERS: &str = "system:masters";
@@ -143,7 +144,12 @@ impl<'a> AuthenticatorView<'a> {
     }
 
     /// Builds the view of entries given in list order per key.
-    pub(crate) fn of(candidates: Vec<Candidate<'a>>, unread_keys: Vec<DataKey>) -> Self {
+    /// An iterator, not a vector: validate builds the view of a whole list on every call, and
+    /// needs no second list-sized allocation for the candidates.
+    pub(crate) fn of(
+        candidates: impl IntoIterator<Item = Candidate<'a>>,
+        unread_keys: Vec<DataKey>,
+    ) -> Self {
         let mut entries: Vec<ViewEntry<'a>> = candidates
             .into_iter()
             .map(|c| {
@@ -176,38 +182,84 @@ impl<'a> AuthenticatorView<'a> {
             let Some(key) = e.lookup_key.as_deref() else {
                 continue;
             };
-            match winners.get(&(e.list, key)) {
-                Some(&winner) => overridden.push((pos, entries[winner].index)),
-                None => {
-                    winners.insert((e.list, key), pos);
+            match winners.entry((e.list, key)) {
+                Slot::Occupied(winner) => overridden.push((pos, entries[*winner.get()].index)),
+                Slot::Vacant(slot) => {
+                    slot.insert(pos);
                 }
             }
         }
         for (pos, by) in overridden {
             entries[pos].status = EntryStatus::Overridden { by };
         }
-        // Roles are searched first, with the same case-insensitive comparison as users.
-        let live_roles: HashMap<String, usize> = entries
-            .iter()
-            .filter(|e| e.list == DataKey::MapRoles && e.is_live())
-            .filter_map(|e| Some((e.arn?.to_ascii_lowercase(), e.index)))
-            .collect();
-        if !live_roles.is_empty() {
-            for e in entries
-                .iter_mut()
-                .filter(|e| e.list == DataKey::MapUsers && e.is_live())
-            {
-                if let Some(&by) = e
-                    .arn
-                    .and_then(|a| live_roles.get(a.to_ascii_lowercase().as_str()))
-                {
-                    e.status = EntryStatus::Shadowed { by };
-                }
-            }
-        }
+        shadow_users(&mut entries);
         AuthenticatorView {
             entries,
             unread_keys,
+        }
+    }
+
+    /// The view of `mapRoles` and `mapUsers` together from the views of each: what
+    /// [`AuthenticatorView::of`] makes of both keys' candidates, as the last-wins rule holds
+    /// per key and only the roles' shadowing of users crosses keys.
+    pub(crate) fn joined(roles: AuthenticatorView<'a>, users: AuthenticatorView<'a>) -> Self {
+        let mut entries = roles.entries;
+        entries.extend(users.entries);
+        let mut unread_keys = roles.unread_keys;
+        unread_keys.extend(users.unread_keys);
+        shadow_users(&mut entries);
+        AuthenticatorView {
+            entries,
+            unread_keys,
+        }
+    }
+}
+
+/// Marks the live user entries whose ARN a live role entry maps too: roles are searched
+/// first, with the same case-insensitive comparison as users.
+fn shadow_users(entries: &mut [ViewEntry<'_>]) {
+    let users: Vec<(usize, String)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.list == DataKey::MapUsers && e.is_live())
+        .filter_map(|(pos, e)| Some((pos, e.arn?.to_ascii_lowercase())))
+        .collect();
+    if users.is_empty() {
+        return;
+    }
+    // The users are looked up from the roles, not the other way: there are a few users and
+    // thousands of roles, and a handful is compared directly, without hashing every role's
+    // key. A live role's lookup key is its ARN lowercased. The last live role of an ARN is
+    // the one named, as the authenticator's map keeps the last.
+    let mut by: Vec<Option<usize>> = vec![None; users.len()];
+    let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+    if users.len() > 8 {
+        for (slot, (_, arn)) in users.iter().enumerate() {
+            wanted.entry(arn.as_str()).or_default().push(slot);
+        }
+    }
+    for role in entries
+        .iter()
+        .filter(|e| e.list == DataKey::MapRoles && e.is_live())
+    {
+        let Some(key) = role.arn.and(role.lookup_key.as_deref()) else {
+            continue;
+        };
+        if wanted.is_empty() {
+            for (slot, (_, arn)) in users.iter().enumerate() {
+                if arn == key {
+                    by[slot] = Some(role.index);
+                }
+            }
+        } else if let Some(slots) = wanted.get(key) {
+            for &slot in slots {
+                by[slot] = Some(role.index);
+            }
+        }
+    }
+    for ((pos, _), by) in users.iter().zip(by) {
+        if let Some(by) = by {
+            entries[*pos].status = EntryStatus::Shadowed { by };
         }
     }
 }
@@ -338,16 +390,23 @@ pub(crate) fn unmatchable(arn: &str) -> Option<Unmatchable> {
     if arn.trim() != arn {
         return Some(Unmatchable::Whitespace);
     }
-    let lower = arn.to_ascii_lowercase();
-    let Some(parsed) = Arn::parse(&lower) else {
+    // Compared ignoring case, as the authenticator lowercases both sides.
+    let is = |part: &str, what: &str| part.eq_ignore_ascii_case(what);
+    let Some(parsed) = Arn::parse(arn) else {
         // `arn:aws:iam::A:root` has no `/` but is a caller the authenticator maps.
-        let root = lower.starts_with("arn:") && lower.ends_with(":root");
+        let root = arn.len() >= 5
+            && arn.is_char_boundary(4)
+            && arn.is_char_boundary(arn.len() - 5)
+            && is(&arn[..4], "arn:")
+            && is(&arn[arn.len() - 5..], ":root");
         return (!root).then_some(Unmatchable::NotAnArn);
     };
-    match (parsed.service, parsed.resource_type) {
-        ("sts", "assumed-role") => Some(Unmatchable::AssumedRole),
-        (_, "role") if !parsed.path.is_empty() => Some(Unmatchable::RolePath),
-        _ => None,
+    if is(parsed.service, "sts") && is(parsed.resource_type, "assumed-role") {
+        Some(Unmatchable::AssumedRole)
+    } else if is(parsed.resource_type, "role") && !parsed.path.is_empty() {
+        Some(Unmatchable::RolePath)
+    } else {
+        None
     }
 }
 

@@ -1,7 +1,7 @@
 //! Everything that can go wrong, with enough context to say what and where.
 
+use crate::diagnostics::Diagnostic;
 use crate::model::DataKey;
-use crate::validate::Diagnostic;
 
 /// Why a parse or an edit failed. Nothing was changed when one of these is returned.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -25,11 +25,30 @@ pub enum Error {
         /// What was found instead, ready to append to the message.
         found: String,
     },
-    /// The manifest is a ConfigMap but its shape is wrong (data not a mapping, a value not a string).
+    /// The manifest is a ConfigMap but its shape is wrong (data not a mapping, a value not a
+    /// string, a field or a ConfigMap given twice).
     #[error("{what}")]
     Manifest {
         /// Says what is wrong and where.
         what: String,
+    },
+    /// The manifest mixes kinds of line break, so new lines have no one style to follow.
+    #[error(
+        "refusing to edit: the manifest mixes line breaks (CRLF, LF or a lone CR; first at line {line}), \
+         so new lines have no one style to follow; convert it to one kind (for example with dos2unix) first"
+    )]
+    MixedLineBreaks {
+        /// 1-based line of the first break of another kind.
+        line: usize,
+    },
+    /// A bug of the editor: the edited key would not read back as the edit decided. Nothing was
+    /// written; the manifest is worth a report.
+    #[error(
+        "refusing to write: the edited {key} would not read back as intended (please report this manifest)"
+    )]
+    NotReadBack {
+        /// The key whose edited text reads back otherwise.
+        key: DataKey,
     },
     /// The input is larger than any ConfigMap can be.
     #[error("input is {size} bytes; a ConfigMap holds at most {limit} bytes")]
@@ -63,10 +82,11 @@ pub enum Error {
     /// A remove matched nothing (and `force` was not given).
     #[error("nothing matched {0} in aws-auth")]
     NothingMatched(String),
-    /// The edit would leave no `system:masters` grant where there was one.
+    /// The edit would leave no `system:masters` grant where there was one; set
+    /// [`Options::allow_lockout`](crate::Options::allow_lockout) to do it anyway. The message
+    /// names no override: each shell adds how its users give it.
     #[error(
-        "refusing to take away the last system:masters mapping ({0}): nobody could administer the cluster afterwards; \
-         pass the lockout override to do it anyway (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        "refusing to take away the last system:masters mapping ({0}): nobody could administer the cluster afterwards"
     )]
     Lockout(String),
     /// The edited text would be read with new errors by the authenticator.
@@ -90,6 +110,12 @@ pub enum Error {
     /// The manifest has nowhere to keep the ownership record (a bare data map has no metadata).
     #[error("{0}")]
     RecordNotWritable(String),
+    /// A bug of the editor: the manifest with the new ownership record would not read back
+    /// with the same data and that record. Nothing was written.
+    #[error(
+        "refusing to write: the ownership record would not read back as intended (please report this manifest)"
+    )]
+    RecordNotReadBack,
     /// An entry that must change uses YAML anchors, aliases or tags, which are not rewritten.
     #[error("{key} entry {index} uses YAML anchors, aliases or tags; edit it by hand")]
     OpaqueEntry {
@@ -100,13 +126,69 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is, for callers that act on it (a shell adding the flag
+/// that overrides a refusal, a test telling the editor's own bugs from refused input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The manifest is not YAML.
+    Syntax,
+    /// No ConfigMap of that name.
+    NotFound,
+    /// A ConfigMap of the wrong shape.
+    Shape,
+    /// The manifest mixes kinds of line break.
+    MixedLineBreaks,
+    /// The input, or the data after the edit, is larger than a ConfigMap holds.
+    TooLarge,
+    /// A key or entry the edit needs cannot be edited safely.
+    NotEditable,
+    /// An argument of the edit is unusable.
+    InvalidArgument,
+    /// A remove matched nothing.
+    NothingMatched,
+    /// The edit would leave nobody able to administer the cluster.
+    Lockout,
+    /// The result would have new errors.
+    WouldBreak,
+    /// Another manager owns a wanted entry, or nobody does and it differs.
+    Owned,
+    /// A bug of the editor, caught before anything was written.
+    Internal,
+}
+
 impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::ManifestSyntax { .. } => ErrorKind::Syntax,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Manifest { .. } => ErrorKind::Shape,
+            Error::MixedLineBreaks { .. } => ErrorKind::MixedLineBreaks,
+            Error::NotReadBack { .. } => ErrorKind::Internal,
+            Error::TooLarge { .. } | Error::DataTooLarge { .. } => ErrorKind::TooLarge,
+            Error::KeyNotEditable { .. } | Error::OpaqueEntry { .. } => ErrorKind::NotEditable,
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::NothingMatched(_) => ErrorKind::NothingMatched,
+            Error::Lockout(_) => ErrorKind::Lockout,
+            Error::WouldBreak(_) => ErrorKind::WouldBreak,
+            Error::Owned { .. } => ErrorKind::Owned,
+            Error::NewerRecord(_) => ErrorKind::NotEditable,
+            Error::RecordNotWritable(_) => ErrorKind::Shape,
+            Error::RecordNotReadBack => ErrorKind::Internal,
+        }
+    }
+
     /// A stable, machine-readable code for the error (used by the npm package and `--output json`).
+    /// The mixed-line-break refusal and the read-back failure kept the `manifest-shape` code
+    /// they had before they were variants of their own: callers match on it.
     pub fn code(&self) -> &'static str {
         match self {
             Error::ManifestSyntax { .. } => "manifest-syntax",
             Error::NotFound { .. } => "not-found",
-            Error::Manifest { .. } => "manifest-shape",
+            Error::Manifest { .. } | Error::MixedLineBreaks { .. } | Error::NotReadBack { .. } => {
+                "manifest-shape"
+            }
             Error::TooLarge { .. } | Error::DataTooLarge { .. } => "too-large",
             Error::KeyNotEditable { .. } => "key-not-editable",
             Error::InvalidArgument(_) => "invalid-argument",
@@ -117,6 +199,7 @@ impl Error {
             Error::Owned { .. } => "owned",
             Error::NewerRecord(_) => "newer-record",
             Error::RecordNotWritable(_) => "record-not-writable",
+            Error::RecordNotReadBack => "internal",
         }
     }
 

@@ -44,6 +44,7 @@
 
 mod arn;
 mod authenticator;
+mod diagnostics;
 mod document;
 mod edit;
 mod error;
@@ -59,11 +60,12 @@ mod yaml;
 
 pub use arn::{Arn, PARTITIONS, strip_role_path};
 pub use authenticator::{AuthenticatorView, EntryStatus, MASTERS, Unmatchable, ViewEntry};
+pub use diagnostics::{Code, Diagnostic, Severity};
 pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
 pub use ownership::{
     Applied, ApplyOptions, Desired, DesiredEntry, OWNERSHIP_ANNOTATION, Ownership,
 };
-pub use validate::{Code, Diagnostic, Severity, TEMPLATES};
+pub use validate::TEMPLATES;

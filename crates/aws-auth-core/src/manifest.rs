@@ -1,12 +1,15 @@
 //! The manifest around the data: which document is the aws-auth ConfigMap, where its `data`
 //! keys are, and how a key's new text is written back into the raw manifest.
+//!
+//! Why one module of ~600 lines: locating the data keys and writing a key back share the site
+//! types (`Located`) and the rules for which document is the ConfigMap.
 
 use std::collections::HashMap;
 
+use crate::diagnostics::{Code, Diagnostic, diagnostic};
 use crate::error::Error;
 use crate::model::DataKey;
 use crate::quoted::quoted;
-use crate::validate::{Code, Diagnostic, diagnostic};
 use crate::yaml::masked::parse_manifest;
 use crate::yaml::raw_value::{Piece, RawValue, block_scalar_span, render_value};
 use crate::yaml::scalar::double_quoted;

@@ -4,6 +4,9 @@
 //! The authenticator converts the YAML to JSON (go-yaml v2, YAML 1.1 types) and then decodes it
 //! with Go's `encoding/json`: field names match case-insensitively, and a value of the wrong
 //! type fails the whole key. [`read_section`] reproduces both steps.
+//!
+//! About 600 lines of code, then tests: the list reader and its checks of the whole key. An
+//! entry's decoding is in `decode`; Go's values and numbers in `crate::yaml::go_value`.
 
 use crate::quoted::quoted;
 use crate::small_sort::sort_small_by_key;
@@ -11,11 +14,15 @@ use std::ops::Range;
 
 use serde_json::{Map, Value};
 
+use crate::diagnostics::Code;
 use crate::model::{DataKey, RoleMapping, SsoSpec, UserMapping};
-use crate::validate::Code;
 use crate::yaml::go_compat::{self, prepare};
+
+mod decode;
+use crate::yaml::go_value::{is_plain_null, resolve_node, same_key, scalar_text};
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle, SyntaxError, Tag};
+use decode::{applies, decode_order, field_notes, read_entry};
 
 /// One key's text, parsed on first use: its layout and entries, or why the authenticator drops
 /// the whole key. An edit that only appends or changes entries it has verified does not pay
@@ -70,15 +77,18 @@ pub(crate) struct Parsed {
     /// text (see [`go_compat::parse`]), whose positions are not the text's, or written with
     /// YAML that ties its parts together in ways the editor does not follow.
     pub not_editable: Option<String>,
-    /// The rewritten copy of the text that positions refer to, when read through a rewrite.
-    rewritten: Option<String>,
 }
 
 impl Parsed {
-    /// The text that node positions and entry spans refer to: `original` (the section's
-    /// text), or the rewritten copy it was read through.
-    pub fn positions_in<'a>(&'a self, original: &'a str) -> &'a str {
-        self.rewritten.as_deref().unwrap_or(original)
+    /// No list at all (blank, comments only, `null`).
+    fn empty(later_documents: bool, not_editable: Option<String>) -> Parsed {
+        Parsed {
+            layout: Layout::Empty,
+            entries: Vec::new(),
+            simple: false,
+            later_documents,
+            not_editable,
+        }
     }
 }
 
@@ -114,6 +124,8 @@ pub(crate) struct Entry {
     /// Field name nodes and value nodes, in source order (mapping entries only).
     pub fields: Vec<Field>,
     pub issues: Vec<Issue>,
+    /// What validate says about the fields, in order (see [`decode::field_notes`]).
+    pub field_notes: Vec<(Code, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -272,14 +284,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     let original = text;
     if matches!(text.trim(), "" | "\"\"" | "''" | "``") {
         // The authenticator skips these values without reading them.
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents: false,
-            not_editable: None,
-            rewritten: None,
-        });
+        return Ok(Parsed::empty(false, None));
     }
     // Same length as `text`: every position found in it is the text's own.
     let prepared = prepare(text).map_err(KeyProblem::Syntax)?;
@@ -314,26 +319,12 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         }
     };
     let Some(root) = root else {
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents,
-            not_editable: read_only,
-            rewritten,
-        });
+        return Ok(Parsed::empty(later_documents, read_only));
     };
     let is_null = matches!(root.kind, NodeKind::Scalar { .. })
         && matches!(resolve_node(&root), Some(Value::Null));
     if is_null {
-        return Ok(Parsed {
-            layout: Layout::Empty,
-            entries: Vec::new(),
-            simple: false,
-            later_documents,
-            not_editable: read_only,
-            rewritten,
-        });
+        return Ok(Parsed::empty(later_documents, read_only));
     }
     let text = rewritten.as_deref().unwrap_or(text);
     // mapAccounts is decoded by go-yaml straight into strings, without the JSON step.
@@ -359,12 +350,14 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             block_item_span(text, &item)
         };
         let (value, fields, issues) = read_entry(key, &mut item);
+        let field_notes = field_notes(&fields, text);
         entries.push(Entry {
             node: item,
             span,
             value,
             fields,
             issues,
+            field_notes,
         });
     }
     // The last entry of a text without a final line break owns the break before it, so that
@@ -393,19 +386,14 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         Layout::Block
     };
     let not_editable = read_only.or_else(|| {
-        if later_documents {
-            Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
-        } else if tab_on_blank_line(original) {
-            Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
-        } else if !*flow && ends_in_block_scalar(entries.last(), text) {
-            Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
-        } else if root_tagged {
-            Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
-        } else if entries.iter().any(Entry::uses_alias) {
-            Some("it uses YAML aliases (`*name`), which tie entries together so that an edit of one would change others; edit it by hand".to_string())
-        } else {
-            None
-        }
+        why_not_editable(
+            original,
+            text,
+            &entries,
+            *flow,
+            later_documents,
+            root_tagged,
+        )
     });
     Ok(Parsed {
         layout,
@@ -413,8 +401,33 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
         simple,
         later_documents,
         not_editable,
-        rewritten,
     })
+}
+
+/// Why a list that reads is still not edited, if it is not: what an edit could bring to life
+/// or change beyond the entry it touches. `original` is the key's text, `text` the one node
+/// positions are in.
+fn why_not_editable(
+    original: &str,
+    text: &str,
+    entries: &[Entry],
+    flow: bool,
+    later_documents: bool,
+    root_tagged: bool,
+) -> Option<String> {
+    if later_documents {
+        Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+    } else if tab_on_blank_line(original) {
+        Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
+    } else if !flow && ends_in_block_scalar(entries.last(), text) {
+        Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
+    } else if root_tagged {
+        Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
+    } else if entries.iter().any(Entry::uses_alias) {
+        Some("it uses YAML aliases (`*name`), which tie entries together so that an edit of one would change others; edit it by hand".to_string())
+    } else {
+        None
+    }
 }
 
 /// Whether a line of `text` holds only blanks, a tab among them.
@@ -475,401 +488,10 @@ pub(crate) fn line_end(text: &str, at: usize) -> usize {
     }
 }
 
-/// Reads one entry as `encoding/json` decodes it: a value of the wrong type is left empty
-/// (and recorded as an issue); the entry itself is never a reason to drop the key.
-/// The entry's pairs move into its fields; `item` keeps only its own position and style.
-fn read_entry(key: DataKey, item: &mut Node) -> (EntryValue, Vec<Field>, Vec<Issue>) {
-    let mut issues = Vec::new();
-    if key == DataKey::MapAccounts {
-        return match &item.kind {
-            // go-yaml decodes straight into a string: every scalar keeps its literal text.
-            NodeKind::Scalar { value, style } => {
-                let plain = *style == ScalarStyle::Plain && !item.tag.forces_string();
-                let literal = if plain && resolve_plain(value) == Resolved::Null {
-                    String::new()
-                } else {
-                    value.clone()
-                };
-                if plain && matches!(resolve_plain(value), Resolved::Int | Resolved::Float) {
-                    issues.push(issue(
-                        Code::UnquotedAccountId,
-                        item,
-                        format!(
-                            "account {value} is not quoted; YAML 1.1 tools read it as a number"
-                        ),
-                    ));
-                }
-                (EntryValue::Account(literal), Vec::new(), issues)
-            }
-            _ => {
-                issues.push(issue(
-                    Code::WrongType,
-                    item,
-                    format!(
-                        "account must be a string, found {}; it is dropped",
-                        describe(item)
-                    ),
-                ));
-                (EntryValue::Account(String::new()), Vec::new(), issues)
-            }
-        };
-    }
-    let empty = |issues| {
-        let value = if key == DataKey::MapRoles {
-            EntryValue::Role(RoleMapping::default())
-        } else {
-            EntryValue::User(UserMapping::default())
-        };
-        (value, Vec::new(), issues)
-    };
-    let NodeKind::Map { pairs, .. } = &mut item.kind else {
-        let item = &*item;
-        if !matches!(resolve_node(item), Some(Value::Null)) {
-            issues.push(issue(
-                Code::WrongType,
-                item,
-                format!(
-                    "{key} entry must be a mapping, found {}; it is dropped",
-                    describe(item)
-                ),
-            ));
-        }
-        return empty(issues);
-    };
-    let fields: Vec<Field> = std::mem::take(pairs)
-        .into_iter()
-        .map(|(k, v)| {
-            let field = Field::new(Known::Other, k, v);
-            Field {
-                name: known_field(key, field.key_text()),
-                ..field
-            }
-        })
-        .collect();
-    let sso = if key == DataKey::MapRoles {
-        decode_sso(&decode_order(&fields, Known::Sso), &mut issues)
-    } else {
-        None
-    };
-    // A role with `sso` needs no `rolearn`: one of the wrong type is left empty, and the
-    // entry is kept.
-    let (code, consequence) = match sso {
-        Some(_) => (Code::IgnoredValue, "the authenticator ignores it"),
-        None => (Code::WrongType, "the entry is dropped"),
-    };
-    let arn = decode_string(
-        &decode_order(&fields, Known::Arn),
-        &mut issues,
-        code,
-        consequence,
-    );
-    let username = decode_string(
-        &decode_order(&fields, Known::Username),
-        &mut issues,
-        Code::IgnoredValue,
-        "the authenticator uses an empty username",
-    );
-    let userid = decode_string(
-        &decode_order(&fields, Known::Userid),
-        &mut issues,
-        Code::IgnoredValue,
-        "the authenticator ignores it",
-    );
-    let groups = decode_groups(&decode_order(&fields, Known::Groups), &mut issues);
-    // One insert at a time: collecting would pull a sort into the wasm build.
-    let mut extra = Map::new();
-    for f in fields.iter().filter(|f| f.name == Known::Other) {
-        extra.insert(
-            f.key_text().to_string(),
-            to_json(&f.value).unwrap_or(Value::Null),
-        );
-    }
-    let value = if key == DataKey::MapRoles {
-        EntryValue::Role(RoleMapping {
-            rolearn: arn,
-            sso,
-            username,
-            groups,
-            userid,
-            extra,
-        })
-    } else {
-        EntryValue::User(UserMapping {
-            userarn: arn,
-            username,
-            groups,
-            userid,
-            extra,
-        })
-    };
-    (value, fields, issues)
-}
-
-/// The fields called `name`, in the order `encoding/json` decodes them: go-yaml keeps only the
-/// last of identical spellings, and the JSON object is re-marshalled from a Go map, which sorts
-/// the spellings in byte order.
-fn decode_order(fields: &[Field], name: Known) -> DecodeOrder<'_> {
-    let mut named = fields.iter().filter(|f| f.name == name);
-    let Some(first) = named.next() else {
-        return DecodeOrder::One(None);
-    };
-    let Some(second) = named.next() else {
-        return DecodeOrder::One(Some(first));
-    };
-    let mut order: Vec<&Field> = vec![first];
-    for f in std::iter::once(second).chain(named) {
-        order.retain(|g| g.key_text() != f.key_text());
-        order.push(f);
-    }
-    sort_small_by_key(&mut order, |f| f.key_text().as_bytes());
-    DecodeOrder::Many(order)
-}
-
-/// The fields [`decode_order`] found. A field is nearly always spelled once (or not at all):
-/// that case needs no vector, which matters on a list of thousands of entries.
-enum DecodeOrder<'a> {
-    One(Option<&'a Field>),
-    Many(Vec<&'a Field>),
-}
-
-impl<'a> std::ops::Deref for DecodeOrder<'a> {
-    type Target = [&'a Field];
-
-    fn deref(&self) -> &[&'a Field] {
-        match self {
-            DecodeOrder::One(one) => one.as_slice(),
-            DecodeOrder::Many(many) => many,
-        }
-    }
-}
-
-/// Whether decoding `v` into the field sets it (rather than leaving the earlier value).
-fn applies(name: Known, v: &Node) -> bool {
-    let value = resolve_node(v);
-    match name {
-        Known::Groups => matches!(v.kind, NodeKind::Seq { .. }) || value == Some(Value::Null),
-        // Any value sets the pointer: null to nil, anything else to a struct.
-        Known::Sso => value.is_some(),
-        _ => matches!(value, Some(Value::String(_))),
-    }
-}
-fn issue(code: Code, n: &Node, message: String) -> Issue {
-    Issue {
-        code,
-        line: n.line,
-        column: n.col + 1,
-        message,
-    }
-}
-
-/// `encoding/json` name matching: exact or case-insensitive match to the tag, with Unicode
-/// simple folding (`ſ` is `s`, the Kelvin sign `K` is `k`).
-fn fold(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            '\u{17f}' => 's',
-            '\u{212a}' => 'k',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
-fn known_field(key: DataKey, name: &str) -> Known {
-    // The usual spellings need no folding (and no allocation).
-    let folded;
-    let name = if name.bytes().all(|b| b.is_ascii_lowercase()) {
-        name
-    } else {
-        folded = fold(name);
-        folded.as_str()
-    };
-    match (key, name) {
-        (DataKey::MapRoles, "rolearn") | (DataKey::MapUsers, "userarn") => Known::Arn,
-        (DataKey::MapRoles, "sso") => Known::Sso,
-        (_, "username") => Known::Username,
-        (_, "groups") => Known::Groups,
-        (_, "userid") => Known::Userid,
-        _ => Known::Other,
-    }
-}
-
-/// A string field as `encoding/json` fills it from its spellings in decode order: a string sets
-/// it, null leaves it, another type leaves it and is reported (with `code` when no spelling
-/// sets it, as a warning otherwise).
-fn decode_string(
-    order: &[&Field],
-    issues: &mut Vec<Issue>,
-    code: Code,
-    consequence: &str,
-) -> Option<String> {
-    let mut value = None;
-    let mut wrong = Vec::new();
-    for f in order {
-        match resolve_node(&f.value) {
-            Some(Value::String(s)) => value = Some(s),
-            Some(Value::Null) | None => {}
-            Some(_) => wrong.push(*f),
-        }
-    }
-    for f in wrong {
-        let (code, consequence) = match &value {
-            None => (code, consequence),
-            Some(_) => (
-                Code::IgnoredValue,
-                "the authenticator uses another spelling of the field",
-            ),
-        };
-        let message = format!(
-            "{} must be a string, found {}; {consequence}",
-            f.key_text(),
-            describe(&f.value)
-        );
-        issues.push(issue(code, &f.value, message));
-    }
-    value
-}
-
-/// `groups` as `encoding/json` fills a `[]string` from its spellings in decode order: a list
-/// is decoded into the slice that is already there (an item that is null or not a string
-/// keeps what that slot held, `""` in a new slot), `[]` makes it empty, null makes it nil,
-/// another type leaves it.
-fn decode_groups(order: &[&Field], issues: &mut Vec<Issue>) -> Option<Vec<String>> {
-    let mut backing: Vec<String> = Vec::new();
-    let mut value = None;
-    for f in order {
-        let name = f.key_text();
-        match &f.value.kind {
-            NodeKind::Seq { items, .. } => {
-                if items.is_empty() {
-                    backing.clear();
-                }
-                for (i, item) in items.iter().enumerate() {
-                    if i >= backing.len() {
-                        backing.push(String::new());
-                    }
-                    match resolve_node(item) {
-                        Some(Value::String(s)) => backing[i] = s,
-                        Some(Value::Null) | None => {}
-                        Some(_) => {
-                            let msg = format!(
-                                "{name} item must be a string, found {}; the authenticator uses an empty group",
-                                describe(item)
-                            );
-                            issues.push(issue(Code::IgnoredValue, item, msg));
-                        }
-                    }
-                }
-                value = Some(backing[..items.len()].to_vec());
-            }
-            _ if matches!(resolve_node(&f.value), Some(Value::Null)) => {
-                backing.clear();
-                value = None;
-            }
-            _ => {
-                let msg = format!(
-                    "{name} must be a list of strings, found {}; the entry gets no groups",
-                    describe(&f.value)
-                );
-                issues.push(issue(Code::IgnoredValue, &f.value, msg));
-            }
-        }
-    }
-    value
-}
-
-/// `sso` (a pointer in Go): null makes it nil, a mapping is decoded into the struct already
-/// there, any other value allocates an empty one (which fails validation).
-fn decode_sso(order: &[&Field], issues: &mut Vec<Issue>) -> Option<SsoSpec> {
-    let mut sso: Option<SsoSpec> = None;
-    for f in order {
-        let v = &f.value;
-        match &v.kind {
-            NodeKind::Map { pairs, .. } => {
-                let spec = sso.get_or_insert_with(SsoSpec::default);
-                let fields: Vec<Field> = pairs
-                    .iter()
-                    .map(|(k, val)| {
-                        let field = Field::new(Known::Other, k.clone(), val.clone());
-                        let name = match fold(field.key_text()).as_str() {
-                            "permissionsetname" => Known::Username,
-                            "accountid" => Known::Arn,
-                            "partition" => Known::Userid,
-                            _ => Known::Other,
-                        };
-                        Field { name, ..field }
-                    })
-                    .collect();
-                let consequence = "the entry is dropped";
-                let mut set = |name: Known, target: &mut Option<String>| {
-                    let order = decode_order(&fields, name);
-                    if let Some(s) = decode_string(&order, issues, Code::InvalidSso, consequence) {
-                        *target = Some(s);
-                    }
-                };
-                let mut psn = Some(std::mem::take(&mut spec.permission_set_name));
-                set(Known::Username, &mut psn);
-                spec.permission_set_name = psn.unwrap_or_default();
-                let mut account = Some(std::mem::take(&mut spec.account_id));
-                set(Known::Arn, &mut account);
-                spec.account_id = account.unwrap_or_default();
-                // A wrong-typed partition stays empty, which is valid: not a reason to drop.
-                let order = decode_order(&fields, Known::Userid);
-                let partition = decode_string(&order, issues, Code::IgnoredValue, "it is ignored");
-                if partition.is_some() {
-                    spec.partition = partition;
-                }
-            }
-            _ if matches!(resolve_node(v), Some(Value::Null)) => sso = None,
-            _ => {
-                issues.push(issue(
-                    Code::InvalidSso,
-                    v,
-                    format!(
-                        "sso must be a mapping, found {}; the entry is dropped",
-                        describe(v)
-                    ),
-                ));
-                sso.get_or_insert_with(SsoSpec::default);
-            }
-        }
-    }
-    sso
-}
-
-fn scalar_text(n: &Node) -> String {
-    match resolve_node(n) {
-        Some(Value::String(s)) => s,
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(x)) => x.to_string(),
-        _ => n.as_str().unwrap_or_default().to_string(),
-    }
-}
-
 /// What the YAML-to-JSON step cannot convert, which loses the whole key: infinities and NaN,
 /// null mapping keys (only values that reach the JSON step: `values`, and not overwritten by a
 /// later identical key), complex mapping keys (go-yaml fails on them while decoding), and
 /// double-quoted escapes go-yaml v2 does not know (`\/`, UTF-16 surrogates).
-/// Whether two mapping keys name the same JSON field: equal text, after YAML 1.1 resolution
-/// where a key is not a plain string.
-fn same_key(a: &Node, b: &Node) -> bool {
-    let (Some(x), Some(y)) = (a.as_str(), b.as_str()) else {
-        return false;
-    };
-    let plain_string = |n: &Node, v: &str| {
-        !n.tag.forces_string()
-            && (n.scalar_style() != Some(ScalarStyle::Plain) || resolve_plain(v) == Resolved::Str)
-    };
-    if plain_string(a, x) && plain_string(b, y) {
-        return x == y;
-    }
-    scalar_text(a) == scalar_text(b)
-}
-
-/// `~`, `null`, an empty value: a plain null.
-fn is_plain_null(n: &Node) -> bool {
-    matches!(&n.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if !n.tag.forces_string() && resolve_plain(value) == Resolved::Null)
-}
-
 fn check_json_safe(n: &Node, text: &str, values: bool) -> Result<(), KeyProblem> {
     match &n.kind {
         NodeKind::Scalar {
@@ -984,144 +606,6 @@ fn describe(n: &Node) -> String {
         NodeKind::Map { .. } => "a mapping".to_string(),
         NodeKind::Alias => "an alias".to_string(),
     }
-}
-
-/// Whether go-yaml v2 really makes a number of a plain scalar that looks like one: it tries
-/// `strconv.ParseInt`/`ParseUint` (64 bits) and then `ParseFloat`, and keeps the text as a
-/// string when all of them fail, so `0x1FFFFFFFFFFFFFFFF` and `1e400` (out of range) are strings.
-fn go_number(value: &str) -> bool {
-    let plain = value.replace('_', "");
-    let (negative, body) = match plain.as_bytes().first() {
-        Some(b'-') => (true, &plain[1..]),
-        Some(b'+') => (false, &plain[1..]),
-        _ => (false, plain.as_str()),
-    };
-    let radix = |prefix_len: usize, radix: u32| {
-        u64::from_str_radix(&body[prefix_len..], radix).is_ok_and(|m| !negative || m <= 1u64 << 63)
-    };
-    match body.get(..2) {
-        Some("0x" | "0X") => radix(2, 16),
-        Some("0o" | "0O") => radix(2, 8),
-        Some("0b" | "0B") => radix(2, 2),
-        _ => decimal_is_finite(body),
-    }
-}
-
-/// The number go-yaml v2 makes of a plain scalar that [`go_number`] accepts: Go's integer
-/// syntax (`0x1F`, `0o17`, `0b101`, `017` octal, `1_000`); a float reads as 0 (see below).
-fn number_value(value: &str) -> serde_json::Number {
-    let plain = value.replace('_', "");
-    let (negative, body) = match plain.as_bytes().first() {
-        Some(b'-') => (true, &plain[1..]),
-        Some(b'+') => (false, &plain[1..]),
-        _ => (false, plain.as_str()),
-    };
-    let (digits, radix) = match body.get(..2) {
-        Some("0x" | "0X") => (&body[2..], 16),
-        Some("0o" | "0O") => (&body[2..], 8),
-        Some("0b" | "0B") => (&body[2..], 2),
-        _ if body.len() > 1
-            && body.starts_with('0')
-            && body.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            (&body[1..], 8)
-        }
-        _ => (body, 10),
-    };
-    match u64::from_str_radix(digits, radix) {
-        Ok(m) if !negative => serde_json::Number::from(m),
-        // Down to i64::MIN (go_number rejects anything below).
-        Ok(m) => serde_json::Number::from(0i64.checked_sub_unsigned(m).unwrap_or(0)),
-        // A float: parsing one would put a float parser (~20 KB) into the size-limited wasm
-        // build, for fields the authenticator ignores. Any number fails a string field alike.
-        Err(_) => serde_json::Number::from(0),
-    }
-}
-
-/// Whether Go's `ParseFloat` reads a decimal (`123`, `1.5e3`, `08`) without overflowing, i.e.
-/// it is at most the largest double plus half a unit in the last place. Decided on the digits,
-/// so the wasm build carries no float parser.
-fn decimal_is_finite(s: &str) -> bool {
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], &s[i + 1..]),
-        None => (s, "0"),
-    };
-    let exponent: i64 = match exponent.strip_prefix('+').unwrap_or(exponent).parse() {
-        Ok(e) => e,
-        // An exponent too long for i64: huge unless it is negative.
-        Err(_) => return exponent.starts_with('-'),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits: String = int_part.chars().chain(frac_part.chars()).collect();
-    let Some(first) = digits.find(|c: char| c != '0') else {
-        return true;
-    };
-    // The value is 0.d1d2... x 10^magnitude.
-    let magnitude = int_part.len() as i64 - first as i64 + exponent;
-    let significant = digits[first..].trim_end_matches('0');
-    // Halfway between the largest double and the next power: 1.797693134862315807937...e308.
-    const LIMIT: &str =
-        "17976931348623158079372897140530341507993413271003782693617377898044496829276475094664736";
-    match magnitude {
-        m if m < 309 => true,
-        309 => {
-            significant.len() <= LIMIT.len() && significant < LIMIT
-                || significant.len() > LIMIT.len() && &significant[..LIMIT.len()] < LIMIT
-        }
-        _ => false,
-    }
-}
-
-/// The JSON value go-yaml v2 and `sigs.k8s.io/yaml` make of a node; `None` for aliases.
-pub(crate) fn resolve_node(n: &Node) -> Option<Value> {
-    to_json(n)
-}
-
-fn to_json(n: &Node) -> Option<Value> {
-    Some(match &n.kind {
-        NodeKind::Scalar { value, style } => {
-            if *style != ScalarStyle::Plain || n.tag.forces_string() {
-                return Some(Value::String(value.clone()));
-            }
-            match resolve_plain(value) {
-                Resolved::Null => Value::Null,
-                Resolved::Bool => Value::Bool(matches!(
-                    value.as_str(),
-                    "y" | "Y"
-                        | "yes"
-                        | "Yes"
-                        | "YES"
-                        | "true"
-                        | "True"
-                        | "TRUE"
-                        | "on"
-                        | "On"
-                        | "ON"
-                )),
-                Resolved::Int | Resolved::Float if !go_number(value) => {
-                    Value::String(value.clone())
-                }
-                Resolved::Int | Resolved::Float => Value::Number(number_value(value)),
-                Resolved::Timestamp | Resolved::Merge | Resolved::Str => {
-                    Value::String(value.clone())
-                }
-            }
-        }
-        NodeKind::Seq { items, .. } => Value::Array(
-            items
-                .iter()
-                .map(|i| to_json(i).unwrap_or(Value::Null))
-                .collect(),
-        ),
-        NodeKind::Map { pairs, .. } => {
-            let mut m = Map::new();
-            for (k, v) in pairs {
-                m.insert(scalar_text(k), to_json(v).unwrap_or(Value::Null));
-            }
-            Value::Object(m)
-        }
-        NodeKind::Alias => return None,
-    })
 }
 
 #[cfg(test)]
@@ -1256,35 +740,5 @@ mod tests {
     fn a_mapping_instead_of_a_list_fails_the_key() {
         let s = read_section(DataKey::MapRoles, "rolearn: a\n".to_string());
         assert!(matches!(s.parsed(), Err(KeyProblem::Type { .. })));
-    }
-}
-
-#[cfg(test)]
-mod number_tests {
-    use super::decimal_is_finite;
-
-    #[test]
-    fn decimal_overflow_matches_go_parse_float() {
-        for (s, finite) in [
-            ("0", true),
-            ("123", true),
-            ("1.5e3", true),
-            ("08", true),
-            ("1e308", true),
-            ("1.7976931348623157e308", true),
-            ("1.7976931348623159e308", false),
-            ("1.8e308", false),
-            ("1e309", false),
-            ("1e400", false),
-            ("0.0000001e315", true),
-            ("1e-400", true),
-            ("99999999999999999999999", true),
-            ("1e99999999999999999999", false),
-            ("1e-99999999999999999999", true),
-        ] {
-            assert_eq!(decimal_is_finite(s), finite, "{s}");
-            let std = s.parse::<f64>().is_ok_and(f64::is_finite);
-            assert_eq!(std, finite, "{s} (std)");
-        }
     }
 }

@@ -4,170 +4,11 @@
 use crate::quoted::quoted;
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::arn::{Arn, arn_problem, is_account_id, strip_role_path};
 use crate::authenticator::{AuthenticatorView, Candidate, EntryStatus, sso_problem};
+use crate::diagnostics::{Code, Diagnostic, Severity, diagnostic};
 use crate::model::DataKey;
 use crate::section::{Entry, EntryValue, KeyProblem, Section};
-use crate::yaml::tree::{NodeKind, ScalarStyle};
-
-/// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The authenticator drops the key or the entry: someone loses access.
-    Error,
-    /// Read, but probably not what was meant.
-    Warning,
-}
-
-/// One finding, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    /// Error or warning.
-    pub severity: Severity,
-    /// Stable code, e.g. `syntax`, `wrong-type`, `arn-path`; see [`Code`].
-    pub code: Code,
-    /// What is wrong, lowercase, naming the value.
-    pub message: String,
-    /// The data key (`mapRoles`, ...), or `None` for the manifest itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// 0-based entry index in the key's list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry: Option<usize>,
-    /// 1-based line inside the key's text (the manifest's for manifest diagnostics).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// 1-based column.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl std::fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{severity}[{}]", self.code.as_str())?;
-        if let Some(key) = &self.key {
-            write!(f, " {key}")?;
-            if let Some(i) = self.entry {
-                write!(f, "[{i}]")?;
-            }
-        }
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, " (line {l}, column {c})")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// The stable diagnostic codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Code {
-    /// Error: the key's text is not YAML; the authenticator drops every mapping in it.
-    Syntax,
-    /// Error: a value has a type that makes the authenticator drop the entry (a `rolearn` that
-    /// YAML 1.1 reads as a number, an entry that is not a mapping) or the whole key (a list
-    /// that is a mapping, `.inf`, a null mapping key).
-    WrongType,
-    /// Warning: an account ID written without quotes (read as a number by YAML 1.1 tools, though
-    /// the authenticator itself keeps its text).
-    UnquotedAccountId,
-    /// Warning: more than one YAML document in one key; the authenticator reads the first only.
-    MultipleDocuments,
-    /// Error: an entry without `rolearn`/`sso` (roles) or `userarn` (users) is dropped.
-    MissingArn,
-    /// Error: a role entry with both `rolearn` and `sso` is dropped.
-    ArnAndSso,
-    /// Error: an `sso` entry without a valid permission set name, account ID or partition.
-    InvalidSso,
-    /// Error: a data value that is not a string (the API server rejects the ConfigMap).
-    NotAString,
-    /// Error: the same data key twice.
-    DuplicateDataKey,
-    /// Warning: a role ARN with a path never matches (the authenticator strips paths from callers).
-    ArnPath,
-    /// Warning: an ARN that is not `arn:<partition>:iam::<12 digits>:role|user/<name>`.
-    MalformedArn,
-    /// Warning: an STS assumed-role ARN; map the role.
-    AssumedRoleArn,
-    /// Warning: an earlier entry with the same key for the authenticator is dead (the last one
-    /// wins), two user ARNs differ only in case (both live, one picked at random), or a
-    /// `mapUsers` entry maps an ARN a `mapRoles` entry maps too (never used).
-    DuplicateIdentity,
-    /// Warning: `{{...}}` that the authenticator does not expand.
-    UnknownTemplate,
-    /// Warning: a data key that differs from a real one only by case is ignored.
-    KeyCase,
-    /// Warning: an entry without a username.
-    EmptyUsername,
-    /// Warning: a field the authenticator ignores (often a typo such as `role_arn`).
-    UnknownField,
-    /// Warning: a `mapAccounts` item that is not a 12-digit account ID.
-    InvalidAccountId,
-    /// Warning: a value of the wrong type (a YAML 1.1 boolean or number in `username`, a
-    /// string for `groups`) that the authenticator replaces with an empty value.
-    IgnoredValue,
-    /// Warning: a field given twice in one entry; the authenticator uses the last.
-    DuplicateField,
-    /// Warning: a plain value that goes on over several lines, which YAML reads as one line
-    /// (often a missing `groups:` or `- `, whose lines are then folded into the value above).
-    FoldedValue,
-    /// Warning: the ownership record (annotation `aws-auth/managers`) does not parse, names
-    /// entries that are gone or claimed twice, or an owned entry changed since its manager
-    /// wrote it.
-    OwnershipRecord,
-}
-
-impl Code {
-    /// The code as printed: `wrong-type`, `arn-path`, ...
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Syntax => "syntax",
-            Code::WrongType => "wrong-type",
-            Code::UnquotedAccountId => "unquoted-account-id",
-            Code::MultipleDocuments => "multiple-documents",
-            Code::MissingArn => "missing-arn",
-            Code::ArnAndSso => "arn-and-sso",
-            Code::InvalidSso => "invalid-sso",
-            Code::NotAString => "not-a-string",
-            Code::DuplicateDataKey => "duplicate-data-key",
-            Code::ArnPath => "arn-path",
-            Code::MalformedArn => "malformed-arn",
-            Code::AssumedRoleArn => "assumed-role-arn",
-            Code::DuplicateIdentity => "duplicate-identity",
-            Code::UnknownTemplate => "unknown-template",
-            Code::KeyCase => "key-case",
-            Code::EmptyUsername => "empty-username",
-            Code::UnknownField => "unknown-field",
-            Code::InvalidAccountId => "invalid-account-id",
-            Code::IgnoredValue => "ignored-value",
-            Code::DuplicateField => "duplicate-field",
-            Code::FoldedValue => "folded-value",
-            Code::OwnershipRecord => "ownership-record",
-        }
-    }
-
-    /// The severity that goes with the code.
-    pub fn severity(self) -> Severity {
-        match self {
-            Code::Syntax
-            | Code::WrongType
-            | Code::MissingArn
-            | Code::ArnAndSso
-            | Code::InvalidSso
-            | Code::NotAString
-            | Code::DuplicateDataKey => Severity::Error,
-            _ => Severity::Warning,
-        }
-    }
-}
 
 /// The templates the authenticator expands in `username` and `groups`.
 pub const TEMPLATES: [&str; 5] = [
@@ -178,32 +19,18 @@ pub const TEMPLATES: [&str; 5] = [
     "AccessKeyID",
 ];
 
-pub(crate) fn diagnostic(
-    code: Code,
-    key: Option<DataKey>,
-    entry: Option<usize>,
-    at: Option<(usize, usize)>,
-    message: String,
-) -> Diagnostic {
-    Diagnostic {
-        severity: code.severity(),
-        code,
-        message,
-        key: key.map(|k| k.as_str().to_string()),
-        entry,
-        line: at.map(|a| a.0),
-        column: at.map(|a| a.1),
-    }
-}
-
-/// Diagnostics of one key.
-pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
+/// Diagnostics of one key. Returns the authenticator's view of the key's entries (for
+/// `mapRoles` and `mapUsers`, when the key parses), which the checks across keys reuse.
+pub(crate) fn check_section<'s>(
+    section: &'s Section,
+    out: &mut Vec<Diagnostic>,
+) -> Option<AuthenticatorView<'s>> {
     let key = section.key;
     let parsed = match section.parsed() {
         Ok(p) => p,
         Err(problem) => {
             out.push(key_problem(key, problem));
-            return;
+            return None;
         }
     };
     if parsed.later_documents {
@@ -218,131 +45,97 @@ pub(crate) fn check_section(section: &Section, out: &mut Vec<Diagnostic>) {
         ));
     }
     for (i, entry) in parsed.entries.iter().enumerate() {
-        let at = Some((entry.node.line, entry.node.col + 1));
-        let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
-        for is in &entry.issues {
-            out.push(diagnostic(
-                is.code,
-                Some(key),
-                Some(i),
-                Some((is.line, is.column)),
-                is.message.clone(),
-            ));
-        }
-        let dropped = entry
-            .issues
-            .iter()
-            .any(|is| is.code.severity() == Severity::Error);
-        match &entry.value {
-            EntryValue::Account(a) => {
-                if !is_account_id(a) {
-                    out.push(d(
-                        Code::InvalidAccountId,
-                        format!("{} is not a 12-digit account ID", quoted(a)),
-                    ));
-                }
-                continue;
+        check_entry(key, i, entry, out);
+    }
+    (key != DataKey::MapAccounts).then(|| duplicates(key, &parsed.entries, out))
+}
+
+/// Diagnostics of one entry.
+fn check_entry(key: DataKey, i: usize, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let at = Some((entry.node.line, entry.node.col + 1));
+    let d = |code: Code, message: String| diagnostic(code, Some(key), Some(i), at, message);
+    for is in &entry.issues {
+        out.push(diagnostic(
+            is.code,
+            Some(key),
+            Some(i),
+            Some((is.line, is.column)),
+            is.message.clone(),
+        ));
+    }
+    let dropped = entry
+        .issues
+        .iter()
+        .any(|is| is.code.severity() == Severity::Error);
+    match &entry.value {
+        EntryValue::Account(a) => {
+            if !is_account_id(a) {
+                out.push(d(
+                    Code::InvalidAccountId,
+                    format!("{} is not a 12-digit account ID", quoted(a)),
+                ));
             }
-            // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
-            EntryValue::Role(r) => {
-                match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
-                    (None, None) if dropped => {}
-                    (None, None) => out.push(d(
-                        Code::MissingArn,
-                        "entry has neither rolearn nor sso; it is dropped".into(),
-                    )),
-                    (Some(_), Some(_)) => out.push(d(
-                        Code::ArnAndSso,
-                        "entry has both rolearn and sso; it is dropped".into(),
-                    )),
-                    (Some(arn), None) => check_arn(arn, "role", &d, out),
-                    (None, Some(_)) if dropped => {}
-                    // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
-                    // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
-                    (None, Some(sso)) => {
-                        if let Some(problem) = sso_problem(sso) {
-                            out.push(d(
-                                Code::InvalidSso,
-                                format!("{problem}; the entry is dropped"),
-                            ));
-                        }
+            return;
+        }
+        // An empty ARN is no ARN to the authenticator (`rolearn: ''` with `sso` is fine).
+        EntryValue::Role(r) => {
+            match (r.rolearn.as_ref().filter(|a| !a.is_empty()), &r.sso) {
+                (None, None) if dropped => {}
+                (None, None) => out.push(d(
+                    Code::MissingArn,
+                    "entry has neither rolearn nor sso; it is dropped".into(),
+                )),
+                (Some(_), Some(_)) => out.push(d(
+                    Code::ArnAndSso,
+                    "entry has both rolearn and sso; it is dropped".into(),
+                )),
+                (Some(arn), None) => check_arn(arn, "role", &d, out),
+                (None, Some(_)) if dropped => {}
+                // `RoleMapping.Validate`: accountID `^[0-9]{12}$`, permissionSetName
+                // `^[\w+=,.@-]{1,32}$`, partition empty or one of the list, exact case.
+                (None, Some(sso)) => {
+                    if let Some(problem) = sso_problem(sso) {
+                        out.push(d(
+                            Code::InvalidSso,
+                            format!("{problem}; the entry is dropped"),
+                        ));
                     }
                 }
             }
-            EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
-                None if dropped => {}
-                None => out.push(d(
-                    Code::MissingArn,
-                    "entry has no userarn; it is dropped".into(),
-                )),
-                Some(arn) => check_arn(arn, "user", &d, out),
-            },
         }
-        match entry.username() {
-            None | Some("") => out.push(d(Code::EmptyUsername, "entry has no username".into())),
-            Some(u) => check_templates(u, &d, out),
-        }
-        for g in entry.groups().unwrap_or_default() {
-            check_templates(g, &d, out);
-        }
-        for (j, f) in entry.fields.iter().enumerate() {
-            if let Some(later) = entry.fields[j + 1..]
-                .iter()
-                .find(|g| g.key_text() == f.key_text())
-            {
-                out.push(d(
-                    Code::DuplicateField,
-                    format!(
-                        "field {} is given twice (lines {} and {}); the authenticator uses the last",
-                        quoted(f.key_text()),
-                        f.key.line,
-                        later.key.line
-                    ),
-                ));
-            }
-            let values = match &f.value.kind {
-                NodeKind::Seq { items, .. } => items.iter().collect(),
-                _ => vec![&f.value],
-            };
-            for v in values {
-                let spans_lines = parsed
-                    .positions_in(&section.text)
-                    .get(v.start..v.end)
-                    .is_some_and(|raw| raw.contains('\n'));
-                if spans_lines && v.scalar_style() == Some(ScalarStyle::Plain) {
-                    out.push(d(
-                        Code::FoldedValue,
-                        format!(
-                            "{} goes on over several lines and is read as one: {}; is a `key:` or `- ` missing?",
-                            quoted(f.key_text()),
-                            quoted(v.as_str().unwrap_or_default())
-                        ),
-                    ));
-                }
-            }
-            if f.name == crate::section::Known::Other {
-                let name = f.key.as_str().unwrap_or_default();
-                out.push(d(
-                    Code::UnknownField,
-                    format!("field {} is ignored by the authenticator", quoted(name)),
-                ));
-            }
-        }
+        EntryValue::User(u) => match u.userarn.as_ref().filter(|a| !a.is_empty()) {
+            None if dropped => {}
+            None => out.push(d(
+                Code::MissingArn,
+                "entry has no userarn; it is dropped".into(),
+            )),
+            Some(arn) => check_arn(arn, "user", &d, out),
+        },
     }
-    if key != DataKey::MapAccounts {
-        duplicates(key, &parsed.entries, out);
+    match entry.username() {
+        None | Some("") => out.push(d(Code::EmptyUsername, "entry has no username".into())),
+        Some(u) => check_templates(u, &d, out),
+    }
+    for g in entry.groups().unwrap_or_default() {
+        check_templates(g, &d, out);
+    }
+    for (code, message) in &entry.field_notes {
+        out.push(d(*code, message.clone()));
     }
 }
 
 /// Dead duplicates by the authenticator's keys (a role's whole ARN lowercased, a user's ARN as
 /// written; the last of a key wins), and user ARNs that differ only in case: both are live
 /// and a caller matching them gets one of them at random.
-fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
+fn duplicates<'e>(
+    key: DataKey,
+    entries: &'e [Entry],
+    out: &mut Vec<Diagnostic>,
+) -> AuthenticatorView<'e> {
     let candidates = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| Candidate::of_entry(key, i, e))
-        .collect();
+        .map(|(i, e)| Candidate::of_entry(key, i, e));
     let view = AuthenticatorView::of(candidates, Vec::new());
     let at = |i: usize| Some((entries[i].node.line, entries[i].node.col + 1));
     let mut spelled: HashMap<String, usize> = HashMap::new();
@@ -375,6 +168,7 @@ fn duplicates(key: DataKey, entries: &[Entry], out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    view
 }
 
 fn check_arn(
@@ -383,8 +177,9 @@ fn check_arn(
     d: &dyn Fn(Code, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
-    if kind == "role" && strip_role_path(arn).is_some() {
-        let stripped = strip_role_path(arn).unwrap_or_default();
+    if kind == "role"
+        && let Some(stripped) = strip_role_path(arn)
+    {
         out.push(d(
             Code::ArnPath,
             format!("{arn} has a path and never matches; map {stripped}"),
@@ -396,7 +191,7 @@ fn check_arn(
             Some(a) if a.service.eq_ignore_ascii_case("sts") => Code::AssumedRoleArn,
             _ => Code::MalformedArn,
         };
-        out.push(d(code, problem));
+        out.push(d(code, problem.to_string()));
     }
 }
 
@@ -411,6 +206,11 @@ fn check_templates(s: &str, d: &dyn Fn(Code, String) -> Diagnostic, out: &mut Ve
 /// (`{EC2PrivateDNSName}`), which is left as it is.
 pub(crate) fn template_problems(s: &str) -> Vec<String> {
     let mut problems = Vec::new();
+    // Validate runs this on every username and group, and most have no brace or only known
+    // templates: then neither check below can find anything.
+    if only_known_templates(s) {
+        return problems;
+    }
     let mut rest = s;
     while let Some(open) = rest.find("{{") {
         let after = &rest[open + 2..];
@@ -424,10 +224,29 @@ pub(crate) fn template_problems(s: &str) -> Vec<String> {
         }
         rest = &after[close + 2..];
     }
-    for name in TEMPLATES {
-        let single = format!("{{{name}}}");
-        let double = format!("{{{{{name}}}}}");
-        if s.replace(&double, "").contains(&single) {
+    // Which brace forms occur, found in one pass over the braces rather than ten searches of
+    // the whole value.
+    let mut single_at = [false; TEMPLATES.len()];
+    let mut double_at = [false; TEMPLATES.len()];
+    for (at, _) in s.match_indices('{') {
+        let here = &s[at..];
+        for k in 0..TEMPLATES.len() {
+            single_at[k] |= here.starts_with(SINGLE_BRACES[k]);
+            double_at[k] |= here.starts_with(DOUBLE_BRACES[k]);
+        }
+    }
+    for k in 0..TEMPLATES.len() {
+        let (single, double) = (SINGLE_BRACES[k], DOUBLE_BRACES[k]);
+        // Removing the double-brace forms can join a single-brace one out of the pieces
+        // around them (`{N{{N}}}`), so then the text is searched after the removal.
+        // Each removal takes two opening braces; with none left over there is nothing to find.
+        let single_left = if double_at[k] {
+            let braces = s.bytes().filter(|&b| b == b'{').count();
+            braces > 2 * s.matches(double).count() && s.replace(double, "").contains(single)
+        } else {
+            single_at[k]
+        };
+        if single_left {
             problems.push(format!(
                 "{single} in {} is not expanded by the authenticator: templates take double braces ({double})",
                 quoted(s)
@@ -436,6 +255,41 @@ pub(crate) fn template_problems(s: &str) -> Vec<String> {
     }
     problems
 }
+
+/// Whether every `{` of `s` opens a known `{{name}}`. Then no unknown name is in double braces,
+/// and no single-brace template is left after removing the double-brace ones: each `{` is
+/// followed by its own `{` or name, whatever is removed around it.
+fn only_known_templates(s: &str) -> bool {
+    let mut rest = s.as_bytes();
+    while let Some(open) = rest.iter().position(|&b| b == b'{') {
+        let here = &rest[open..];
+        match DOUBLE_BRACES
+            .iter()
+            .find(|d| here.starts_with(d.as_bytes()))
+        {
+            Some(d) => rest = &here[d.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// [`TEMPLATES`] in single and in double braces, spelled out once rather than formatted on
+/// every call.
+const SINGLE_BRACES: [&str; 5] = [
+    "{EC2PrivateDNSName}",
+    "{AccountID}",
+    "{SessionName}",
+    "{SessionNameRaw}",
+    "{AccessKeyID}",
+];
+const DOUBLE_BRACES: [&str; 5] = [
+    "{{EC2PrivateDNSName}}",
+    "{{AccountID}}",
+    "{{SessionName}}",
+    "{{SessionNameRaw}}",
+    "{{AccessKeyID}}",
+];
 
 fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
     match problem {
@@ -460,5 +314,71 @@ fn key_problem(key: DataKey, problem: &KeyProblem) -> Diagnostic {
             Some((*line, *column)),
             format!("{message}; the authenticator drops every mapping in {key}"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brace_forms_spell_the_templates() {
+        for ((name, single), double) in TEMPLATES.iter().zip(SINGLE_BRACES).zip(DOUBLE_BRACES) {
+            assert_eq!(single, format!("{{{name}}}"));
+            assert_eq!(double, format!("{{{{{name}}}}}"));
+        }
+    }
+
+    /// The rule as first written, formatting and searching for every template.
+    fn reference(s: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find("{{") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else { break };
+            let name = &after[..close];
+            if !TEMPLATES.contains(&name) {
+                problems.push(format!(
+                    "{{{{{name}}}}} in {} is not expanded by the authenticator",
+                    quoted(s)
+                ));
+            }
+            rest = &after[close + 2..];
+        }
+        for name in TEMPLATES {
+            let single = format!("{{{name}}}");
+            let double = format!("{{{{{name}}}}}");
+            if s.replace(&double, "").contains(&single) {
+                problems.push(format!(
+                    "{single} in {} is not expanded by the authenticator: templates take double braces ({double})",
+                    quoted(s)
+                ));
+            }
+        }
+        problems
+    }
+
+    #[test]
+    fn template_problems_agree_with_the_rule_as_first_written() {
+        for s in [
+            "{AccountID{{AccountID}}}",
+            "{{{AccountID}}AccountID}",
+            "{{AccountID}}",
+            "{{AccountID}",
+            "{{{{AccountID}}}}",
+            "{AccountID}{{AccountID}}",
+            "{{EC2PrivateDnsName}} {SessionName}",
+            "system:node:{{EC2PrivateDNSName}}",
+            "{{SessionNameRaw}}{SessionName}",
+            "plain",
+            "",
+            "{{AccountID}}}",
+            "}{{AccountID}}{",
+            "a{{SessionName}}b{{AccountID}}c",
+            "{{SessionName}}{{SessionNameRaw}}",
+            "{{{SessionName}}}",
+        ] {
+            assert_eq!(template_problems(s), reference(s), "{s}");
+        }
     }
 }

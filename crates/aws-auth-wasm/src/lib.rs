@@ -24,9 +24,17 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 /// The one place where errors become JavaScript values.
 fn into_error(err: &aws_auth_core::Error) -> JsValue {
+    // The core names no flag; the text matches the CLI's, which the parity test compares.
+    let message = match err.kind() {
+        aws_auth_core::ErrorKind::Lockout => format!(
+            "{err}; pass the lockout override to do it anyway \
+             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        ),
+        _ => err.to_string(),
+    };
     error_value(
         err.code(),
-        err.to_string(),
+        message,
         err.diagnostics().iter().map(Diagnostic::from).collect(),
     )
 }

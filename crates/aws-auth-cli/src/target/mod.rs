@@ -24,10 +24,15 @@ pub(crate) fn managers_of_edits(doc: &AwsAuth, edits: &[Edit]) -> Vec<String> {
         .collect()
 }
 
-/// The CLI flag that answers a refusal of the core, to append to its message.
+/// What the CLI adds to a core error whose refusal a flag overrides: the core names no flag.
+/// The lockout text is the npm package's too (the parity test compares the two messages).
 pub(crate) fn flag_hint(e: &aws_auth_core::Error) -> &'static str {
-    match e {
-        aws_auth_core::Error::Owned { .. } => " (--take-over)",
+    match e.kind() {
+        aws_auth_core::ErrorKind::Lockout => {
+            "; pass the lockout override to do it anyway \
+             (--allow-lockout; allowLockout in npm; Options::allow_lockout in Rust)"
+        }
+        _ if matches!(e, aws_auth_core::Error::Owned { .. }) => " (--take-over)",
         _ => "",
     }
 }

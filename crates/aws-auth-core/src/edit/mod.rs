@@ -1,7 +1,10 @@
 //! The operations, as values: what to change ([`Edit`]), how ([`Options`]) and what was done
 //! ([`Change`]).
 
+mod apply;
 pub(crate) mod list;
+mod lockout;
+mod read_back;
 pub(crate) mod style;
 
 use serde::{Deserialize, Serialize};

@@ -113,7 +113,7 @@ impl Desired {
         };
         // Read as the authenticator's YAML reader would, so that a value it takes as a number
         // or boolean is refused here rather than written as something else.
-        let value = crate::section::resolve_node(root)
+        let value = crate::yaml::go_value::resolve_node(root)
             .ok_or_else(|| invalid("anchors and aliases are not supported here".into()))?;
         Desired::from_value(value)
     }

@@ -44,11 +44,11 @@ pub use desired::{Desired, DesiredEntry};
 pub use record::OWNERSHIP_ANNOTATION;
 
 use crate::arn::{role_identity, user_identity};
+use crate::diagnostics::{Code, Diagnostic, diagnostic};
 use crate::document::AwsAuth;
 use crate::edit::{Change, Options};
 use crate::error::Error;
 use crate::model::DataKey;
-use crate::validate::{Code, Diagnostic, diagnostic};
 use plan::{Plan, PlanOptions, plan_apply, plan_release};
 use record::{EntryKey, EntryKind, ReadRecord, Record};
 

@@ -151,7 +151,10 @@ impl Record {
             crate::yaml::tree::parse_stream(text)
                 .ok()
                 .and_then(|docs| match docs.as_slice() {
-                    [one] => one.root.as_ref().and_then(crate::section::resolve_node),
+                    [one] => one
+                        .root
+                        .as_ref()
+                        .and_then(crate::yaml::go_value::resolve_node),
                     _ => None,
                 });
         let Some(value) = value.filter(|_| text.trim_start().starts_with('{')) else {

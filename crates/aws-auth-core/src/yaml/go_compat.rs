@@ -4,6 +4,9 @@
 //! same lines: the key stays editable); [`parse`] rewrites what needs text moved, and a key
 //! read that way is reported on but never edited. `tests/authcheck/FINDINGS.md` and the
 //! differential suite (`crates/aws-auth-differential`) hold each rewrite to go-yaml.
+//!
+//! Why one long module (~900 lines of code): the line scanner and the rewrites it drives are one
+//! idea and share the scanner's state; split, each half would reach into the other.
 
 use std::borrow::Cow;
 

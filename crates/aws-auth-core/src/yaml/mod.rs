@@ -3,6 +3,7 @@
 
 pub(crate) mod fast;
 pub(crate) mod go_compat;
+pub(crate) mod go_value;
 pub(crate) mod masked;
 pub(crate) mod raw_value;
 pub(crate) mod scalar;

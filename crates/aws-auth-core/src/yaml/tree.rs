@@ -3,6 +3,9 @@
 //! The editor never re-serialises what it did not change, so instead of a value tree it needs
 //! to know where every node sits in the source: byte ranges, line and column. This module turns
 //! the parser's event stream into exactly that and nothing more.
+//!
+//! Why one long module (~670 lines of code, then tests): the event-to-tree builder is one state
+//! machine over the parser's events, and its span fix-ups need the text it is building from.
 
 use saphyr_parser::{Event, Parser, ScalarStyle as ParserStyle, Span};
 
