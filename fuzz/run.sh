@@ -3,7 +3,7 @@
 # limits the project promises for hostile input: 512 MiB of memory and 5 s per input.
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
-# Seeds: the project's own manifests (examples/, test fixtures), plus the external corpus when
+# Seeds: the project's own manifests (examples/, test fixtures), plus the external corpus (read in place) when
 # AWS_AUTH_CORPUS names it. What a run finds lands in fuzz/artifacts/<target>/; each finding
 # becomes a regression test (crates/aws-auth-core/tests/hostile.rs or regressions.rs) before
 # it is fixed. Record runs in FUZZING.md.
@@ -14,21 +14,28 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_manifest read_data edit)
 
+# The project's own manifests are copied in as seeds. The external corpus is never copied
+# (its files are not the project's): libFuzzer reads it in place as a second, read-only
+# corpus folder (new inputs go to the first folder only).
 seed() {
   local dir="corpus/$1"
   mkdir -p "$dir"
-  for f in ../examples/*.yaml ../testing/fixtures/manifests/* ${AWS_AUTH_CORPUS:+"$AWS_AUTH_CORPUS"/*}; do
+  for f in ../examples/*.yaml ../testing/fixtures/manifests/*; do
     [ -f "$f" ] && cp -f "$f" "$dir/seed-$(basename "$f")"
   done
 }
 
 for target in "${targets[@]}"; do
   # The edit target builds its input from bytes (arbitrary): text seeds mean little to it.
-  [ "$target" = edit ] || seed "$target"
+  extra=()
+  if [ "$target" != edit ]; then
+    seed "$target"
+    [ -n "${AWS_AUTH_CORPUS:-}" ] && extra=("$AWS_AUTH_CORPUS")
+  fi
   mkdir -p "corpus/$target" "artifacts/$target"
   echo "== $target: ${seconds}s"
   log="artifacts/$target/run.log"
-  cargo +nightly fuzz run "$target" "corpus/$target" -- \
+  cargo +nightly fuzz run "$target" "corpus/$target" ${extra[@]+"${extra[@]}"} -- \
     -max_total_time="$seconds" -rss_limit_mb=512 -timeout=5 -max_len=65536 \
     -artifact_prefix="artifacts/$target/" -print_final_stats=1 2>&1 | tee "$log" | grep -E "^#[0-9]+.*(DONE|pulse)|stat::|ERROR|panicked" || true
   # libFuzzer's last status line: executions, coverage, features, corpus.

@@ -15,11 +15,11 @@ export const patch = awsAuthPatch("aws-auth", {
   existing,
   roles: [
     {
-      rolearn: config.get("nodeRoleArn") ?? "arn:aws:iam::610739101347:role/extra-node-group",
+      rolearn: config.get("nodeRoleArn") ?? "arn:aws:iam::777788889999:role/extra-node-group",
       username: "system:node:{{EC2PrivateDNSName}}",
       groups: ["system:bootstrappers", "system:nodes"],
     },
   ],
-  users: [{ userarn: config.get("adminUserArn") ?? "arn:aws:iam::610739101347:user/ada", username: "ada", groups: ["system:masters"] }],
+  users: [{ userarn: config.get("adminUserArn") ?? "arn:aws:iam::777788889999:user/ada", username: "ada", groups: ["system:masters"] }],
 });
 export const data = patch.data;

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import AwsAuthDefault, { AwsAuth, AwsAuthError } from "aws-auth";
 
 const fixture = (name) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-const CDK_JSON = fixture("10-json-manifest-json-array-strings.json");
-const CDK_YAML = fixture("13-cdk-cluster-username-is-arn-mapaccounts-quoted.yaml");
+const CDK_JSON = fixture("json-manifest-json-array-strings.json");
+const CDK_YAML = fixture("cdk-username-is-arn-mapaccounts-quoted.yaml");
 const NODE = {
   rolearn: "arn:aws:iam::111122223333:role/nodes",
   username: "system:node:{{EC2PrivateDNSName}}",
@@ -51,12 +51,12 @@ test("getters return typed plain objects", () => {
   const auth = AwsAuth.parse(CDK_YAML);
   assert.equal(auth.roles.length, 2);
   assert.deepEqual(auth.roles[1], {
-    rolearn: "arn:aws:iam::610739101347:role/EksClusterStackV6-NodeGroupRoleV6E51D8FA1-0ZLj7SrjIATC",
+    rolearn: "arn:aws:iam::777788889999:role/PaymentsEksStack-WorkersNodegroupRole5E1B2A77-K3DV8M0T1QYE",
     username: "system:node:{{EC2PrivateDNSName}}",
     groups: ["system:bootstrappers", "system:nodes"],
   });
   assert.deepEqual(auth.users, [
-    { userarn: "arn:aws:iam::610739101347:user/cdk-deployer-eks", username: "admin-user", groups: ["system:masters"] },
+    { userarn: "arn:aws:iam::777788889999:user/payments-release", username: "payments-release", groups: ["system:masters"] },
   ]);
   assert.deepEqual(auth.accounts, []);
   assert.equal(Object.getPrototypeOf(auth.roles[0]), Object.prototype);

@@ -1,6 +1,6 @@
 //! The 40 real manifests of `shared/corpus/aws-auth` (read in place, never copied or changed):
 //! every one parses or fails with a located error, prints back byte-for-byte, and survives an
-//! upsert-then-remove with its bytes intact.
+//! upsert-then-remove with its bytes intact. And no file of the project is a copy of one.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +12,34 @@ use aws_auth_core::{AwsAuth, Edit, Error, ErrorKind, Options, Remove, Severity, 
 /// these tests say so on stderr and check nothing, and the project's own fixtures (golden
 /// tests) cover its styles. CI (`CI=true`) always has it and fails without it.
 fn corpus() -> Vec<(String, String)> {
+    let Some(dir) = corpus_dir() else {
+        return Vec::new();
+    };
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "json")
+            )
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 40, "the corpus has 40 manifests");
+    files
+}
+
+/// Where the corpus is, or `None` (said once on stderr) when this checkout does not have it;
+/// under `CI=true` its absence is a failure.
+fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("AWS_AUTH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -35,28 +63,9 @@ fn corpus() -> Vec<(String, String)> {
                 dir.display()
             );
         });
-        return Vec::new();
+        return None;
     }
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("corpus at {}: {e} (set AWS_AUTH_CORPUS)", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("yaml" | "json")
-            )
-        })
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 40, "the corpus has 40 manifests");
-    files
+    Some(dir)
 }
 
 #[test]
@@ -301,5 +310,84 @@ fn broken_keys_are_reported_and_refuse_edits() {
             .unwrap_err()
             .code(),
         "key-not-editable"
+    );
+}
+
+/// The corpus is read in place and never copied into the project (its files come from public
+/// repositories under unknown licences). No file of the checkout may be one of its files, byte
+/// for byte or with only its line breaks or final newline changed; a fixture for a style the
+/// corpus shows is written for the project instead. The whole checkout is walked (untracked
+/// files included, so a copy is caught before it is committed), except build output
+/// (`target`, `node_modules`), `.git`, libFuzzer's local working folders (`fuzz/corpus`,
+/// `fuzz/artifacts`, git-ignored) and symlinks (their targets are checked where they are).
+#[test]
+fn no_project_file_is_a_copy_of_a_corpus_file() {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    // Text compared without its line breaks' style or trailing newlines, so a CRLF re-save or
+    // an added final newline is still a copy.
+    fn loose(bytes: &[u8]) -> Vec<u8> {
+        let mut out: Vec<u8> = bytes.iter().copied().filter(|&b| b != b'\r').collect();
+        while out.last().is_some_and(|b| b.is_ascii_whitespace()) {
+            out.pop();
+        }
+        out
+    }
+    let mut corpus: HashMap<Vec<u8>, String> = HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            corpus.insert(loose(&bytes), name);
+        }
+    }
+    assert!(corpus.len() >= 40, "{} files in the corpus", corpus.len());
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap();
+    let skip = |rel: &Path| {
+        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        matches!(name, "target" | "node_modules" | ".git")
+            || rel == Path::new("fuzz/corpus")
+            || rel == Path::new("fuzz/artifacts")
+    };
+    let mut pending = vec![root.clone()];
+    let (mut checked, mut copies) = (0, Vec::new());
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let rel = path.strip_prefix(&root).unwrap().to_path_buf();
+            let kind = entry.file_type().unwrap();
+            if kind.is_symlink() || skip(&rel) {
+                continue;
+            }
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                checked += 1;
+                let bytes = std::fs::read(&path).unwrap();
+                if let Some(name) = corpus.get(&loose(&bytes)) {
+                    copies.push(format!("{} is a copy of corpus file {name}", rel.display()));
+                }
+            }
+        }
+    }
+    copies.sort();
+    assert!(
+        copies.is_empty(),
+        "corpus files must be read in place (AWS_AUTH_CORPUS), never copied into the project; \
+         write a fixture of the project's own instead:\n{}",
+        copies.join("\n")
+    );
+    assert!(
+        checked > 100,
+        "only {checked} files walked under {}",
+        root.display()
     );
 }

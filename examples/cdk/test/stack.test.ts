@@ -7,13 +7,13 @@ import { Template } from "aws-cdk-lib/assertions";
 import { AwsAuth, AwsAuthError } from "aws-auth";
 import { AwsAuthStack, type AwsAuthStackProps } from "../lib/aws-auth-stack";
 
-const existing = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "10-json-manifest-json-array-strings.json"), "utf8");
+const existing = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "json-manifest-json-array-strings.json"), "utf8");
 const props: AwsAuthStackProps = {
   clusterName: "prod",
-  kubectlRoleArn: "arn:aws:iam::921483785411:role/eks-kubectl",
+  kubectlRoleArn: "arn:aws:iam::777788889999:role/eks-kubectl",
   existingManifest: existing,
-  nodeRoleArn: "arn:aws:iam::921483785411:role/extra-node-group",
-  adminUserArn: "arn:aws:iam::921483785411:user/ada",
+  nodeRoleArn: "arn:aws:iam::777788889999:role/extra-node-group",
+  adminUserArn: "arn:aws:iam::777788889999:user/ada",
   adminUsername: "ada",
 };
 

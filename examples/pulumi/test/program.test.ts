@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAuth } from "aws-auth";
 
-const existingText = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "13-cdk-cluster-username-is-arn-mapaccounts-quoted.yaml"), "utf8");
+const existingText = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "cdk-username-is-arn-mapaccounts-quoted.yaml"), "utf8");
 const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
 
 before(async () => {
@@ -33,7 +33,7 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-const NODE = "arn:aws:iam::610739101347:role/extra-node-group";
+const NODE = "arn:aws:iam::777788889999:role/extra-node-group";
 
 test("the program patches aws-auth keeping every existing entry", async () => {
   const program = await import("../index.js");
@@ -51,7 +51,7 @@ test("the program patches aws-auth keeping every existing entry", async () => {
   assert.deepEqual(after.users.slice(0, before.users.length), before.users);
   assert.deepEqual(after.accounts, before.accounts);
   assert.equal(after.roles.at(-1)?.rolearn, NODE);
-  assert.equal(after.users.at(-1)?.userarn, "arn:aws:iam::610739101347:user/ada");
+  assert.equal(after.users.at(-1)?.userarn, "arn:aws:iam::777788889999:user/ada");
   // Existing text is kept byte-for-byte: the new data strings extend the old ones.
   const old = before.data();
   assert.ok(data.mapRoles!.startsWith(old.mapRoles!));

@@ -9,23 +9,23 @@ use crate::eqnice;
 #[test]
 fn force_makes_nothing_matched_a_success() {
     let d = TempDir::new();
-    d.copy("02-three-roles-simple.yaml");
+    d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
             "remove",
             "--maproles",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/nope",
+            "arn:aws:iam::444455556666:role/nope",
             "--force",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     eqnice!(
-        "nothing matched arn:aws:iam::205930638578:role/nope; nothing removed (--force)\n",
+        "nothing matched arn:aws:iam::444455556666:role/nope; nothing removed (--force)\n",
         r.stderr
     );
     let r = run(
@@ -36,7 +36,7 @@ fn force_makes_nothing_matched_a_success() {
             "nobody",
             "--force",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -47,7 +47,7 @@ fn force_makes_nothing_matched_a_success() {
             "--username",
             "nobody",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
         ],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -56,42 +56,42 @@ fn force_makes_nothing_matched_a_success() {
 #[test]
 fn diff_shows_the_changed_key() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
             "remove",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/developer-role",
+            "arn:aws:iam::444455556666:role/reporting-readers",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "--diff",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let want = "\
---- a/02-three-roles-simple.yaml/data/mapRoles
-+++ b/02-three-roles-simple.yaml/data/mapRoles
+--- a/three-roles.yaml/data/mapRoles
++++ b/three-roles.yaml/data/mapRoles
 @@ -7,7 +7,3 @@
-   username: admin-user
    groups:
-     - system:masters
--- rolearn: arn:aws:iam::205930638578:role/developer-role
--  username: dev-user
+     - system:bootstrappers
+     - system:nodes
+-- rolearn: arn:aws:iam::444455556666:role/reporting-readers
+-  username: reporting
 -  groups:
--    - developers
+-    - reporting-viewers
 ";
     eqnice!(want, r.stdout);
-    assert!(!fs::read_to_string(f).unwrap().contains("developer-role"));
+    assert!(!fs::read_to_string(f).unwrap().contains("reporting-readers"));
 }
 
 #[test]
 fn diff_header_of_an_absolute_path_has_one_slash() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let path = f.display().to_string();
-    let arn = "arn:aws:iam::205930638578:role/developer-role";
+    let arn = "arn:aws:iam::444455556666:role/reporting-readers";
     let r = run(&d, &["remove", "--rolearn", arn, "-f", &path, "--diff"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let first = r.stdout.lines().next().unwrap_or_default();
@@ -104,35 +104,35 @@ fn diff_header_of_an_absolute_path_has_one_slash() {
 #[test]
 fn dry_run_writes_nothing() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
             "remove",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/developer-role",
+            "arn:aws:iam::444455556666:role/reporting-readers",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
             "--dry-run",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     eqnice!(
-        "removed arn:aws:iam::205930638578:role/developer-role from aws-auth (dry run)\n",
+        "removed arn:aws:iam::444455556666:role/reporting-readers from aws-auth (dry run)\n",
         r.stderr
     );
     eqnice!("", r.stdout);
     assert_eq!(
         fs::read(&f).unwrap(),
-        fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        fs::read(fixture("three-roles.yaml")).unwrap()
     );
 }
 
 #[test]
 fn accounts() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
@@ -141,13 +141,13 @@ fn accounts() {
             "--account",
             "111122223333",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(fs::read_to_string(&f).unwrap().contains("\"111122223333\""));
-    let r = run(&d, &["get", "-f", "02-three-roles-simple.yaml"]);
+    let r = run(&d, &["get", "-f", "three-roles.yaml"]);
     assert!(
         r.stdout
             .lines()
@@ -163,32 +163,29 @@ fn accounts() {
             "--account",
             "111122223333",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(
-        &d,
-        &["get", "-o", "json", "-f", "02-three-roles-simple.yaml"],
-    );
+    let r = run(&d, &["get", "-o", "json", "-f", "three-roles.yaml"]);
     assert!(r.stdout.contains("\"mapAccounts\": []"), "{}", r.stdout);
 }
 
 #[test]
 fn role_path_is_stripped_with_a_note() {
     let d = TempDir::new();
-    d.copy("02-three-roles-simple.yaml");
+    d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
             "upsert",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/team/ci",
+            "arn:aws:iam::444455556666:role/team/ci",
             "--username",
             "ci",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -197,6 +194,6 @@ fn role_path_is_stripped_with_a_note() {
     assert!(lines[0].starts_with("note: "));
     assert_eq!(
         lines[1],
-        "added arn:aws:iam::205930638578:role/ci to aws-auth"
+        "added arn:aws:iam::444455556666:role/ci to aws-auth"
     );
 }

@@ -9,14 +9,14 @@ use crate::eqnice;
 #[test]
 fn stdin_to_stdout() {
     let d = TempDir::new();
-    let text = fs::read(fixture("02-three-roles-simple.yaml")).unwrap();
+    let text = fs::read(fixture("three-roles.yaml")).unwrap();
     let r = run_in(
         &d.0,
         &[
             "upsert",
             "--mapusers",
             "--userarn",
-            "arn:aws:iam::205930638578:user/ada",
+            "arn:aws:iam::444455556666:user/ada",
             "--username",
             "ada",
             "--groups",
@@ -28,7 +28,7 @@ fn stdin_to_stdout() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     eqnice!(
-        "added arn:aws:iam::205930638578:user/ada to aws-auth\n",
+        "added arn:aws:iam::444455556666:user/ada to aws-auth\n",
         r.stderr
     );
     assert!(
@@ -42,7 +42,7 @@ fn stdin_to_stdout() {
 #[test]
 fn no_op_leaves_the_file_untouched() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let before = fs::metadata(&f).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let r = run(
@@ -51,25 +51,25 @@ fn no_op_leaves_the_file_untouched() {
             "upsert",
             "--maproles",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/admin-role",
+            "arn:aws:iam::444455556666:role/platform-operators",
             "--username",
-            "admin-user",
+            "platform-operator",
             "--groups",
             "system:masters",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     eqnice!(
-        "no updates needed to arn:aws:iam::205930638578:role/admin-role\n",
+        "no updates needed to arn:aws:iam::444455556666:role/platform-operators\n",
         r.stderr
     );
     assert_eq!(fs::metadata(&f).unwrap().modified().unwrap(), before);
     assert_eq!(
         fs::read(&f).unwrap(),
-        fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        fs::read(fixture("three-roles.yaml")).unwrap()
     );
     assert_eq!(
         fs::read_dir(&d.0).unwrap().count(),
@@ -81,34 +81,34 @@ fn no_op_leaves_the_file_untouched() {
 #[test]
 fn in_place_change_is_written_and_no_temp_left() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
             "upsert",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/developer-role",
+            "arn:aws:iam::444455556666:role/reporting-readers",
             "--username",
-            "dev-user",
+            "reporting",
             "--groups",
-            "developers",
-            "viewers",
+            "reporting-viewers",
+            "auditors",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     eqnice!(
-        "updated arn:aws:iam::205930638578:role/developer-role in aws-auth\n",
+        "updated arn:aws:iam::444455556666:role/reporting-readers in aws-auth\n",
         r.stderr
     );
     eqnice!("", r.stdout);
-    let want = fs::read_to_string(fixture("02-three-roles-simple.yaml"))
+    let want = fs::read_to_string(fixture("three-roles.yaml"))
         .unwrap()
         .replace(
-            "        - developers\n",
-            "        - developers\n        - viewers\n",
+            "        - reporting-viewers\n",
+            "        - reporting-viewers\n        - auditors\n",
         );
     eqnice!(want, fs::read_to_string(&f).unwrap());
     assert_eq!(fs::read_dir(&d.0).unwrap().count(), 1);
@@ -118,7 +118,7 @@ fn in_place_change_is_written_and_no_temp_left() {
 fn crlf_file_is_edited_in_place_in_crlf() {
     // A manifest checked out on Windows (git core.autocrlf): CRLF on every line.
     let d = TempDir::new();
-    let lf = fs::read_to_string(fixture("02-three-roles-simple.yaml")).unwrap();
+    let lf = fs::read_to_string(fixture("three-roles.yaml")).unwrap();
     let f = d.write("crlf.yaml", &lf.replace('\n', "\r\n"));
     let args = |verb: &'static str| {
         let mut a = vec![verb, "--rolearn", "arn:aws:iam::111122223333:role/ops"];
@@ -144,9 +144,9 @@ fn crlf_file_is_edited_in_place_in_crlf() {
 #[test]
 fn in_place_through_a_symlink_edits_the_target_and_keeps_the_link() {
     let d = TempDir::new();
-    let target = d.copy("02-three-roles-simple.yaml");
+    let target = d.copy("three-roles.yaml");
     let link = d.0.join("link.yaml");
-    std::os::unix::fs::symlink("02-three-roles-simple.yaml", &link).unwrap();
+    std::os::unix::fs::symlink("three-roles.yaml", &link).unwrap();
     let r = run(
         &d,
         &[
@@ -189,7 +189,7 @@ fn empty_input_says_so() {
 #[test]
 fn mixed_line_breaks_are_refused_with_one_line() {
     let d = TempDir::new();
-    let lf = fs::read_to_string(fixture("02-three-roles-simple.yaml")).unwrap();
+    let lf = fs::read_to_string(fixture("three-roles.yaml")).unwrap();
     let mixed = lf.replacen('\n', "\r\n", 3);
     let f = d.write("mixed.yaml", &mixed);
     let r = run(
@@ -218,7 +218,7 @@ fn mixed_line_breaks_are_refused_with_one_line() {
 #[test]
 fn error_leaves_the_file_untouched() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let before = fs::metadata(&f).unwrap().modified().unwrap();
     let r = run(
         &d,
@@ -226,9 +226,9 @@ fn error_leaves_the_file_untouched() {
             "remove",
             "--maproles",
             "--rolearn",
-            "arn:aws:iam::205930638578:role/nope",
+            "arn:aws:iam::444455556666:role/nope",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
             "-i",
         ],
     );
@@ -236,7 +236,7 @@ fn error_leaves_the_file_untouched() {
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
         r.stderr
-            .starts_with("error: 02-three-roles-simple.yaml: nothing matched"),
+            .starts_with("error: three-roles.yaml: nothing matched"),
         "{}",
         r.stderr
     );
@@ -247,7 +247,7 @@ fn error_leaves_the_file_untouched() {
 #[test]
 fn json_manifest_keeps_its_style() {
     let d = TempDir::new();
-    let f = d.copy("09-json-manifest-yaml-strings.json");
+    let f = d.copy("json-manifest-yaml-strings.json");
     let r = run(
         &d,
         &[
@@ -260,7 +260,7 @@ fn json_manifest_keeps_its_style() {
             "--groups",
             "devs",
             "-f",
-            "09-json-manifest-yaml-strings.json",
+            "json-manifest-yaml-strings.json",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);

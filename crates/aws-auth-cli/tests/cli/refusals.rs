@@ -9,28 +9,27 @@ use crate::eqnice;
 #[test]
 fn lockout_is_refused_then_overridden() {
     let d = TempDir::new();
-    let f = d.copy("02-three-roles-simple.yaml");
+    let f = d.copy("three-roles.yaml");
     let args = [
         "remove",
         "--rolearn",
-        "arn:aws:iam::205930638578:role/admin-role",
+        "arn:aws:iam::444455556666:role/platform-operators",
         "-f",
-        "02-three-roles-simple.yaml",
+        "three-roles.yaml",
         "-i",
     ];
     let r = run(&d, &args);
     assert_eq!(r.code, 1);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.starts_with(
-            "error: 02-three-roles-simple.yaml: refusing to take away the last system:masters"
-        ),
+        r.stderr
+            .starts_with("error: three-roles.yaml: refusing to take away the last system:masters"),
         "{}",
         r.stderr
     );
     assert_eq!(
         fs::read(&f).unwrap(),
-        fs::read(fixture("02-three-roles-simple.yaml")).unwrap()
+        fs::read(fixture("three-roles.yaml")).unwrap()
     );
     // --force keeps its Go meaning and does not override the lockout guard.
     let mut forced = args.to_vec();
@@ -40,13 +39,17 @@ fn lockout_is_refused_then_overridden() {
     allowed.push("--allow-lockout");
     let r = run(&d, &allowed);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(!fs::read_to_string(&f).unwrap().contains("admin-role"));
+    assert!(
+        !fs::read_to_string(&f)
+            .unwrap()
+            .contains("platform-operators")
+    );
 }
 
 #[test]
 fn malformed_manifest() {
     let d = TempDir::new();
-    let f = d.copy("04-broken-blockscalar-under-indented.yaml");
+    let f = d.copy("broken-block-scalar-under-indented.yaml");
     for args in [
         vec!["get"],
         vec!["validate"],
@@ -60,16 +63,22 @@ fn malformed_manifest() {
         ],
     ] {
         let mut argv = args.clone();
-        argv.extend(["-f", "04-broken-blockscalar-under-indented.yaml"]);
+        argv.extend(["-f", "broken-block-scalar-under-indented.yaml"]);
         let r = run(&d, &argv);
         assert_eq!(r.code, 1, "{args:?}");
         eqnice!("", r.stdout);
         assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
-        assert!(r.stderr.starts_with("error: 04-broken-blockscalar-under-indented.yaml: manifest is not valid YAML at line"), "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with(
+                "error: broken-block-scalar-under-indented.yaml: manifest is not valid YAML at line"
+            ),
+            "{}",
+            r.stderr
+        );
     }
     assert_eq!(
         fs::read(&f).unwrap(),
-        fs::read(fixture("04-broken-blockscalar-under-indented.yaml")).unwrap()
+        fs::read(fixture("broken-block-scalar-under-indented.yaml")).unwrap()
     );
 }
 
@@ -173,7 +182,7 @@ fn key_that_does_not_parse_is_not_edited() {
 #[test]
 fn invalid_arn_is_refused() {
     let d = TempDir::new();
-    d.copy("02-three-roles-simple.yaml");
+    d.copy("three-roles.yaml");
     let r = run(
         &d,
         &[
@@ -183,14 +192,14 @@ fn invalid_arn_is_refused() {
             "--username",
             "x",
             "-f",
-            "02-three-roles-simple.yaml",
+            "three-roles.yaml",
         ],
     );
     assert_eq!(r.code, 1);
     eqnice!("", r.stdout);
     assert!(
         r.stderr
-            .starts_with("error: 02-three-roles-simple.yaml: invalid role ARN"),
+            .starts_with("error: three-roles.yaml: invalid role ARN"),
         "{}",
         r.stderr
     );

@@ -38,7 +38,7 @@ fn usage_errors_exit_two() {
 #[test]
 fn go_tool_argument_rules() {
     let d = TempDir::new();
-    d.copy("02-three-roles-simple.yaml");
+    d.copy("three-roles.yaml");
     let role = [
         "upsert",
         "--rolearn",
@@ -46,7 +46,7 @@ fn go_tool_argument_rules() {
         "--groups",
         "g",
         "-f",
-        "02-three-roles-simple.yaml",
+        "three-roles.yaml",
     ];
     let r = run(&d, &role);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -108,7 +108,7 @@ fn in_place_on_stdin_is_a_usage_error() {
         &[
             "upsert",
             "--userarn",
-            "arn:aws:iam::205930638578:user/ada",
+            "arn:aws:iam::444455556666:user/ada",
             "--username",
             "ada",
             "-f",
@@ -132,7 +132,7 @@ fn in_place_without_file_is_a_usage_error() {
         &[
             "upsert",
             "--userarn",
-            "arn:aws:iam::205930638578:user/ada",
+            "arn:aws:iam::444455556666:user/ada",
             "--username",
             "ada",
             "-i",
@@ -209,19 +209,22 @@ fn impersonation_flags_parse() {
 #[test]
 fn upsert_without_username_is_a_usage_error_and_writes_nothing() {
     let d = TempDir::new();
-    let path = d.copy("02-three-roles-simple.yaml");
+    let path = d.copy("three-roles.yaml");
     let before = fs::read(&path).unwrap();
     for (flag, arn) in [
-        ("--rolearn", "arn:aws:iam::205930638578:role/new"),
-        ("--rolearn", "arn:aws:iam::205930638578:role/admin-role"),
-        ("--userarn", "arn:aws:iam::205930638578:user/new"),
+        ("--rolearn", "arn:aws:iam::444455556666:role/new"),
+        (
+            "--rolearn",
+            "arn:aws:iam::444455556666:role/platform-operators",
+        ),
+        ("--userarn", "arn:aws:iam::444455556666:user/new"),
     ] {
         for username in [None, Some(""), Some("  ")] {
             let mut args = vec!["upsert", flag, arn, "--groups", "g"];
             if let Some(u) = username {
                 args.extend(["--username", u]);
             }
-            args.extend(["-f", "02-three-roles-simple.yaml", "-i"]);
+            args.extend(["-f", "three-roles.yaml", "-i"]);
             let r = run(&d, &args);
             assert_eq!(r.code, 2, "{arn} {username:?}: {}", r.stderr);
             assert!(

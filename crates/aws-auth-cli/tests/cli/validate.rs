@@ -12,7 +12,7 @@ fn clean_file_exits_zero_silently() {
             "validate",
             "--strict",
             "-f",
-            &fixture("02-three-roles-simple.yaml").display().to_string(),
+            &fixture("three-roles.yaml").display().to_string(),
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -23,14 +23,14 @@ fn clean_file_exits_zero_silently() {
 #[test]
 fn warnings_fail_only_with_strict() {
     let d = TempDir::new();
-    let f = fixture("15-suspicious-sso-role-arn-with-path.yaml")
+    let f = fixture("suspicious-sso-role-arn-with-path.yaml")
         .display()
         .to_string();
     let r = run(&d, &["validate", "-f", &f]);
     assert_eq!(r.code, 0);
     assert!(
         r.stdout
-            .starts_with("warning[arn-path] mapRoles[1] (line 6, column 3): "),
+            .starts_with("warning[arn-path] mapRoles[0] (line 1, column 3): "),
         "{}",
         r.stdout
     );
