@@ -340,6 +340,7 @@ impl AwsAuth {
             ));
         }
         let subject = caller.canonical.to_ascii_lowercase();
+        out.canonical = Some(caller.clone());
         let view = self.authenticator_view();
         let mappings = self.mappings();
         let sso_of = |e: &ViewEntry<'_>| -> Option<SsoSpec> {
@@ -651,9 +652,7 @@ fn near_miss(
                     e.groups.join(", ")
                 ),
                 upsert().map(|c| {
-                    format!(
-                        "{c} (gives every entry of the ARN these values; then delete the duplicate)"
-                    )
+                    format!("{c} (if these values are the ones meant; then delete the dead entry)")
                 }),
             ));
         }
@@ -682,7 +681,18 @@ fn near_miss(
                         "{entry} ({}) is dropped by the authenticator: {reason}",
                         arn.unwrap_or("sso")
                     ),
-                    upsert(),
+                    // An upsert keeps the fields that make it dropped: write it anew.
+                    arn.map(|a| {
+                        let (kind, flag) = match e.list {
+                            DataKey::MapUsers => ("--mapusers", "--userarn"),
+                            _ => ("--maproles", "--rolearn"),
+                        };
+                        format!(
+                            "aws-auth remove {kind} {flag} {} --force && {}",
+                            shell_word(a),
+                            fix_upsert(caller, username, &groups)
+                        )
+                    }),
                 ));
             }
             return None;

@@ -37,6 +37,10 @@ pub struct LiveMapping {
 pub struct ChangedMapping {
     /// Which fields differ: `username`, `groups` (compared as sets).
     pub fields: Vec<String>,
+    /// Groups the caller gains.
+    pub groups_added: Vec<String>,
+    /// Groups the caller loses (`system:masters` here is a lost administrator).
+    pub groups_removed: Vec<String>,
     /// Before.
     pub old: LiveMapping,
     /// After.
@@ -145,8 +149,11 @@ impl AwsAuth {
                             fields.push("groups".to_string());
                         }
                         if !fields.is_empty() {
+                            let (before, after) = (set(&old.groups), set(&n.groups));
                             out.changed.push(ChangedMapping {
                                 fields,
+                                groups_added: after.difference(&before).cloned().collect(),
+                                groups_removed: before.difference(&after).cloned().collect(),
                                 old: old.clone(),
                                 new: n.clone(),
                             });
