@@ -239,8 +239,7 @@ fn what_became(entries: &[ViewEntry<'_>], unread: &[DataKey], list: DataKey, key
     }
     let same = entries
         .iter()
-        .filter(|e| e.list == list && key_of(e).as_deref() == Some(key))
-        .next_back();
+        .rfind(|e| e.list == list && key_of(e).as_deref() == Some(key));
     match same.map(|e| (&e.status, e.index)) {
         Some((EntryStatus::Overridden { by }, i)) => {
             format!("entry {i} is dead: entry {by} has the same key and wins")
