@@ -774,3 +774,59 @@ fn near_miss(
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callers_are_canonicalised_as_the_token_verifier_does() {
+        let c = |arn: &str| canonicalize_caller(arn).map(|c| c.canonical);
+        assert_eq!(
+            c("arn:aws-cn:sts::111122223333:assumed-role/R/s").unwrap(),
+            "arn:aws-cn:iam::111122223333:role/R"
+        );
+        // Users keep their path: GetCallerIdentity returns it.
+        assert_eq!(
+            c("arn:aws:iam::111122223333:user/dev/bob").unwrap(),
+            "arn:aws:iam::111122223333:user/dev/bob"
+        );
+        assert!(matches!(
+            canonicalize_caller("arn:aws:sts::111122223333:assumed-role/R"),
+            Err(CallerError::AssumedRoleWithoutSession(_))
+        ));
+        assert!(matches!(
+            canonicalize_caller("arn:aws-xx:iam::111122223333:role/R"),
+            Err(CallerError::UnknownPartition { .. })
+        ));
+        assert!(matches!(
+            canonicalize_caller("ARN:aws:iam::111122223333:role/R"),
+            Err(CallerError::NotAnArn(_))
+        ));
+    }
+
+    #[test]
+    fn templates_are_filled_from_what_the_arn_tells() {
+        let node =
+            canonicalize_caller("arn:aws:sts::111122223333:assumed-role/n/i-0123456789abcdef0")
+                .unwrap();
+        let mut notes = Vec::new();
+        assert_eq!(
+            fill(
+                "system:node:{{EC2PrivateDNSName}}/{{AccountID}}",
+                &node,
+                &mut notes
+            ),
+            "system:node:{{EC2PrivateDNSName}}/111122223333"
+        );
+        assert!(notes[0].contains("filled at login from EC2"), "{notes:?}");
+        let person = canonicalize_caller("arn:aws:sts::111122223333:assumed-role/n/a@b").unwrap();
+        let mut notes = Vec::new();
+        assert_eq!(
+            fill("{{SessionName}} {{SessionNameRaw}}", &person, &mut notes),
+            "a-b a@b"
+        );
+        fill("system:node:{{EC2PrivateDNSName}}", &person, &mut notes);
+        assert!(notes[0].contains("refuses this session"), "{notes:?}");
+    }
+}
