@@ -276,7 +276,12 @@ pub fn explanations(
                 let _ = writeln!(out, "  key: {k}");
             }
             let _ = writeln!(out, "  username: {}", g.username);
-            let _ = writeln!(out, "  groups: {}", g.groups.join(", "));
+            let groups = if g.groups.is_empty() {
+                "(none)".to_string()
+            } else {
+                g.groups.join(", ")
+            };
+            let _ = writeln!(out, "  groups: {groups}");
             if !g.also_matching.is_empty() {
                 let others: Vec<String> = g.also_matching.iter().map(|i| i.to_string()).collect();
                 let _ = writeln!(

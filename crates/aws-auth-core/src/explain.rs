@@ -546,8 +546,7 @@ fn mentions(text: &str, caller: &Caller) -> bool {
         .nth(5)
         .unwrap_or_default()
         .to_ascii_lowercase();
-    lower.contains(&format!("{}:{resource}", caller.account))
-        || lower.contains(&resource) && lower.contains(&caller.account)
+    lower.contains(&resource) && lower.contains(&caller.account)
 }
 
 fn fix_upsert(caller: &Caller, username: &str, groups: &[String]) -> String {

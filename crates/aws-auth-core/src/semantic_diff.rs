@@ -183,7 +183,11 @@ impl AwsAuth {
         let unread = |d: &AwsAuth| -> Vec<DataKey> {
             d.validate()
                 .iter()
-                .filter(|x| x.entry.is_none() && x.severity == crate::Severity::Error)
+                // The findings that make the authenticator drop a whole key.
+                .filter(|x| {
+                    x.entry.is_none()
+                        && matches!(x.code, crate::Code::Syntax | crate::Code::WrongType)
+                })
                 .filter_map(|x| x.key.as_deref().and_then(DataKey::from_name))
                 .collect::<BTreeSet<_>>()
                 .into_iter()
