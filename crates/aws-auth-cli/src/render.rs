@@ -275,7 +275,7 @@ pub fn explanations(
             if let Some(k) = &g.lookup_key {
                 let _ = writeln!(out, "  key: {k}");
             }
-            let _ = writeln!(out, "  username: {}", g.username);
+            let _ = writeln!(out, "  username: {}", quoted_or_empty(&g.username));
             let groups = if g.groups.is_empty() {
                 "(none)".to_string()
             } else {

@@ -393,6 +393,18 @@ impl AwsAuth {
                 also_matching: also.clone(),
             });
             out.notes.dedup();
+            if username_of(e).is_empty() {
+                out.notes.push(
+                    "the entry has no username (or one YAML 1.1 reads as a boolean or number, which the authenticator empties): aws-auth validate says which"
+                        .to_string(),
+                );
+            }
+            if e.groups.is_empty() {
+                out.notes.push(
+                    "the entry has no groups: RBAC gives the caller nothing unless a binding names its username"
+                        .to_string(),
+                );
+            }
         } else if mappings.accounts.iter().any(|a| a == &caller.account) {
             out.granted = true;
             out.grant = Some(Grant {

@@ -179,3 +179,31 @@ fn exit_status_is_zero_only_when_every_caller_is_mapped() {
     );
     assert_eq!(run(&d, &["explain", "-f", &f, "--caller", " "]).code, 2);
 }
+
+#[test]
+fn a_username_yaml_reads_as_a_boolean_is_empty_and_said_so() {
+    let d = TempDir::new();
+    d.write(
+        "m.yaml",
+        &crate::common::manifest(
+            "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: yes\n      groups: [view]\n",
+        ),
+    );
+    let r = run(
+        &d,
+        &[
+            "explain",
+            "-f",
+            "m.yaml",
+            "--caller",
+            "arn:aws:iam::111122223333:role/ops",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("  username: (none)\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("YAML 1.1 reads as a boolean"),
+        "{}",
+        r.stdout
+    );
+}
