@@ -17,7 +17,7 @@ targets=("$@")
 seed() {
   local dir="corpus/$1"
   mkdir -p "$dir"
-  for f in ../examples/*.yaml ../crates/aws-auth-cli/tests/fixtures/* ${AWS_AUTH_CORPUS:+"$AWS_AUTH_CORPUS"/*}; do
+  for f in ../examples/*.yaml ../testing/fixtures/manifests/* ${AWS_AUTH_CORPUS:+"$AWS_AUTH_CORPUS"/*}; do
     [ -f "$f" ] && cp -f "$f" "$dir/seed-$(basename "$f")"
   done
 }

@@ -23,19 +23,22 @@ echo "test.sh: packed $(basename "$tarball"): $(tar -tzf "$tarball" | tr '\n' ' 
 app="$work/app"
 mkdir -p "$app"
 cp -r test "$app/test"
+# The tests read their manifests from test/fixtures: the project's shared fixtures.
+mkdir -p "$app/test/fixtures"
+cp "$root"/testing/fixtures/manifests/* "$app/test/fixtures/"
 (cd "$app" && echo '{"name":"aws-auth-consumer","private":true}' > package.json \
   && npm install --no-audit --no-fund --loglevel=error --offline "$tarball")
 ln -s "$here/node_modules/@types" "$app/node_modules/@types"
 
 # Parity reference from the native core, over the shared corpus (found beside the repo, or
-# $AWS_AUTH_CORPUS) plus this package's fixtures.
+# $AWS_AUTH_CORPUS) plus the project's shared fixtures (testing/fixtures/manifests).
 corpus="${AWS_AUTH_CORPUS:-}"
 for candidate in "$root/../shared/corpus/aws-auth" "$root/../../shared/corpus/aws-auth"; do
   [ -n "$corpus" ] || { [ -d "$candidate" ] && corpus="$(cd "$candidate" && pwd)"; } || true
 done
 parity_dir="$work/parity"
 mkdir -p "$parity_dir"
-cp test/fixtures/* "$parity_dir/"
+cp "$root"/testing/fixtures/manifests/* "$parity_dir/"
 if [ -n "$corpus" ]; then cp "$corpus"/*.yaml "$corpus"/*.json "$parity_dir/" 2>/dev/null || true; fi
 echo "test.sh: parity over $(ls "$parity_dir" | wc -l) manifests (corpus: ${corpus:-not found})"
 (cd "$root" && cargo run -q -p aws-auth-wasm --example parity -- "$parity_dir") > "$work/parity.json"

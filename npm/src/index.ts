@@ -17,9 +17,21 @@
  */
 
 import * as wasm from "./wasm/aws_auth_wasm.js";
+import type { Change, Diagnostic, Edit, EditOptions, Upsert, WasmError } from "./wasm/aws_auth_wasm.js";
 
-/** A data key of the ConfigMap that aws-iam-authenticator reads. */
-export type DataKey = "mapRoles" | "mapUsers" | "mapAccounts";
+// Generated from the Rust types that cross the WebAssembly boundary
+// (crates/aws-auth-wasm/src/types.rs, by tsify): `Edit` is the core's edit, as JSON.
+export type {
+  Action,
+  Change,
+  DataKey,
+  Diagnostic,
+  Edit,
+  EditOptions,
+  Remove,
+  Severity,
+  Upsert,
+} from "./wasm/aws_auth_wasm.js";
 
 /** An IAM Identity Center permission set in `mapRoles` (`sso:` instead of `rolearn:`). */
 export interface SsoSpec {
@@ -54,23 +66,6 @@ export interface UserMapping {
   userid?: string;
   /** Fields the authenticator ignores are kept, as JSON values. */
   [extra: string]: unknown;
-}
-
-/** A finding of {@link AwsAuth.validate}, or behind an {@link AwsAuthError}. */
-export interface Diagnostic {
-  severity: "error" | "warning";
-  /** Stable code, e.g. `syntax`, `wrong-type`, `arn-path`. */
-  code: string;
-  /** What is wrong, naming the value. */
-  message: string;
-  /** The data key, absent for the manifest itself. */
-  key?: string;
-  /** 0-based entry index in the key's list. */
-  entry?: number;
-  /** 1-based line inside the key's text (the manifest's for manifest diagnostics). */
-  line?: number;
-  /** 1-based column. */
-  column?: number;
 }
 
 /** A role to insert or update (its identity is `rolearn`). */
@@ -132,16 +127,6 @@ export interface RemoveOptions {
   allowLockout?: boolean;
 }
 
-/** What happened to one entry (or account). */
-export interface Change {
-  action: "added" | "updated" | "unchanged" | "removed";
-  key: DataKey;
-  /** The ARN as written in the entry, or the account ID. */
-  subject: string;
-  /** Something worth knowing, such as a path removed from a role ARN. */
-  note?: string;
-}
-
 /**
  * What a mutating call did.
  *
@@ -191,12 +176,6 @@ export class AwsAuthError extends Error {
     this.code = code;
     this.diagnostics = diagnostics;
   }
-}
-
-interface WasmError {
-  code: string;
-  message: string;
-  diagnostics?: Diagnostic[];
 }
 
 function isWasmError(value: unknown): value is WasmError {
@@ -277,12 +256,8 @@ function mapping(value: unknown, arnField: "rolearn" | "userarn", what: string) 
   };
 }
 
-function parseJson<T>(text: string): T {
-  return JSON.parse(text) as T;
-}
-
-function removeFlags(options: unknown): [boolean, boolean] {
-  return [flag(options, "force", false), flag(options, "allowLockout", false)];
+function removeOptions(options: unknown): EditOptions {
+  return { force: flag(options, "force", false), allowLockout: flag(options, "allowLockout", false) };
 }
 
 function summarise(changes: Change[]): EditResult {
@@ -335,13 +310,7 @@ export class AwsAuth {
    *   `allowLockout`), `key-not-editable`.
    */
   upsertRole(role: RoleInput, options: UpsertOptions = {}): EditResult {
-    const m = mapping(role, "rolearn", "the role");
-    const append = flag(options, "append", false);
-    const updateUsername = flag(options, "updateUsername", true);
-    const allowLockout = flag(options, "allowLockout", false);
-    return this.#edit(() =>
-      this.#inner.upsertRole(m.arn, m.username, m.groups ?? [], append, updateUsername, allowLockout),
-    );
+    return this.#upsert("upsertRole", mapping(role, "rolearn", "the role"), options);
   }
 
   /**
@@ -353,13 +322,7 @@ export class AwsAuth {
    *   `allowLockout`), `key-not-editable`.
    */
   upsertUser(user: UserInput, options: UpsertOptions = {}): EditResult {
-    const m = mapping(user, "userarn", "the user");
-    const append = flag(options, "append", false);
-    const updateUsername = flag(options, "updateUsername", true);
-    const allowLockout = flag(options, "allowLockout", false);
-    return this.#edit(() =>
-      this.#inner.upsertUser(m.arn, m.username, m.groups ?? [], append, updateUsername, allowLockout),
-    );
+    return this.#upsert("upsertUser", mapping(user, "userarn", "the user"), options);
   }
 
   /**
@@ -368,8 +331,7 @@ export class AwsAuth {
    */
   removeRole(role: RoleSelector, options: RemoveOptions = {}): EditResult {
     const m = mapping(role, "rolearn", "the role");
-    const [force, allowLockout] = removeFlags(options);
-    return this.#edit(() => this.#inner.removeRole(m.arn, m.username, m.groups, force, allowLockout));
+    return this.#apply({ op: "removeRole", ...m }, removeOptions(options));
   }
 
   /**
@@ -378,8 +340,7 @@ export class AwsAuth {
    */
   removeUser(user: UserSelector, options: RemoveOptions = {}): EditResult {
     const m = mapping(user, "userarn", "the user");
-    const [force, allowLockout] = removeFlags(options);
-    return this.#edit(() => this.#inner.removeUser(m.arn, m.username, m.groups, force, allowLockout));
+    return this.#apply({ op: "removeUser", ...m }, removeOptions(options));
   }
 
   /**
@@ -388,29 +349,39 @@ export class AwsAuth {
    */
   removeByUsername(username: string, options: RemoveOptions = {}): EditResult {
     requireString(username, "the username");
-    const [force, allowLockout] = removeFlags(options);
-    return this.#edit(() => this.#inner.removeByUsername(username, force, allowLockout));
+    return this.#apply({ op: "removeByUsername", username }, removeOptions(options));
   }
 
   /** Adds a 12-digit account ID to `mapAccounts`. @returns `added` or `unchanged`. */
   addAccount(account: string): EditResult {
     requireString(account, "the account ID");
-    return this.#edit(() => this.#inner.addAccount(account));
+    return this.#apply({ op: "addAccount", account }, {});
   }
 
   /** Removes an account ID from `mapAccounts`. */
   removeAccount(account: string, options: RemoveOptions = {}): EditResult {
     requireString(account, "the account ID");
-    const [force, allowLockout] = removeFlags(options);
-    return this.#edit(() => this.#inner.removeAccount(account, force, allowLockout));
+    return this.#apply({ op: "removeAccount", account }, removeOptions(options));
   }
 
-  #edit(f: () => string): EditResult {
-    return summarise(parseJson<Change[]>(call(f)));
+  #upsert(op: "upsertRole" | "upsertUser", m: ReturnType<typeof mapping>, options: unknown): EditResult {
+    const upsert: Upsert = {
+      arn: m.arn,
+      groups: m.groups ?? [],
+      append: flag(options, "append", false),
+      updateUsername: flag(options, "updateUsername", true),
+    };
+    if (m.username !== undefined) upsert.username = m.username;
+    return this.#apply({ op, ...upsert }, { allowLockout: flag(options, "allowLockout", false) });
+  }
+
+  /** The one call into the core's edits: one edit here, as the CLI's flags make one. */
+  #apply(edit: Edit, options: EditOptions): EditResult {
+    return summarise(call(() => this.#inner.apply([edit], options)));
   }
 
   #mappings(): { mapRoles: RoleMapping[]; mapUsers: UserMapping[]; mapAccounts: string[] } {
-    return parseJson(call(() => this.#inner.mappings()));
+    return call(() => this.#inner.mappings());
   }
 
   /** The `mapRoles` entries, in order (a fresh copy on each read). */
@@ -430,7 +401,7 @@ export class AwsAuth {
 
   /** Everything aws-iam-authenticator would reject or misread, errors and warnings. */
   validate(): Diagnostic[] {
-    return parseJson<Diagnostic[]>(call(() => this.#inner.validate()));
+    return call(() => this.#inner.validate());
   }
 
   /**
@@ -438,8 +409,7 @@ export class AwsAuth {
    * are now, any other key as it was written.
    */
   data(): Record<string, string> {
-    const pairs = parseJson<[string, string][]>(call(() => this.#inner.data()));
-    return Object.fromEntries(pairs);
+    return Object.fromEntries(call(() => this.#inner.data()));
   }
 
   /** The manifest text: the input with only the edited entries changed. */

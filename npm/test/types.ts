@@ -29,3 +29,49 @@ try {
 // @ts-expect-error rolearn is required
 auth.upsertRole({ username: "x" });
 void action, roles, users, accounts, diags, ns;
+
+// ---- The types generated from the Rust boundary types (crates/aws-auth-wasm/src/types.rs,
+// by tsify, into dist/wasm/aws_auth_wasm.d.ts) as the package exports them. The build
+// regenerates them; these lines fail to compile when they drift from what the TypeScript
+// layer and its users rely on: a renamed field, a lost `op`, a widened action.
+import type { Action, Change, DataKey, Edit, EditOptions, Remove, Severity, Upsert } from "aws-auth";
+
+const everyEdit: Edit[] = [
+  { op: "upsertRole", arn: "arn:aws:iam::111122223333:role/x", username: "x", groups: ["g"], append: false, updateUsername: true },
+  { op: "upsertUser", arn: "arn:aws:iam::111122223333:user/u" },
+  { op: "removeRole", arn: "arn:aws:iam::111122223333:role/x", username: "x", groups: ["g"] },
+  { op: "removeUser", arn: "arn:aws:iam::111122223333:user/u" },
+  { op: "removeByUsername", username: "x" },
+  { op: "addAccount", account: "111122223333" },
+  { op: "removeAccount", account: "111122223333" },
+];
+const editOptions: EditOptions = { force: true, allowLockout: false };
+const upsert: Upsert = { arn: "a" };
+const remove: Remove = { arn: "a" };
+// @ts-expect-error every edit names its operation
+const noOp: Edit = { arn: "a" };
+// @ts-expect-error an unknown operation
+const badOp: Edit = { op: "upsertAccount", account: "111122223333" };
+// @ts-expect-error addAccount takes an account, not an ARN
+const accountByArn: Edit = { op: "addAccount", arn: "a" };
+// @ts-expect-error groups are strings
+const badGroups: Upsert = { arn: "a", groups: [1] };
+
+// The core's actions: `adopted`, `kept` and `forgotten` come from its ownership calls (apply_as,
+// release), which this package does not expose yet; its calls return the first four.
+const actions: Action[] = ["added", "updated", "unchanged", "removed", "adopted", "kept", "forgotten"];
+// @ts-expect-error no other action
+const badAction: Action = "deleted";
+const keys: DataKey[] = ["mapRoles", "mapUsers", "mapAccounts"];
+const severities: Severity[] = ["error", "warning"];
+const change: Change = r.changes[0] ?? { action: "added", key: "mapRoles", subject: "a" };
+const changeAction: "added" | "updated" | "unchanged" | "removed" | "adopted" | "kept" | "forgotten" = change.action;
+const changeKey: "mapRoles" | "mapUsers" | "mapAccounts" = change.key;
+const note: string | undefined = change.note;
+const diagnostic: Diagnostic | undefined = diags[0];
+const severity: "error" | "warning" | undefined = diagnostic?.severity;
+const where: [string | undefined, number | undefined, number | undefined, number | undefined] = [
+  diagnostic?.key, diagnostic?.entry, diagnostic?.line, diagnostic?.column,
+];
+void everyEdit, editOptions, upsert, remove, noOp, badOp, accountByArn, badGroups;
+void actions, badAction, keys, severities, changeAction, changeKey, note, severity, where;

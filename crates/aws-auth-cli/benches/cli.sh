@@ -23,7 +23,7 @@ LIVE=${LIVE:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-small=crates/aws-auth-cli/tests/fixtures/readme.yaml
+small=examples/aws-auth.yaml
 big=$work/aws-auth-5000.yaml
 
 # The manifest of the core benchmark: `mapRoles: |` with 5,000 block entries (a rolearn, a

@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! cargo build --release -p aws-auth-cli
-//! AWS_AUTH_KUBE_SERVER=$(bash tests/kube-server/build.sh) \
+//! AWS_AUTH_KUBE_SERVER=$(bash testing/kube-server/build.sh) \
 //!   cargo bench -p aws-auth-cli --bench peer -- /some/dir/aws-auth [target/release/aws-auth]
 //! ```
 //!

@@ -62,13 +62,15 @@ fn apply(cluster: &TestCluster, text: &str) {
     );
 }
 
+/// A manifest of the shared fixtures (`testing/fixtures/manifests`); `readme.yaml` is the README's
+/// bundled example, `examples/aws-auth.yaml`.
 fn fixture(name: &str) -> String {
-    fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = match name {
+        "readme.yaml" => root.join("examples/aws-auth.yaml"),
+        _ => root.join("testing/fixtures/manifests").join(name),
+    };
+    fs::read_to_string(path).unwrap()
 }
 
 /// A fixture manifest with its ConfigMap renamed.

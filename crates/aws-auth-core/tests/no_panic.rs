@@ -1,5 +1,5 @@
 //! No input makes the library panic (issue 17): every minimal input of a past disagreement
-//! with aws-iam-authenticator (`crates/aws-auth-differential/tests/regressions.ndjson`) and a
+//! with aws-iam-authenticator (`testing/differential/tests/regressions.ndjson`) and a
 //! fixed-seed fuzz corpus of mutations of them go through `from_data` and `parse`,
 //! `mappings`, `validate`, `data`, printing, and every kind of edit. Run it in release too:
 //! `cargo test --release -p aws-auth-core --test no_panic`.
@@ -21,7 +21,7 @@ const PIECES: &[&str] = &[
 fn reproducers() -> Vec<(String, Vec<(String, String)>)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../aws-auth-differential/tests/regressions.ndjson"
+        "/../../testing/differential/tests/regressions.ndjson"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     text.lines()

@@ -1,4 +1,4 @@
-//! Minimal inputs on which the differential suite (`crates/aws-auth-differential`) found us
+//! Minimal inputs on which the differential suite (`testing/differential`) found us
 //! reading aws-auth differently from aws-iam-authenticator v0.7.13.
 
 use aws_auth_core::{AwsAuth, Diagnostic, Severity};

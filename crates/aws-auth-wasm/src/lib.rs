@@ -1,61 +1,63 @@
 //! WebAssembly bindings of [`aws_auth_core`] for the `aws-auth` npm package.
 //!
-//! A thin shell, as in biome's `biome_wasm`: each method deserialises its input, calls the core
-//! and serialises the result as JSON text. Every failure goes through [`into_error`]
-//! and reaches JavaScript as a thrown `{code, message, diagnostics}` object, which the
-//! TypeScript layer (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on
-//! user input.
+//! A thin shell, as in biome's `biome_wasm`: each method converts its input, calls the core
+//! and converts the result. Edits arrive as one list of [`types::Edit`] values (the core's
+//! `Edit`, serialised) with one [`types::EditOptions`]; their TypeScript types are generated
+//! from [`types`] by tsify. Every failure goes through [`into_error`] and reaches JavaScript as
+//! a thrown [`types::WasmError`] `{code, message, diagnostics}`, which the TypeScript layer
+//! (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on user input.
 
-use aws_auth_core::{Edit, Options, Remove, Upsert};
+mod from_js;
+pub mod types;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use types::{Change, Diagnostic, Edit, EditOptions, WasmError};
+use wasm_bindgen::prelude::*;
 
 // Talc in place of dlmalloc: see Cargo.toml (single-threaded wasm, no atomics).
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-use serde::Serialize;
-use wasm_bindgen::prelude::*;
-
-/// What JavaScript receives when a call fails (as JSON text, parsed by the TypeScript layer).
-#[derive(Serialize)]
-struct JsError<'a> {
-    code: &'a str,
-    message: &'a str,
-    diagnostics: &'a [aws_auth_core::Diagnostic],
-}
 
 /// The one place where errors become JavaScript values.
 fn into_error(err: &aws_auth_core::Error) -> JsValue {
-    error_value(err.code(), &err.to_string(), err.diagnostics())
+    error_value(
+        err.code(),
+        err.to_string(),
+        err.diagnostics().iter().map(Diagnostic::from).collect(),
+    )
 }
 
-fn error_value(code: &str, message: &str, diagnostics: &[aws_auth_core::Diagnostic]) -> JsValue {
-    let json = serde_json::to_string(&JsError {
-        code,
+fn error_value(code: &str, message: String, diagnostics: Vec<Diagnostic>) -> JsValue {
+    let error = WasmError {
+        code: code.to_owned(),
         message,
         diagnostics,
-    })
-    .unwrap_or_else(|_| {
-        r#"{"code":"internal","message":"cannot report the error","diagnostics":[]}"#.to_owned()
-    });
-    JsValue::from_str(&json)
+    };
+    to_js(&error).unwrap_or_else(|e| e)
 }
 
-/// Results cross the boundary as JSON text, `JSON.parse`d by the TypeScript layer: the core
-/// links serde_json already, and this keeps js-sys conversions out of the module (smaller).
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
-    serde_json::to_string(value)
-        .map_err(|e| error_value("internal", &format!("cannot convert the result: {e}"), &[]))
+/// A value from JavaScript, read by the value's `Deserialize` (no JSON text in between).
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    from_js::from_value(value)
+        .map_err(|e| error_value("invalid-argument", format!("{what}: {e}"), Vec::new()))
 }
 
-fn options(force: bool, allow_lockout: bool) -> Options {
-    Options {
-        force,
-        allow_lockout,
-    }
+/// A value for JavaScript: serialised by serde_json (which the core links already) and
+/// `JSON.parse`d, as cheap in size as returning JSON text, and the generated `.d.ts` can
+/// name the result's type.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let internal = |what: &dyn std::fmt::Display| {
+        JsValue::from_str(&format!(
+            r#"{{"code":"internal","message":"cannot convert the result: {what}","diagnostics":[]}}"#
+        ))
+    };
+    let text = serde_json::to_string(value).map_err(|e| internal(&e))?;
+    js_sys::JSON::parse(&text).map_err(|_| internal(&"JSON.parse failed"))
 }
 
-/// An aws-auth ConfigMap document, edited in place. Arguments arrive checked and split into
-/// primitives by the TypeScript layer; results leave as JSON text.
+/// An aws-auth ConfigMap document, edited in place.
 #[wasm_bindgen]
 pub struct AwsAuth {
     doc: aws_auth_core::AwsAuth,
@@ -63,120 +65,43 @@ pub struct AwsAuth {
 
 #[wasm_bindgen]
 impl AwsAuth {
-    /// Reads a manifest (YAML or JSON). Throws the JSON text of `{code, message, diagnostics}`.
+    /// Reads a manifest (YAML or JSON). Throws a `WasmError`.
     pub fn parse(text: &str) -> Result<AwsAuth, JsValue> {
         let doc = aws_auth_core::AwsAuth::parse(text).map_err(|e| into_error(&e))?;
         Ok(AwsAuth { doc })
     }
 
-    /// Upserts a `mapRoles` entry; returns the core's `Change[]` as JSON.
-    #[wasm_bindgen(js_name = upsertRole)]
-    pub fn upsert_role(
+    /// Applies the edits in order, all or nothing; returns one `Change` per entry touched.
+    /// Throws a `WasmError` and changes nothing when one edit is refused.
+    #[wasm_bindgen(unchecked_return_type = "Change[]")]
+    pub fn apply(
         &mut self,
-        arn: String,
-        username: Option<String>,
-        groups: Vec<String>,
-        append: bool,
-        update_username: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        let upsert = upsert(arn, username, groups, append, update_username);
-        self.apply(Edit::UpsertRole(upsert), options(false, allow_lockout))
+        #[wasm_bindgen(unchecked_param_type = "Edit[]")] edits: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EditOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let edits: Vec<Edit> = from_js(edits, "the edits")?;
+        let options: EditOptions = from_js(options, "the options")?;
+        let edits: Vec<aws_auth_core::Edit> = edits.into_iter().map(Into::into).collect();
+        let changes = self
+            .doc
+            .apply(&edits, &options.into())
+            .map_err(|e| into_error(&e))?;
+        let changes: Vec<Change> = changes.into_iter().map(Change::from).collect();
+        to_js(&changes)
     }
 
-    /// Upserts a `mapUsers` entry.
-    #[wasm_bindgen(js_name = upsertUser)]
-    pub fn upsert_user(
-        &mut self,
-        arn: String,
-        username: Option<String>,
-        groups: Vec<String>,
-        append: bool,
-        update_username: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        let upsert = upsert(arn, username, groups, append, update_username);
-        self.apply(Edit::UpsertUser(upsert), options(false, allow_lockout))
+    /// `{mapRoles, mapUsers, mapAccounts}` (the core's `Mappings`, not mirrored in types.rs:
+    /// the TypeScript layer declares `RoleMapping` and `UserMapping` itself).
+    pub fn mappings(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.doc.mappings())
     }
 
-    /// Removes `mapRoles` entries.
-    #[wasm_bindgen(js_name = removeRole)]
-    pub fn remove_role(
-        &mut self,
-        arn: String,
-        username: Option<String>,
-        groups: Option<Vec<String>>,
-        force: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        let remove = Remove {
-            arn,
-            username,
-            groups,
-        };
-        self.apply(Edit::RemoveRole(remove), options(force, allow_lockout))
-    }
-
-    /// Removes `mapUsers` entries.
-    #[wasm_bindgen(js_name = removeUser)]
-    pub fn remove_user(
-        &mut self,
-        arn: String,
-        username: Option<String>,
-        groups: Option<Vec<String>>,
-        force: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        let remove = Remove {
-            arn,
-            username,
-            groups,
-        };
-        self.apply(Edit::RemoveUser(remove), options(force, allow_lockout))
-    }
-
-    /// Removes every role and user entry with this username.
-    #[wasm_bindgen(js_name = removeByUsername)]
-    pub fn remove_by_username(
-        &mut self,
-        username: String,
-        force: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        self.apply(
-            Edit::RemoveByUsername { username },
-            options(force, allow_lockout),
-        )
-    }
-
-    /// Adds an account ID to `mapAccounts`.
-    #[wasm_bindgen(js_name = addAccount)]
-    pub fn add_account(&mut self, account: String) -> Result<String, JsValue> {
-        self.apply(Edit::AddAccount { account }, Options::default())
-    }
-
-    /// Removes an account ID from `mapAccounts`.
-    #[wasm_bindgen(js_name = removeAccount)]
-    pub fn remove_account(
-        &mut self,
-        account: String,
-        force: bool,
-        allow_lockout: bool,
-    ) -> Result<String, JsValue> {
-        self.apply(
-            Edit::RemoveAccount { account },
-            options(force, allow_lockout),
-        )
-    }
-
-    /// `{mapRoles, mapUsers, mapAccounts}` as JSON.
-    pub fn mappings(&self) -> Result<String, JsValue> {
-        to_json(&self.doc.mappings())
-    }
-
-    /// All diagnostics (`Diagnostic[]`) as JSON.
-    pub fn validate(&self) -> Result<String, JsValue> {
-        to_json(&self.doc.validate())
+    /// All diagnostics.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn validate(&self) -> Result<JsValue, JsValue> {
+        let diagnostics: Vec<Diagnostic> =
+            self.doc.validate().iter().map(Diagnostic::from).collect();
+        to_js(&diagnostics)
     }
 
     /// The manifest text, byte-for-byte the input outside the edited entries.
@@ -185,9 +110,10 @@ impl AwsAuth {
         self.doc.to_string()
     }
 
-    /// The data as `[key, value][]` JSON, in order.
-    pub fn data(&self) -> Result<String, JsValue> {
-        to_json(&self.doc.data())
+    /// The data as `[key, value][]`, in order.
+    #[wasm_bindgen(unchecked_return_type = "[string, string][]")]
+    pub fn data(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.doc.data())
     }
 
     /// `metadata.name` of the ConfigMap edited (`aws-auth`).
@@ -200,32 +126,5 @@ impl AwsAuth {
     #[wasm_bindgen(getter)]
     pub fn namespace(&self) -> Option<String> {
         self.doc.namespace()
-    }
-}
-
-impl AwsAuth {
-    fn apply(&mut self, edit: Edit, options: Options) -> Result<String, JsValue> {
-        let changes = self
-            .doc
-            .apply(&[edit], &options)
-            .map_err(|e| into_error(&e))?;
-        to_json(&changes)
-    }
-}
-
-fn upsert(
-    arn: String,
-    username: Option<String>,
-    groups: Vec<String>,
-    append: bool,
-    update_username: bool,
-) -> Upsert {
-    Upsert {
-        arn,
-        // An empty username means "not given": the core decides that, as for every caller.
-        username,
-        groups,
-        append,
-        update_username,
     }
 }

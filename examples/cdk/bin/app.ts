@@ -9,7 +9,7 @@ const ctx = (key: string, fallback: string): string => String(app.node.tryGetCon
 new AwsAuthStack(app, "AwsAuth", {
   clusterName: ctx("clusterName", "prod"),
   kubectlRoleArn: ctx("kubectlRoleArn", "arn:aws:iam::921483785411:role/eks-kubectl"),
-  existingManifest: readFileSync(ctx("manifest", `${__dirname}/../../fixtures/aws-auth.json`), "utf8"),
+  existingManifest: readFileSync(ctx("manifest", `${__dirname}/../../../../testing/fixtures/manifests/10-json-manifest-json-array-strings.json`), "utf8"),
   nodeRoleArn: ctx("nodeRoleArn", "arn:aws:iam::921483785411:role/extra-node-group"),
   adminUserArn: ctx("adminUserArn", "arn:aws:iam::921483785411:user/ada"),
   adminUsername: ctx("adminUsername", "ada"),

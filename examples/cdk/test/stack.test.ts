@@ -7,7 +7,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { AwsAuth, AwsAuthError } from "aws-auth";
 import { AwsAuthStack, type AwsAuthStackProps } from "../lib/aws-auth-stack";
 
-const existing = readFileSync(path.join(__dirname, "..", "..", "fixtures", "aws-auth.json"), "utf8");
+const existing = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "10-json-manifest-json-array-strings.json"), "utf8");
 const props: AwsAuthStackProps = {
   clusterName: "prod",
   kubectlRoleArn: "arn:aws:iam::921483785411:role/eks-kubectl",

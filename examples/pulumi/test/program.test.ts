@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAuth } from "aws-auth";
 
-const existingText = readFileSync(path.join(__dirname, "..", "..", "fixtures", "aws-auth.yaml"), "utf8");
+const existingText = readFileSync(path.join(__dirname, "..", "..", "..", "..", "testing", "fixtures", "manifests", "13-cdk-cluster-username-is-arn-mapaccounts-quoted.yaml"), "utf8");
 const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
 
 before(async () => {

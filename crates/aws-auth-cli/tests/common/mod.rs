@@ -143,11 +143,14 @@ pub fn manifest(data: &str) -> String {
     format!("{HEADER}{data}")
 }
 
-/// A file of `tests/fixtures`.
+/// A manifest of the shared fixtures (`testing/fixtures/manifests`); `readme.yaml` is the README's
+/// bundled example, `examples/aws-auth.yaml`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    match name {
+        "readme.yaml" => root.join("examples/aws-auth.yaml"),
+        _ => root.join("testing/fixtures/manifests").join(name),
+    }
 }
 
 /// A fresh directory per test, removed when dropped.
