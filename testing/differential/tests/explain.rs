@@ -307,10 +307,7 @@ fn compare(ours: &Explanation, theirs: &Value, result: &Value) -> Option<String>
 
 #[test]
 fn explain_agrees_with_the_authenticator_on_which_entry_maps_each_caller() {
-    let mut inputs = manifests(
-        &repo_root().join("testing/fixtures/manifests"),
-        "fixture",
-    );
+    let mut inputs = manifests(&repo_root().join("testing/fixtures/manifests"), "fixture");
     let corpus_dir = std::env::var_os("AWS_AUTH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/corpus/aws-auth"));
