@@ -23,29 +23,24 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands. Examples are verbatim lines after the options (`after_help`), as kubectl
+/// shows them: in the doc comment clap would reflow them into one run-on paragraph.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// upsert updates or inserts a user or role to the aws-auth configmap
     ///
     /// Adds an entry for the ARN, or gives every entry with that ARN (any case, any role path)
-    /// the username and groups given. Examples:
-    ///   aws-auth upsert --maproles --rolearn arn:aws:iam::555555555555:role/nodes
-    ///     --username system:node:{{EC2PrivateDNSName}} --groups system:bootstrappers system:nodes
-    ///   aws-auth upsert -f aws-auth.yaml -i --mapusers --userarn arn:aws:iam::555555555555:user/ada
-    ///     --username ada --groups system:masters
+    /// the username and groups given.
+    #[command(after_help = UPSERT_EXAMPLES)]
     Upsert(UpsertArgs),
     /// remove removes a user or role from the aws-auth configmap
     ///
     /// Removes every entry with the ARN; --username and --groups narrow that to the entries
-    /// with exactly that username and that set of groups. Examples:
-    ///   aws-auth remove --mapusers --userarn arn:aws:iam::555555555555:user/a-user
-    ///   aws-auth remove -f aws-auth.yaml --maproles --rolearn arn:aws:iam::555555555555:role/ci
-    ///     --username ci --diff --dry-run
+    /// with exactly that username and that set of groups.
+    #[command(after_help = REMOVE_EXAMPLES)]
     Remove(RemoveArgs),
     /// remove-by-username removes every role and user mapping with a username
-    ///
-    /// Example: aws-auth remove-by-username --username ops-user
+    #[command(after_help = REMOVE_BY_USERNAME_EXAMPLES)]
     RemoveByUsername(RemoveByUsernameArgs),
     /// apply makes a manager own exactly the entries in a file, leaving everyone else's alone
     ///
@@ -54,35 +49,125 @@ pub enum Command {
     /// rolearn/userarn, username, groups). Entries the manager added before and no longer
     /// wants are removed; an existing entry with the same values is adopted; an entry another
     /// manager owns, or one nobody manages with other values, is refused unless --take-over.
-    /// Who owns what is kept in the ConfigMap's annotation aws-auth/managers. Examples:
-    ///   aws-auth apply --manager team-payments --entries payments.yaml
-    ///   aws-auth get -o json | jq '{mapRoles: [.mapRoles[] | select(.manager == "ci")]}'
-    ///     | aws-auth apply --manager ci --entries - -f aws-auth.yaml -i
+    /// Who owns what is kept in the ConfigMap's annotation aws-auth/managers.
+    #[command(after_help = APPLY_EXAMPLES)]
     Apply(ApplyArgs),
     /// release removes what a manager added (and nobody changed since) and forgets the manager
     ///
     /// Entries the manager adopted, or that someone changed since it wrote them, stay in place,
-    /// no longer managed. Example: aws-auth release --manager team-payments --dry-run
+    /// no longer managed.
+    #[command(after_help = RELEASE_EXAMPLES)]
     Release(ReleaseArgs),
     /// get shows the mappings of the aws-auth configmap
-    ///
-    /// Example: aws-auth get -o json
+    #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
     /// validate checks the aws-auth configmap the way aws-iam-authenticator reads it
     ///
     /// Prints each diagnostic on stdout; exits 1 when there is an error (with --strict, also a
-    /// warning). Example: aws-auth validate -f aws-auth.yaml --strict
+    /// warning). -o github prints GitHub Actions workflow commands, with the lines of the
+    /// manifest file, so that a pull request shows the findings inline.
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// explain says whether aws-iam-authenticator maps a caller, through which entry, and why not
+    ///
+    /// The caller ARN is canonicalised as the authenticator's token verifier does (an STS
+    /// assumed-role session becomes its role; a role's IAM path is dropped, as its sessions
+    /// arrive without it). Prints the entry that maps it (key, index, line), the Kubernetes
+    /// username and groups with templates filled as far as the ARN tells, and every near miss
+    /// with its reason and a command that fixes it. Exit status: 0 when every caller is
+    /// mapped, 1 when one is not (or on an error).
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
+    /// diff shows what changes for callers between two aws-auth manifests
+    ///
+    /// Compares the mappings as aws-iam-authenticator reads them: entries added, removed and
+    /// changed (username, groups as a set) per key, by the authenticator's keys and only where
+    /// they are live. A reformatting, a moved entry or reordered groups are no change; an entry
+    /// killed by a new duplicate is a loss. Exit status: 0 when access is the same, 1 when it
+    /// changed, 2 on usage errors and when a manifest cannot be read (as diff(1)).
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Version of aws-auth
     Version,
     /// Prints a shell completion script
-    ///
-    /// Example: aws-auth completion bash > /etc/bash_completion.d/aws-auth
+    #[command(after_help = COMPLETION_EXAMPLES)]
     Completion {
         /// The shell.
         shell: clap_complete::Shell,
     },
 }
+
+// Each line stays under the 100 columns of the help, so that clap never rewraps one: long
+// commands go on over `\` continuation lines, as a shell reads them.
+const UPSERT_EXAMPLES: &str = "Examples:
+  # Map the node role (the username is filled in for each node)
+  aws-auth upsert --maproles --rolearn arn:aws:iam::555555555555:role/nodes \\
+      --username 'system:node:{{EC2PrivateDNSName}}' --groups system:bootstrappers system:nodes
+
+  # Make a user an administrator, in a manifest file rewritten in place
+  aws-auth upsert -f aws-auth.yaml -i --mapusers \\
+      --userarn arn:aws:iam::555555555555:user/ada --username ada --groups system:masters
+
+  # Add a group to the groups a role has
+  aws-auth upsert --rolearn arn:aws:iam::555555555555:role/ci --username ci --groups deploy --append";
+
+const REMOVE_EXAMPLES: &str = "Examples:
+  # Remove every entry of a user
+  aws-auth remove --mapusers --userarn arn:aws:iam::555555555555:user/a-user
+
+  # Show what removing the role's entries with username ci would change, change nothing
+  aws-auth remove -f aws-auth.yaml --maproles --rolearn arn:aws:iam::555555555555:role/ci \\
+      --username ci --diff --dry-run";
+
+const REMOVE_BY_USERNAME_EXAMPLES: &str = "Examples:
+  aws-auth remove-by-username --username ops-user
+  aws-auth remove-by-username -f aws-auth.yaml -i --username ops-user --force";
+
+const APPLY_EXAMPLES: &str = "Examples:
+  aws-auth apply --manager team-payments --entries payments.yaml
+
+  # Take the entries a manager has in one file, and own them in another
+  aws-auth get -f old.yaml -o json | jq '{mapRoles: [.mapRoles[] | select(.manager == \"ci\")]}' \\
+      | aws-auth apply --manager ci --entries - -f aws-auth.yaml -i";
+
+const RELEASE_EXAMPLES: &str = "Examples:
+  aws-auth release --manager team-payments --dry-run";
+
+const GET_EXAMPLES: &str = "Examples:
+  aws-auth get
+  aws-auth get -o json
+  aws-auth get -f aws-auth.yaml -o yaml";
+
+const VALIDATE_EXAMPLES: &str = "Examples:
+  aws-auth validate -f aws-auth.yaml --strict
+  aws-auth validate -f aws-auth.yaml -o json
+
+  # In a GitHub Actions step: findings show inline in the pull request
+  aws-auth validate -f k8s/aws-auth.yaml -o github";
+
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  # Why does this SSO session get Unauthorized?
+  aws-auth explain --caller arn:aws:sts::555555555555:assumed-role/ops/alice@example.com
+
+  # Several callers against a manifest file
+  aws-auth explain -f aws-auth.yaml --caller arn:aws:iam::555555555555:role/ci \\
+      --caller arn:aws:iam::555555555555:user/ada
+
+  # Whoever the AWS CLI runs as, as JSON
+  aws-auth explain --caller \"$(aws sts get-caller-identity --query Arn --output text)\" -o json";
+
+const DIFF_EXAMPLES: &str = "Examples:
+  aws-auth diff old/aws-auth.yaml new/aws-auth.yaml
+
+  # What a branch changes, for review
+  git show main:k8s/aws-auth.yaml | aws-auth diff - k8s/aws-auth.yaml -o json
+
+  # What applying a file would change in the cluster
+  aws-auth diff --live k8s/aws-auth.yaml --context prod";
+
+const COMPLETION_EXAMPLES: &str = "Examples:
+  aws-auth completion bash > /etc/bash_completion.d/aws-auth
+  aws-auth completion zsh > \"${fpath[1]}/_aws-auth\"";
 
 /// Where the ConfigMap is: a cluster (the default) or a file.
 #[derive(Debug, Clone, Args)]
@@ -299,12 +384,69 @@ pub struct GetArgs {
     pub target: TargetArgs,
 }
 
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per diagnostic: `warning[arn-path] mapRoles[1] (line 6, column 3): ...`.
+    Text,
+    /// A JSON array of diagnostics (the npm package's `Diagnostic`, plus `fileLine` and
+    /// `fileColumn` with -f).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::`) with file lines.
+    Github,
+}
+
+/// Output formats of `explain` and `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON document (see the README).
+    Json,
+}
+
+/// `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The caller: a role, user or STS assumed-role ARN; repeatable.
+    #[arg(long, value_name = "ARN", required = true, action = ArgAction::Append)]
+    pub caller: Vec<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW manifests ("-" reads stdin, for one of them); with --live, only NEW.
+    #[arg(value_name = "FILE", num_args = 1..=2, required = true)]
+    pub files: Vec<PathBuf>,
+    /// Compare the live ConfigMap (OLD) with the file given (NEW).
+    #[arg(long)]
+    pub live: bool,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
 /// `validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ValidateFormat::Text)]
+    pub output: ValidateFormat,
     #[command(flatten)]
     pub retry: RetryArgs,
     #[command(flatten)]

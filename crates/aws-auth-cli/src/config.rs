@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use aws_auth_core::{ApplyOptions, Edit, Options, Remove, Upsert};
 use aws_auth_kube::RetryPolicy;
 
-use crate::cli::{Cli, Command, EntryArgs, Format, RetryArgs, TargetArgs, WriteArgs};
+use crate::cli::{
+    Cli, Command, DiffArgs, EntryArgs, Format, ReportFormat, RetryArgs, TargetArgs, ValidateFormat,
+    WriteArgs,
+};
 
 /// A usage error clap's rules cannot express (exit status 2).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,6 +38,16 @@ pub enum UsageError {
     InPlaceOnStdin,
     #[error("--entries - and -f - cannot both read stdin")]
     StdinTwice,
+    #[error("diff needs two manifests, OLD and NEW (or --live NEW)")]
+    DiffNeedsTwo,
+    #[error("diff --live takes one manifest, NEW (the live ConfigMap is OLD)")]
+    DiffLiveTakesOne,
+    #[error("diff reads stdin for one manifest only")]
+    DiffStdinTwice,
+    #[error("diff takes its manifests as arguments, not -f")]
+    DiffTakesNoFileFlag,
+    #[error("--caller must not be empty")]
+    EmptyCaller,
 }
 
 /// A validated command line.
@@ -74,7 +87,19 @@ pub enum Operation {
     Validate {
         /// Warnings fail too.
         strict: bool,
+        format: ValidateFormat,
         target: Target,
+    },
+    Explain {
+        callers: Vec<String>,
+        format: ReportFormat,
+        target: Target,
+    },
+    Diff {
+        /// A file, or the live ConfigMap.
+        old: Target,
+        new: FileTarget,
+        format: ReportFormat,
     },
 }
 
@@ -137,6 +162,15 @@ pub struct LiveTarget {
 }
 
 impl Config {
+    /// The exit status of a failure: 2 for `diff` (as diff(1): its 1 means "access
+    /// changed"), 1 for the others.
+    pub fn failure_status(&self) -> u8 {
+        match self.operation {
+            Operation::Diff { .. } => 2,
+            _ => 1,
+        }
+    }
+
     /// Checks a parsed command line.
     ///
     /// # Errors
@@ -179,11 +213,51 @@ impl Config {
             },
             Command::Validate(a) => Operation::Validate {
                 strict: a.strict,
+                format: a.output,
                 target: target(a.target, false, &a.retry)?,
             },
+            Command::Explain(a) => {
+                if a.caller.iter().any(|c| c.trim().is_empty()) {
+                    return Err(UsageError::EmptyCaller);
+                }
+                Operation::Explain {
+                    callers: a.caller,
+                    format: a.output,
+                    target: target(a.target, false, &a.retry)?,
+                }
+            }
+            Command::Diff(a) => diff(a)?,
         };
         Ok(Config { program, operation })
     }
+}
+
+fn diff(a: DiffArgs) -> Result<Operation, UsageError> {
+    if a.target.file.is_some() {
+        return Err(UsageError::DiffTakesNoFileFlag);
+    }
+    let file = |path: PathBuf, t: &TargetArgs| FileTarget {
+        input: input(path),
+        in_place: false,
+        namespace: t.namespace.clone(),
+        name: t.name.clone(),
+    };
+    let mut files = a.files.clone().into_iter();
+    let (old, new) = match (a.live, files.next(), files.next()) {
+        (true, Some(new), None) => (target(a.target.clone(), false, &a.retry)?, new),
+        (true, _, _) => return Err(UsageError::DiffLiveTakesOne),
+        (false, Some(old), Some(new)) => (Target::File(file(old, &a.target)), new),
+        (false, _, _) => return Err(UsageError::DiffNeedsTwo),
+    };
+    let new = file(new, &a.target);
+    if new.input == Input::Stdin && matches!(&old, Target::File(f) if f.input == Input::Stdin) {
+        return Err(UsageError::DiffStdinTwice);
+    }
+    Ok(Operation::Diff {
+        old,
+        new,
+        format: a.output,
+    })
 }
 
 fn write(edit: Edit, force: bool, w: &WriteArgs, t: TargetArgs) -> Result<Operation, UsageError> {

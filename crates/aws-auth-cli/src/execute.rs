@@ -7,7 +7,7 @@ use clap::CommandFactory as _;
 
 use crate::cli::Cli;
 use crate::config::{Config, Operation, Target};
-use crate::outcome::{Listing, Outcome, Validation};
+use crate::outcome::{Diffed, Explained, Listing, Outcome, Validation};
 use crate::report;
 use crate::target::{file, live};
 
@@ -83,18 +83,108 @@ pub fn execute(config: Config) -> Result<Outcome> {
                 format,
             })
         }
-        Operation::Validate { strict, target } => {
-            let (label, doc) = match &target {
+        Operation::Validate {
+            strict,
+            format,
+            target,
+        } => {
+            let (label, doc, file) = match &target {
                 Target::File(t) => {
                     let f = file::LocalFile::read(t)?;
-                    (f.label, Some(f.doc))
+                    let diagnostics = f.doc.validate();
+                    let positions = f.positions(t);
+                    let at = diagnostics
+                        .iter()
+                        .map(|d| positions.of_diagnostic(d))
+                        .collect();
+                    (f.label.clone(), Some(diagnostics), Some((f.label, at)))
                 }
-                Target::Live(t) => (live::label(t), live::read(t, caller)?),
+                Target::Live(t) => (
+                    live::label(t),
+                    live::read(t, caller)?.map(|d| d.validate()),
+                    None,
+                ),
             };
             Outcome::Validation(Validation {
                 label,
-                diagnostics: doc.map(|d| d.validate()),
+                diagnostics: doc,
                 strict,
+                format,
+                file,
+            })
+        }
+        Operation::Explain {
+            callers,
+            format,
+            target,
+        } => {
+            let explain = |doc: &aws_auth_core::AwsAuth| -> Vec<aws_auth_core::Explanation> {
+                callers.iter().map(|c| doc.explain(c)).collect()
+            };
+            let mut messages = Vec::new();
+            let (explanations, file_lines) = match &target {
+                Target::File(t) => {
+                    let f = file::LocalFile::read(t)?;
+                    let explanations = explain(&f.doc);
+                    let positions = f.positions(t);
+                    let line_of = |key: &str, line: Option<usize>| {
+                        let key = aws_auth_core::DataKey::from_name(key)?;
+                        positions.in_file(key, line?, 1).map(|p| p.0)
+                    };
+                    let lines = explanations
+                        .iter()
+                        .map(|e| {
+                            let grant = e
+                                .grant
+                                .as_ref()
+                                .and_then(|g| line_of(g.key.as_str(), g.line));
+                            let misses = e
+                                .near_misses
+                                .iter()
+                                .map(|m| line_of(&m.key, m.line))
+                                .collect();
+                            (grant, misses)
+                        })
+                        .collect();
+                    (explanations, lines)
+                }
+                Target::Live(t) => {
+                    let doc = match live::read(t, caller)? {
+                        Some(d) => d,
+                        None => {
+                            messages.push(format!("note: {} does not exist", live::label(t)));
+                            aws_auth_core::AwsAuth::from_data(Vec::<(String, String)>::new())
+                        }
+                    };
+                    (explain(&doc), Vec::new())
+                }
+            };
+            Outcome::Explained(Explained {
+                explanations,
+                file_lines,
+                messages,
+                format,
+            })
+        }
+        Operation::Diff { old, new, format } => {
+            let (old_label, old_doc) = match &old {
+                Target::File(t) => {
+                    let f = file::LocalFile::read(t)?;
+                    (f.label, f.doc)
+                }
+                Target::Live(t) => {
+                    let label = live::label(t);
+                    let doc = live::read(t, caller)?.unwrap_or_else(|| {
+                        aws_auth_core::AwsAuth::from_data(Vec::<(String, String)>::new())
+                    });
+                    (label, doc)
+                }
+            };
+            let new = file::LocalFile::read(&new)?;
+            Outcome::Diffed(Diffed {
+                diff: old_doc.semantic_diff(&new.doc),
+                labels: (old_label, new.label),
+                format,
             })
         }
     })

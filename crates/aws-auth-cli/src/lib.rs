@@ -30,7 +30,10 @@ pub fn main() -> ExitCode {
 /// [`main`] for the binary named `program`.
 pub fn main_as(program: &'static str) -> ExitCode {
     match Config::from_cli(Cli::parse(), program) {
-        Ok(config) => report::exit(execute::execute(config).and_then(report::print)),
+        Ok(config) => {
+            let failure = config.failure_status();
+            report::exit(execute::execute(config).and_then(report::print), failure)
+        }
         Err(usage) => report::usage_error(&usage),
     }
 }

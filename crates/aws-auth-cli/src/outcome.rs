@@ -1,9 +1,11 @@
 //! What a command did, as values: the messages it has for stderr and the data it has for
 //! stdout. The `report` module prints them and decides the exit status.
 
-use aws_auth_core::{Change, Diagnostic, Edit, Mappings, Ownership, Severity};
+use aws_auth_core::{
+    Change, Diagnostic, Edit, Explanation, Mappings, Ownership, SemanticDiff, Severity,
+};
 
-use crate::cli::Format;
+use crate::cli::{Format, ReportFormat, ValidateFormat};
 
 /// What a command did.
 #[derive(Debug)]
@@ -16,6 +18,41 @@ pub enum Outcome {
     Validation(Validation),
     /// `upsert`, `remove`, `remove-by-username`, `apply`, `release`.
     Edited(Edited),
+    /// `explain`.
+    Explained(Explained),
+    /// `diff`.
+    Diffed(Diffed),
+}
+
+/// Where a position inside a key's text is in the manifest file.
+pub type FilePosition = Option<(usize, usize)>;
+
+/// What the authenticator makes of each caller.
+#[derive(Debug)]
+pub struct Explained {
+    /// One per `--caller`, in order.
+    pub explanations: Vec<Explanation>,
+    /// With -f: the file line of each explanation's grant, and of each of its near misses.
+    pub file_lines: Vec<(Option<usize>, Vec<Option<usize>>)>,
+    /// Lines for stderr (`note: ... does not exist`).
+    pub messages: Vec<String>,
+    pub format: ReportFormat,
+}
+
+impl Explained {
+    /// Whether every caller is mapped.
+    pub fn all_granted(&self) -> bool {
+        self.explanations.iter().all(|e| e.granted)
+    }
+}
+
+/// What changes for callers between two manifests.
+#[derive(Debug)]
+pub struct Diffed {
+    pub diff: SemanticDiff,
+    /// How OLD and NEW are named.
+    pub labels: (String, String),
+    pub format: ReportFormat,
 }
 
 /// The mappings of a ConfigMap, to show in a format.
@@ -38,6 +75,9 @@ pub struct Validation {
     pub diagnostics: Option<Vec<Diagnostic>>,
     /// Warnings fail too.
     pub strict: bool,
+    pub format: ValidateFormat,
+    /// With -f: the file's path as given, and each diagnostic's line and column in the file.
+    pub file: Option<(String, Vec<FilePosition>)>,
 }
 
 impl Validation {
@@ -154,6 +194,8 @@ mod tests {
                 label: "x".into(),
                 diagnostics,
                 strict: true,
+                format: ValidateFormat::Text,
+                file: None,
             };
             assert_eq!(v.counts(), (0, 0));
             assert!(!v.failed());

@@ -8,15 +8,17 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use aws_auth_kube::RetryEvent;
 
+use crate::cli::{ReportFormat, ValidateFormat};
 use crate::config::UsageError;
-use crate::outcome::{Edited, Listing, Outcome, Validation};
+use crate::outcome::{Diffed, Edited, Explained, Listing, Outcome, Validation};
 use crate::render;
 
-/// The exit status of a run, after printing its error as one `error: ` line.
-pub fn exit(result: Result<ExitCode>) -> ExitCode {
+/// The exit status of a run, after printing its error as one `error: ` line: `failure` then
+/// (1, or 2 for `diff`, whose 1 means "access changed").
+pub fn exit(result: Result<ExitCode>, failure: u8) -> ExitCode {
     result.unwrap_or_else(|e| {
         eprintln!("error: {}", error_line(&e));
-        ExitCode::FAILURE
+        ExitCode::from(failure)
     })
 }
 
@@ -57,6 +59,8 @@ pub fn print(outcome: Outcome) -> Result<ExitCode> {
         Outcome::Listing(l) => listing(&l)?,
         Outcome::Validation(v) => return validation(&v),
         Outcome::Edited(e) => edited(e)?,
+        Outcome::Explained(e) => return explained(&e),
+        Outcome::Diffed(d) => return diffed(&d),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -73,13 +77,53 @@ fn validation(v: &Validation) -> Result<ExitCode> {
         eprintln!("note: {} does not exist", v.label);
         return Ok(ExitCode::SUCCESS);
     };
-    let text: String = diags.iter().map(|d| format!("{d}\n")).collect();
+    let text = match v.format {
+        ValidateFormat::Text => diags.iter().map(|d| format!("{d}\n")).collect(),
+        ValidateFormat::Json => render::diagnostics_json(diags, v.file.as_ref().map(|f| &f.1))?,
+        ValidateFormat::Github => render::github(diags, v.file.as_ref()),
+    };
     out(&text)?;
     if !diags.is_empty() {
         let (errors, warnings) = v.counts();
         eprintln!("{}: {errors} error(s), {warnings} warning(s)", v.label);
     }
     Ok(if v.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn explained(e: &Explained) -> Result<ExitCode> {
+    for m in &e.messages {
+        eprintln!("{m}");
+    }
+    out(&match e.format {
+        ReportFormat::Text => render::explanations(&e.explanations, &e.file_lines),
+        ReportFormat::Json => render::explanations_json(&e.explanations, &e.file_lines)?,
+    })?;
+    Ok(if e.all_granted() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn diffed(d: &Diffed) -> Result<ExitCode> {
+    let changed = d.diff.access_changed();
+    match d.format {
+        ReportFormat::Text => {
+            out(&render::semantic_diff(&d.diff, &d.labels))?;
+            if !changed {
+                eprintln!(
+                    "no change in access between {} and {}",
+                    d.labels.0, d.labels.1
+                );
+            }
+        }
+        ReportFormat::Json => out(&render::semantic_diff_json(&d.diff)?)?,
+    }
+    Ok(if changed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

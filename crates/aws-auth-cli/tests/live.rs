@@ -704,3 +704,56 @@ fn apply_and_release_against_the_cluster() {
     assert!(v["data"]["mapRoles"].as_str().unwrap().contains(NODE_ROLE));
     cluster.stop();
 }
+
+#[test]
+fn explain_and_diff_read_the_live_configmap() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    let session = "arn:aws:sts::555555555555:assumed-role/my-new-node-group-NodeInstanceRole-74RF4UBDUKL6/i-0123456789abcdef0";
+
+    // No ConfigMap yet: nobody is mapped, and diff sees every entry of the file as added.
+    let r = aws_auth(&admin, &["explain", "--caller", session]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!("{session}: not mapped\n")),
+        "{}",
+        r.stdout
+    );
+
+    assert_eq!(aws_auth(&admin, &upsert_node_role()).code, 0);
+    let r = aws_auth(&admin, &["explain", "--caller", session, "-o", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["grant"]["key"], "mapRoles");
+    assert_eq!(v[0]["grant"]["index"], 0);
+    assert_eq!(v[0]["grant"]["line"], 1);
+    assert!(
+        v[0]["grant"].get("fileLine").is_none(),
+        "no file, no file line"
+    );
+
+    let dir = std::env::temp_dir().join(format!("aws-auth-live-diff-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let same = dir.join("same.yaml");
+    let got = aws_auth(&admin, &["get", "-o", "json"]);
+    let role = &serde_json::from_str::<serde_json::Value>(&got.stdout).unwrap()["mapRoles"][0];
+    fs::write(
+        &same,
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: '[{role}]'\n"
+        ),
+    )
+    .unwrap();
+    let r = aws_auth(&admin, &["diff", "--live", same.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let empty = dir.join("empty.yaml");
+    fs::write(&empty, "data: {}\n").unwrap();
+    let r = aws_auth(
+        &admin,
+        &["diff", "--live", empty.to_str().unwrap(), "-o", "json"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["mapRoles"]["removed"][0]["now"], "absent");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -45,6 +45,10 @@ pub struct ViewEntry<'a> {
     pub groups: &'a [String],
     /// Whether a caller can get this entry's username and groups.
     pub status: EntryStatus,
+    /// 1-based line of the entry in its key's text; `None` for an entry an edit is about to
+    /// write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl ViewEntry<'_> {
@@ -172,6 +176,7 @@ impl<'a> AuthenticatorView<'a> {
                     arn: c.arn,
                     groups: c.groups.unwrap_or_default(),
                     status,
+                    line: c.line,
                 }
             })
             .collect();
@@ -273,6 +278,7 @@ pub(crate) struct Candidate<'a> {
     pub sso: Option<&'a SsoSpec>,
     pub groups: Option<&'a [String]>,
     pub dropped: Option<String>,
+    pub line: Option<usize>,
 }
 
 impl<'a> Candidate<'a> {
@@ -289,6 +295,7 @@ impl<'a> Candidate<'a> {
             sso,
             groups: e.groups(),
             dropped: dropped_reason(e),
+            line: Some(e.node.line),
         }
     }
 }

@@ -48,12 +48,15 @@ mod diagnostics;
 mod document;
 mod edit;
 mod error;
+mod explain;
+mod file_position;
 mod line_breaks;
 mod manifest;
 mod model;
 mod ownership;
 mod quoted;
 mod section;
+mod semantic_diff;
 mod small_sort;
 mod validate;
 mod yaml;
@@ -64,8 +67,16 @@ pub use diagnostics::{Code, Diagnostic, Severity};
 pub use document::{AwsAuth, MAX_DATA_BYTES, MAX_INPUT_BYTES};
 pub use edit::{Action, Change, Edit, Options, Remove, Upsert};
 pub use error::{Error, ErrorKind};
+pub use explain::{
+    Caller, CallerError, Explanation, Grant, NearMiss, NearMissReason, PrincipalKind,
+    canonicalize_caller,
+};
+pub use file_position::{KeyPosition, key_positions};
 pub use model::{DataKey, Mappings, RoleMapping, SsoSpec, UserMapping};
 pub use ownership::{
     Applied, ApplyOptions, Desired, DesiredEntry, OWNERSHIP_ANNOTATION, Ownership,
+};
+pub use semantic_diff::{
+    AccountsDiff, ChangedMapping, ListDiff, LiveMapping, RemovedMapping, SemanticDiff,
 };
 pub use validate::TEMPLATES;

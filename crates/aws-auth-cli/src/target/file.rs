@@ -5,7 +5,10 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
-use aws_auth_core::{Applied, AwsAuth, Edit, MAX_INPUT_BYTES, Options};
+use aws_auth_core::{
+    Applied, AwsAuth, Code, DataKey, Diagnostic, Edit, KeyPosition, MAX_INPUT_BYTES, Options,
+    key_positions,
+};
 
 use crate::config::{FileTarget, Input, WriteOutput};
 use crate::outcome::Edited;
@@ -186,4 +189,49 @@ fn replace_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Where the data keys' texts sit in a manifest file: positions inside a key's text (what
+/// diagnostics and `explain` give) as lines and columns of the file.
+pub struct Positions<'a> {
+    keys: Vec<KeyPosition>,
+    file_lines: Vec<&'a str>,
+    doc: &'a AwsAuth,
+}
+
+impl LocalFile {
+    /// The positions of the keys of the ConfigMap `target` names.
+    pub fn positions(&self, target: &FileTarget) -> Positions<'_> {
+        Positions {
+            // The manifest parsed already; were it to fail now, positions stay unknown.
+            keys: key_positions(&self.text, target.namespace.as_deref(), &target.name)
+                .unwrap_or_default(),
+            file_lines: self.text.lines().collect(),
+            doc: &self.doc,
+        }
+    }
+}
+
+impl Positions<'_> {
+    /// The file line and column of a line and column of `key`'s text.
+    pub fn in_file(&self, key: DataKey, line: usize, column: usize) -> Option<(usize, usize)> {
+        let p = self.keys.iter().find(|p| p.key == key)?;
+        let text = self.doc.key_text(key).unwrap_or_default();
+        let file_line = self
+            .file_lines
+            .get((p.line + line).saturating_sub(2))
+            .copied();
+        Some(p.file_position(text, line, column, file_line))
+    }
+
+    /// The file position of a diagnostic: a key's positions mapped, the manifest's as they are.
+    pub fn of_diagnostic(&self, d: &Diagnostic) -> Option<(usize, usize)> {
+        let (line, column) = (d.line?, d.column.unwrap_or(1));
+        // These are about the manifest around the key, and carry the manifest's position.
+        let manifest_level = matches!(d.code, Code::DuplicateDataKey | Code::NotAString);
+        match d.key.as_deref().and_then(DataKey::from_name) {
+            Some(key) if !manifest_level => self.in_file(key, line, column),
+            _ => Some((line, column)),
+        }
+    }
 }

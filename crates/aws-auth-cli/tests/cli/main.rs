@@ -3,10 +3,15 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/golden.rs"]
+mod golden;
 
+mod diff;
 mod edits;
+mod explain;
 mod files;
 mod get;
+mod help;
 mod ownership;
 mod readme;
 mod refusals;

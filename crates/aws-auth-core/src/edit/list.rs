@@ -426,6 +426,7 @@ fn of_values<'v>(
         sso: None,
         groups: v.groups.as_deref(),
         dropped: entry.and_then(dropped_reason),
+        line: None,
     }
 }
 
