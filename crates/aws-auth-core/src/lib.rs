@@ -40,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod access_entries;
 mod arn;
 mod authenticator;
 mod document;
