@@ -323,3 +323,92 @@ fn table_says_what_and_why() {
     assert!(t.contains("not migratable (system-group)"), "{t}");
     assert!(t.contains("verdict: switching to API mode now would cut off 1 mapping(s):"), "{t}");
 }
+
+/// The external corpus (`AWS_AUTH_CORPUS`, or `shared/corpus/aws-auth` beside the checkout),
+/// read in place; absent, the test says so and checks nothing (CI must have it).
+fn corpus() -> Vec<(String, String)> {
+    let dir = std::env::var_os("AWS_AUTH_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/corpus/aws-auth")
+        });
+    if !dir.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "corpus missing at {} (set AWS_AUTH_CORPUS)",
+            dir.display()
+        );
+        eprintln!(
+            "skipped: the external corpus is not at {} (set AWS_AUTH_CORPUS to run this test)",
+            dir.display()
+        );
+        return Vec::new();
+    }
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "json")))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_corpus_manifest_is_planned_mapping_by_mapping() {
+    let (mut planned, mut migrated, mut reasons) = (0, 0, 0);
+    for (name, text) in corpus() {
+        let Ok(auth) = AwsAuth::parse(&text) else {
+            continue;
+        };
+        let plan = auth.plan_access_entries(&PlanInput::default());
+        let m = auth.mappings();
+        assert_eq!(
+            plan.items.len(),
+            m.roles.len() + m.users.len() + m.accounts.len(),
+            "{name}: one item per mapping"
+        );
+        for item in &plan.items {
+            match &item.outcome {
+                Outcome::Migrate { entry } => {
+                    migrated += 1;
+                    if entry.entry_type == EntryType::Standard {
+                        assert!(
+                            entry.kubernetes_groups.iter().all(|g| !g.starts_with("system:")),
+                            "{name}: {entry:?}"
+                        );
+                        let u = entry.username.as_deref().unwrap_or_default().to_ascii_lowercase();
+                        assert!(
+                            ["system:", "eks:", "aws:", "amazon:", "iam:"].iter().all(|p| !u.starts_with(p)),
+                            "{name}: {entry:?}"
+                        );
+                    } else {
+                        assert!(entry.username.is_none() && entry.kubernetes_groups.is_empty());
+                    }
+                }
+                Outcome::NotMigratable { message, .. } => {
+                    reasons += 1;
+                    assert!(!message.is_empty(), "{name}: {item:?}");
+                }
+                Outcome::Dead(d) => {
+                    reasons += 1;
+                    assert!(!d.message.is_empty(), "{name}: {item:?}");
+                }
+                other => panic!("{name}: nothing exists, yet {other:?}"),
+            }
+        }
+        // Every renderer takes every plan; the structured ones stay valid JSON.
+        serde_json::from_str::<serde_json::Value>(&output::json(&plan, "c")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&output::cloudformation(&plan, None)).unwrap();
+        let _ = (output::terraform(&plan, Some("c")), output::shell(&plan, "c"), output::table(&plan));
+        planned += 1;
+    }
+    eprintln!("corpus: {planned} manifests planned, {migrated} mappings migrated, {reasons} reported with a reason");
+}
