@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use aws_auth_core::{Edit, Options, Remove, Upsert};
 use aws_auth_kube::RetryPolicy;
 
-use crate::cli::{Cli, Command, EntryArgs, Format, RetryArgs, TargetArgs, WriteArgs};
+use crate::cli::{
+    AccessEntriesCommand, Cli, Command, EntryArgs, Format, PlanFormat, PlanInputArgs, RetryArgs,
+    TargetArgs, WriteArgs,
+};
 
 /// A usage error clap's rules cannot express (exit status 2).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -33,6 +36,10 @@ pub enum UsageError {
     AccountTakesNoUserOrGroups,
     #[error("-i/--in-place needs a file, not stdin")]
     InPlaceOnStdin,
+    #[error("-o {0} needs --cluster-name (the requests name the cluster)")]
+    PlanNeedsClusterName(&'static str),
+    #[error("prune needs --existing FILE: the access entries that cover the mappings to remove")]
+    PruneNeedsExisting,
 }
 
 /// A validated command line.
@@ -65,6 +72,39 @@ pub enum Operation {
         strict: bool,
         target: Target,
     },
+    /// `access-entries plan`.
+    Plan {
+        format: PlanFormat,
+        cluster_name: Option<String>,
+        input: PlanInputFiles,
+        target: Target,
+    },
+    /// `access-entries prune`.
+    Prune {
+        input: PlanInputFiles,
+        /// `--allow-lockout` (an existing cluster-admin access entry allows it too).
+        allow_lockout: bool,
+        target: Target,
+        output: WriteOutput,
+    },
+}
+
+/// The files a plan reads besides aws-auth.
+#[derive(Debug, Clone, Default)]
+pub struct PlanInputFiles {
+    /// `--existing`, in order.
+    pub existing: Vec<PathBuf>,
+    /// `--role-paths`.
+    pub role_paths: Option<PathBuf>,
+}
+
+impl From<PlanInputArgs> for PlanInputFiles {
+    fn from(a: PlanInputArgs) -> Self {
+        PlanInputFiles {
+            existing: a.existing,
+            role_paths: a.role_paths,
+        }
+    }
 }
 
 /// What a writing command shows besides its messages.
@@ -156,6 +196,40 @@ impl Config {
                 strict: a.strict,
                 target: target(a.target, false, &a.retry)?,
             },
+            Command::AccessEntries(AccessEntriesCommand::Plan(a)) => {
+                let needs_name = match a.output {
+                    PlanFormat::Json => Some("json"),
+                    PlanFormat::Shell => Some("shell"),
+                    _ => None,
+                };
+                if let Some(format) = needs_name
+                    && a.cluster_name
+                        .as_deref()
+                        .is_none_or(|c| c.trim().is_empty())
+                {
+                    return Err(UsageError::PlanNeedsClusterName(format));
+                }
+                Operation::Plan {
+                    format: a.output,
+                    cluster_name: a.cluster_name.filter(|c| !c.trim().is_empty()),
+                    input: a.input.into(),
+                    target: target(a.target, false, &a.retry)?,
+                }
+            }
+            Command::AccessEntries(AccessEntriesCommand::Prune(a)) => {
+                if a.input.existing.is_empty() {
+                    return Err(UsageError::PruneNeedsExisting);
+                }
+                Operation::Prune {
+                    input: a.input.into(),
+                    allow_lockout: a.write.allow_lockout,
+                    target: target(a.target, a.write.in_place, &a.write.retry)?,
+                    output: WriteOutput {
+                        dry_run: a.write.dry_run,
+                        diff: a.write.diff,
+                    },
+                }
+            }
         };
         Ok(Config { program, operation })
     }

@@ -1,9 +1,10 @@
 //! What a command did, as values: the messages it has for stderr and the data it has for
 //! stdout. The `report` module prints them and decides the exit status.
 
+use aws_auth_core::access_entries::Plan;
 use aws_auth_core::{Change, Diagnostic, Edit, Mappings, Severity};
 
-use crate::cli::Format;
+use crate::cli::{Format, PlanFormat};
 
 /// What a command did.
 #[derive(Debug)]
@@ -16,6 +17,29 @@ pub enum Outcome {
     Validation(Validation),
     /// `upsert`, `remove`, `remove-by-username`.
     Edited(Edited),
+    /// `access-entries plan`.
+    Planned(Planned),
+    /// `access-entries prune`.
+    Pruned(Pruned),
+}
+
+/// An access-entries plan, to show in a format.
+#[derive(Debug)]
+pub struct Planned {
+    /// Lines for stderr (`note: ...`).
+    pub messages: Vec<String>,
+    pub plan: Plan,
+    pub format: PlanFormat,
+    pub cluster_name: Option<String>,
+}
+
+/// What `access-entries prune` found and did.
+#[derive(Debug)]
+pub struct Pruned {
+    /// One `note: ` line per mapping an access entry covers, or why nothing is pruned.
+    pub notes: Vec<String>,
+    /// The removal; `None` when nothing is covered.
+    pub edited: Option<Edited>,
 }
 
 /// The mappings of a ConfigMap, to show in a format.

@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 
 use aws_auth_core::Mappings;
+use aws_auth_core::access_entries::{Plan, output};
 
-use crate::cli::Format;
+use crate::cli::{Format, PlanFormat};
 
 /// The `get` table: TYPE, ARN, USERNAME, GROUPS, aligned with three spaces between columns.
 pub fn table(m: &Mappings) -> String {
@@ -108,4 +109,16 @@ pub fn mappings(m: &Mappings, format: Format) -> serde_json::Result<String> {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(m)?),
         Format::Yaml => m.to_yaml(),
     })
+}
+
+/// An access-entries plan in `format`; `Config` makes sure json and shell have a cluster name.
+pub fn plan(plan: &Plan, format: PlanFormat, cluster_name: Option<&str>) -> String {
+    let name = cluster_name.unwrap_or_default();
+    match format {
+        PlanFormat::Table => output::table(plan),
+        PlanFormat::Json => output::json(plan, name),
+        PlanFormat::Cloudformation => output::cloudformation(plan, cluster_name),
+        PlanFormat::Terraform => output::terraform(plan, cluster_name),
+        PlanFormat::Shell => output::shell(plan, name),
+    }
 }

@@ -83,13 +83,18 @@ fn masters_keeps_its_other_groups() {
     assert_eq!(e.kubernetes_groups, ["platform-team", "auditors"]);
     assert_eq!(e.access_policies.len(), 1);
     assert_eq!(e.access_policies[0].policy_arn, ADMIN_POLICY);
-    assert_eq!(e.access_policies[0].access_scope.scope_type, ScopeType::Cluster);
+    assert_eq!(
+        e.access_policies[0].access_scope.scope_type,
+        ScopeType::Cluster
+    );
     assert!(p.verdict.has_cluster_admin);
 }
 
 #[test]
 fn admin_policy_takes_the_principals_partition() {
-    let p = roles("- rolearn: arn:aws-cn:iam::111122223333:role/admin\n  username: ops\n  groups: [system:masters]\n");
+    let p = roles(
+        "- rolearn: arn:aws-cn:iam::111122223333:role/admin\n  username: ops\n  groups: [system:masters]\n",
+    );
     assert_eq!(
         entry(&p, 0).access_policies[0].policy_arn,
         "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
@@ -104,7 +109,13 @@ fn other_groups_map_as_they_are() {
         &PlanInput::default(),
     );
     let e = entry(&p, 0);
-    assert_eq!((e.username.as_deref(), &e.kubernetes_groups[..]), (Some("dev"), &["developers".to_string(), "view".to_string()][..]));
+    assert_eq!(
+        (e.username.as_deref(), &e.kubernetes_groups[..]),
+        (
+            Some("dev"),
+            &["developers".to_string(), "view".to_string()][..]
+        )
+    );
     let u = entry(&p, 1);
     assert_eq!(u.principal_arn, "arn:aws:iam::111122223333:user/ada");
     assert_eq!(u.entry_type, EntryType::Standard);
@@ -121,9 +132,16 @@ fn reserved_username_prefixes_are_refused() {
         assert!(p.verdict.losses[0].who.contains("role/x"));
     }
     // A cluster admin needs no binding to its name: it gets the default one, and a note.
-    let p = roles("- rolearn: arn:aws:iam::111122223333:role/x\n  username: system:admin\n  groups: [system:masters]\n");
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/x\n  username: system:admin\n  groups: [system:masters]\n",
+    );
     assert_eq!(entry(&p, 0).username, None);
-    assert!(p.items[0].notes.iter().any(|n| n.contains("default username")));
+    assert!(
+        p.items[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("default username"))
+    );
 }
 
 #[test]
@@ -133,7 +151,10 @@ fn session_name_needs_a_colon_before_it() {
     );
     assert_eq!(reason(&p, 0), Reason::SessionNameWithoutColon);
     assert_eq!(reason(&p, 1), Reason::SessionNameWithoutColon);
-    assert_eq!(entry(&p, 2).username.as_deref(), Some("dev:{{SessionName}}"));
+    assert_eq!(
+        entry(&p, 2).username.as_deref(),
+        Some("dev:{{SessionName}}")
+    );
 }
 
 #[test]
@@ -143,7 +164,9 @@ fn service_linked_roles_are_not_migratable() {
     );
     assert_eq!(reason(&p, 0), Reason::ServiceLinkedRole);
     // Written with its path it is dead to the authenticator already: reported as such.
-    let p = roles("- rolearn: arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\n  username: x\n");
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\n  username: x\n",
+    );
     assert!(matches!(p.items[0].outcome, Outcome::Dead(_)));
     assert!(p.items[0].notes[0].contains("service-linked"));
 }
@@ -174,10 +197,14 @@ fn sso_entries_need_their_role_arn() {
 
 #[test]
 fn other_system_groups_are_not_migratable() {
-    let p = roles("- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:bootstrappers]\n");
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:bootstrappers]\n",
+    );
     assert_eq!(reason(&p, 0), Reason::SystemGroup);
     // Next to system:masters they add nothing, and are left out with a note.
-    let p = roles("- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:masters, system:nodes]\n");
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:masters, system:nodes]\n",
+    );
     assert!(entry(&p, 0).kubernetes_groups.is_empty());
     assert!(p.items[0].notes[0].contains("system:nodes"));
 }
@@ -209,8 +236,15 @@ fn paths_are_restored_from_the_role_list() {
         role_arns: parse_role_arns(list).unwrap(),
         ..PlanInput::default()
     };
-    let p = plan_of("- rolearn: arn:aws:iam::111122223333:role/deploy\n  username: deploy\n  groups: [ci]\n", "", &input);
-    assert_eq!(entry(&p, 0).principal_arn, "arn:aws:iam::111122223333:role/team/Deploy");
+    let p = plan_of(
+        "- rolearn: arn:aws:iam::111122223333:role/deploy\n  username: deploy\n  groups: [ci]\n",
+        "",
+        &input,
+    );
+    assert_eq!(
+        entry(&p, 0).principal_arn,
+        "arn:aws:iam::111122223333:role/team/Deploy"
+    );
     assert!(p.items[0].notes[0].contains("path restored"));
 }
 
@@ -231,7 +265,9 @@ fn an_existing_entry_for_the_principal_is_marked() {
         "",
         &input,
     );
-    assert!(matches!(&p.items[0].outcome, Outcome::Covered { existing, .. } if existing.principal_arn.ends_with("team/admin")));
+    assert!(
+        matches!(&p.items[0].outcome, Outcome::Covered { existing, .. } if existing.principal_arn.ends_with("team/admin"))
+    );
     match &p.items[1].outcome {
         Outcome::Conflicts { existing, .. } => {
             assert_eq!(existing.missing, ["username \"dev\"", "group \"dev\""]);
@@ -245,17 +281,37 @@ fn an_existing_entry_for_the_principal_is_marked() {
 
 #[test]
 fn one_entry_per_principal() {
-    let p = plan_of("", "- userarn: arn:aws:iam::111122223333:user/Bob\n  username: bob\n- userarn: arn:aws:iam::111122223333:user/bob\n  username: bob\n", &PlanInput::default());
+    let p = plan_of(
+        "",
+        "- userarn: arn:aws:iam::111122223333:user/Bob\n  username: bob\n- userarn: arn:aws:iam::111122223333:user/bob\n  username: bob\n",
+        &PlanInput::default(),
+    );
     assert_eq!(reason(&p, 1), Reason::DuplicatePrincipal);
     assert!(p.verdict.can_switch_to_api);
 }
 
 #[test]
 fn malformed_arns_never_panic() {
-    for arn in ["arn:", "arn:aws:iam::", "arn:aws:iam::1:role/", "ärn:aws:iam::111122223333:role/é", "arn:aws:iam::111122223333:role//", "arn:aws:sts::111122223333:assumed-role/R/s", "${NODE_ROLE}"] {
-        let p = roles(&format!("- rolearn: \"{arn}\"\n  username: x\n  groups: [system:masters]\n"));
+    for arn in [
+        "arn:",
+        "arn:aws:iam::",
+        "arn:aws:iam::1:role/",
+        "ärn:aws:iam::111122223333:role/é",
+        "arn:aws:iam::111122223333:role//",
+        "arn:aws:sts::111122223333:assumed-role/R/s",
+        "${NODE_ROLE}",
+    ] {
+        let p = roles(&format!(
+            "- rolearn: \"{arn}\"\n  username: x\n  groups: [system:masters]\n"
+        ));
         assert_eq!(p.items.len(), 1, "{arn}");
-        let _ = (output::table(&p), output::json(&p, "c"), output::terraform(&p, None), output::shell(&p, "c"), output::cloudformation(&p, None));
+        let _ = (
+            output::table(&p),
+            output::json(&p, "c"),
+            output::terraform(&p, None),
+            output::shell(&p, "c"),
+            output::cloudformation(&p, None),
+        );
     }
 }
 
@@ -303,25 +359,39 @@ fn terraform_escapes_interpolation() {
     let t = output::terraform(&roles(MIXED), None);
     assert!(t.contains("variable \"cluster_name\""));
     assert!(t.contains("user_name     = \"it's $${me}\""), "{t}");
-    assert!(t.contains("resource \"aws_eks_access_policy_association\" \"admin_amazoneksclusteradminpolicy\""), "{t}");
+    assert!(
+        t.contains(
+            "resource \"aws_eks_access_policy_association\" \"admin_amazoneksclusteradminpolicy\""
+        ),
+        "{t}"
+    );
     assert!(t.contains("principal_arn = aws_eks_access_entry.admin.principal_arn"));
 }
 
 #[test]
 fn cloudformation_template() {
-    let t: serde_json::Value = serde_json::from_str(&output::cloudformation(&roles(MIXED), Some("prod"))).unwrap();
+    let t: serde_json::Value =
+        serde_json::from_str(&output::cloudformation(&roles(MIXED), Some("prod"))).unwrap();
     let admin = &t["Resources"]["AccessEntryAdmin"]["Properties"];
     assert_eq!(admin["Type"], "STANDARD");
     assert_eq!(admin["ClusterName"], "prod");
     assert_eq!(admin["AccessPolicies"][0]["AccessScope"]["Type"], "cluster");
-    assert_eq!(t["Resources"]["AccessEntryNodes"]["Properties"]["Type"], "EC2_LINUX");
+    assert_eq!(
+        t["Resources"]["AccessEntryNodes"]["Properties"]["Type"],
+        "EC2_LINUX"
+    );
 }
 
 #[test]
 fn table_says_what_and_why() {
-    let t = output::table(&roles(&format!("{MIXED}- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:bootstrappers]\n")));
+    let t = output::table(&roles(&format!(
+        "{MIXED}- rolearn: arn:aws:iam::111122223333:role/b\n  username: b\n  groups: [system:bootstrappers]\n"
+    )));
     assert!(t.contains("not migratable (system-group)"), "{t}");
-    assert!(t.contains("verdict: switching to API mode now would cut off 1 mapping(s):"), "{t}");
+    assert!(
+        t.contains("verdict: switching to API mode now would cut off 1 mapping(s):"),
+        "{t}"
+    );
 }
 
 /// The external corpus (`AWS_AUTH_CORPUS`, or `shared/corpus/aws-auth` beside the checkout),
@@ -349,7 +419,12 @@ fn corpus() -> Vec<(String, String)> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "json")
+            )
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
@@ -381,12 +456,21 @@ fn every_corpus_manifest_is_planned_mapping_by_mapping() {
                     migrated += 1;
                     if entry.entry_type == EntryType::Standard {
                         assert!(
-                            entry.kubernetes_groups.iter().all(|g| !g.starts_with("system:")),
+                            entry
+                                .kubernetes_groups
+                                .iter()
+                                .all(|g| !g.starts_with("system:")),
                             "{name}: {entry:?}"
                         );
-                        let u = entry.username.as_deref().unwrap_or_default().to_ascii_lowercase();
+                        let u = entry
+                            .username
+                            .as_deref()
+                            .unwrap_or_default()
+                            .to_ascii_lowercase();
                         assert!(
-                            ["system:", "eks:", "aws:", "amazon:", "iam:"].iter().all(|p| !u.starts_with(p)),
+                            ["system:", "eks:", "aws:", "amazon:", "iam:"]
+                                .iter()
+                                .all(|p| !u.starts_with(p)),
                             "{name}: {entry:?}"
                         );
                     } else {
@@ -407,8 +491,14 @@ fn every_corpus_manifest_is_planned_mapping_by_mapping() {
         // Every renderer takes every plan; the structured ones stay valid JSON.
         serde_json::from_str::<serde_json::Value>(&output::json(&plan, "c")).unwrap();
         serde_json::from_str::<serde_json::Value>(&output::cloudformation(&plan, None)).unwrap();
-        let _ = (output::terraform(&plan, Some("c")), output::shell(&plan, "c"), output::table(&plan));
+        let _ = (
+            output::terraform(&plan, Some("c")),
+            output::shell(&plan, "c"),
+            output::table(&plan),
+        );
         planned += 1;
     }
-    eprintln!("corpus: {planned} manifests planned, {migrated} mappings migrated, {reasons} reported with a reason");
+    eprintln!(
+        "corpus: {planned} manifests planned, {migrated} mappings migrated, {reasons} reported with a reason"
+    );
 }

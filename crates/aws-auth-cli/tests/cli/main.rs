@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod access_entries;
 mod edits;
 mod files;
 mod get;

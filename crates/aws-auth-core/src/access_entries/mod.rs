@@ -74,12 +74,10 @@ impl ExistingAccessEntry {
     pub fn is_cluster_admin(&self) -> bool {
         self.access_policies.iter().any(|p| {
             p.access_scope.scope_type == ScopeType::Cluster
-                && p.policy_arn
-                    .rsplit_once('/')
-                    .is_some_and(|(prefix, name)| {
-                        name == CLUSTER_ADMIN_POLICY
-                            && prefix.ends_with(":eks::aws:cluster-access-policy")
-                    })
+                && p.policy_arn.rsplit_once('/').is_some_and(|(prefix, name)| {
+                    name == CLUSTER_ADMIN_POLICY
+                        && prefix.ends_with(":eks::aws:cluster-access-policy")
+                })
         })
     }
 }

@@ -110,7 +110,9 @@ pub fn cloudformation(plan: &Plan, cluster_name: Option<&str>) -> String {
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
     template.insert(
         "Description".into(),
-        json!("EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)"),
+        json!(
+            "EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)"
+        ),
     );
     if cluster_name.is_none() {
         template.insert(
@@ -128,7 +130,9 @@ pub fn cloudformation(plan: &Plan, cluster_name: Option<&str>) -> String {
 /// `aws_eks_access_policy_association` per policy. Without a cluster name it uses
 /// `var.cluster_name`, declared here.
 pub fn terraform(plan: &Plan, cluster_name: Option<&str>) -> String {
-    let mut out = String::from("# EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)\n");
+    let mut out = String::from(
+        "# EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)\n",
+    );
     let cluster = match cluster_name {
         Some(c) => hcl_string(c),
         None => {
@@ -164,7 +168,12 @@ pub fn terraform(plan: &Plan, cluster_name: Option<&str>) -> String {
                 hcl_string(scope_name(p.access_scope.scope_type))
             );
             if !p.access_scope.namespaces.is_empty() {
-                let ns: Vec<String> = p.access_scope.namespaces.iter().map(|n| hcl_string(n)).collect();
+                let ns: Vec<String> = p
+                    .access_scope
+                    .namespaces
+                    .iter()
+                    .map(|n| hcl_string(n))
+                    .collect();
                 let _ = writeln!(out, "    namespaces = [{}]", ns.join(", "));
             }
             out.push_str("  }\n}\n");
@@ -177,7 +186,9 @@ pub fn terraform(plan: &Plan, cluster_name: Option<&str>) -> String {
 /// every argument shell-quoted. Lists and structures are passed as JSON, which the AWS CLI
 /// reads for any parameter and which no value can break out of.
 pub fn shell(plan: &Plan, cluster_name: &str) -> String {
-    let mut out = String::from("#!/bin/sh\n# EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)\nset -eu\n");
+    let mut out = String::from(
+        "#!/bin/sh\n# EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)\nset -eu\n",
+    );
     comments(plan, &mut out, "#");
     for r in requests(plan, cluster_name) {
         let Value::Object(input) = &r.input else {
@@ -242,7 +253,12 @@ pub fn table(plan: &Plan) -> String {
             [
                 e.principal_arn.clone(),
                 e.entry_type.as_str().to_string(),
-                e.username.clone().unwrap_or_else(|| "(default)".into()),
+                match (&e.username, e.entry_type) {
+                    (Some(u), _) => u.clone(),
+                    (None, super::EntryType::Standard) => "(default)".into(),
+                    // Node entries take no username: EKS gives them their own.
+                    (None, _) => "-".into(),
+                },
                 grants.join(", "),
             ]
         };
@@ -257,7 +273,10 @@ pub fn table(plan: &Plan) -> String {
                 Default::default(),
                 format!("not migratable ({}): {message}", kebab_reason(*reason)),
             ),
-            Outcome::Dead(d) => (Default::default(), format!("dead ({}): {}", d.kind, d.message)),
+            Outcome::Dead(d) => (
+                Default::default(),
+                format!("dead ({}): {}", d.kind, d.message),
+            ),
         };
         let [p, t, u, g] = cells;
         rows.push([item.source.label(), p, t, u, g, status]);
@@ -358,7 +377,14 @@ impl Ids {
         let mut id = base.to_string();
         let mut n = 2;
         while !self.0.insert(id.to_ascii_lowercase()) {
-            id = format!("{base}{}{n}", if base.ends_with(char::is_numeric) { "_" } else { "" });
+            id = format!(
+                "{base}{}{n}",
+                if base.ends_with(char::is_numeric) {
+                    "_"
+                } else {
+                    ""
+                }
+            );
             n += 1;
         }
         id

@@ -7,11 +7,11 @@ use super::{
     ExistingAccessEntry, ExistingMatch, Loss, Outcome, Plan, PlanInput, PlanItem,
     RESERVED_USERNAME_PREFIXES, Reason, ScopeType, Source, Verdict,
 };
+use crate::AwsAuth;
 use crate::arn::{Arn, role_identity};
 use crate::authenticator::{EntryStatus, MASTERS, Unmatchable};
 use crate::model::{DataKey, SsoSpec};
 use crate::quoted::quoted;
-use crate::AwsAuth;
 
 const BOOTSTRAPPERS: &str = "system:bootstrappers";
 const NODES: &str = "system:nodes";
@@ -205,8 +205,7 @@ fn key(a: &Arn<'_>) -> (String, String, String) {
 fn is_service_linked(arn: &str) -> bool {
     Arn::parse(arn).is_some_and(|a| {
         a.resource_type.eq_ignore_ascii_case("role")
-            && (a.path.starts_with("aws-service-role")
-                || a.name.starts_with("AWSServiceRoleFor"))
+            && (a.path.starts_with("aws-service-role") || a.name.starts_with("AWSServiceRoleFor"))
     })
 }
 
@@ -225,11 +224,13 @@ fn migrate(
     let groups = &source.groups;
     let has = |g: &str| groups.iter().any(|x| x == g);
     let node_type = match username {
-        Some(EC2_NODE_USERNAME) if has(BOOTSTRAPPERS) && has(NODES) => Some(if has(WINDOWS_PROXY) {
-            EntryType::Ec2Windows
-        } else {
-            EntryType::Ec2Linux
-        }),
+        Some(EC2_NODE_USERNAME) if has(BOOTSTRAPPERS) && has(NODES) => {
+            Some(if has(WINDOWS_PROXY) {
+                EntryType::Ec2Windows
+            } else {
+                EntryType::Ec2Linux
+            })
+        }
         Some(SESSION_NODE_USERNAME) if has(NODE_PROXIER) => Some(EntryType::FargateLinux),
         Some(SESSION_NODE_USERNAME) if has(BOOTSTRAPPERS) && has(NODES) => {
             Some(EntryType::HybridLinux)
@@ -303,7 +304,12 @@ fn migrate(
         Some(Some(problem)) => return Err(problem),
         _ => username.map(str::to_string),
     };
-    if username.is_none() && source.username.as_deref().is_none_or(|u| u.trim().is_empty()) {
+    if username.is_none()
+        && source
+            .username
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty())
+    {
         notes.push(if is_role {
             "no username: EKS defaults to arn:aws:sts::<account>:assumed-role/<name>/{{SessionName}}".into()
         } else {
@@ -390,6 +396,12 @@ fn principal(
                 "{} is not an IAM {expected} ARN: an access entry takes an IAM role or user (no STS session ARN)",
                 quoted(&written)
             ),
+        ));
+    }
+    if !crate::arn::is_account_id(parsed.account) {
+        notes.push(format!(
+            "account {} is not 12 digits (a placeholder?): EKS needs the real ARN",
+            quoted(parsed.account)
         ));
     }
     if expected == "user" {
@@ -553,7 +565,10 @@ fn lacks(e: &ExistingAccessEntry, planned: &AccessEntry) -> Vec<String> {
         let granted = e.access_policies.iter().any(|x| {
             x.policy_arn == p.policy_arn
                 && (x.access_scope.scope_type == ScopeType::Cluster
-                    || p.access_scope.namespaces.iter().all(|n| x.access_scope.namespaces.contains(n)))
+                    || p.access_scope
+                        .namespaces
+                        .iter()
+                        .all(|n| x.access_scope.namespaces.contains(n)))
                 && (x.access_scope.scope_type == ScopeType::Cluster
                     || p.access_scope.scope_type == ScopeType::Namespace)
         });
