@@ -106,6 +106,14 @@ pub fn cloudformation(plan: &Plan, cluster_name: Option<&str>) -> String {
             json!({"Type": "AWS::EKS::AccessEntry", "Properties": props}),
         );
     }
+    let nothing_to_create = resources.is_empty();
+    if nothing_to_create {
+        // CloudFormation refuses a template without resources: this one creates nothing.
+        resources.insert(
+            "NothingToMigrate".into(),
+            json!({"Type": "AWS::CloudFormation::WaitConditionHandle"}),
+        );
+    }
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
     template.insert(
@@ -114,7 +122,7 @@ pub fn cloudformation(plan: &Plan, cluster_name: Option<&str>) -> String {
             "EKS access entries that replace the aws-auth ConfigMap (aws-auth access-entries plan)"
         ),
     );
-    if cluster_name.is_none() {
+    if cluster_name.is_none() && !nothing_to_create {
         template.insert(
             "Parameters".into(),
             json!({"ClusterName": {"Type": "String", "Description": "The EKS cluster"}}),
