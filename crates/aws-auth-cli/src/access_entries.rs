@@ -77,8 +77,16 @@ fn covered_removals(plan: &Plan) -> (Vec<Edit>, Vec<String>) {
     let mut edits = Vec::new();
     let mut notes = Vec::new();
     for item in plan.covered() {
-        let (Some(arn), PlanOutcome::Covered { existing, .. }) = (&item.source.arn, &item.outcome)
-        else {
+        let PlanOutcome::Covered { existing, .. } = &item.outcome else {
+            continue;
+        };
+        // Removals find entries by ARN; an sso entry has none.
+        let Some(arn) = &item.source.arn else {
+            notes.push(format!(
+                "note: {} is covered by access entry {}; prune removes by ARN, so remove this sso entry by hand",
+                item.source.label(),
+                existing.principal_arn
+            ));
             continue;
         };
         let remove = Remove {

@@ -502,3 +502,39 @@ fn every_corpus_manifest_is_planned_mapping_by_mapping() {
         "corpus: {planned} manifests planned, {migrated} mappings migrated, {reasons} reported with a reason"
     );
 }
+
+#[test]
+fn existing_entries_are_read_in_every_documented_form() {
+    let describe = r#"{"accessEntry": {"clusterName": "c", "principalArn": "arn:aws:iam::111122223333:role/a", "kubernetesGroups": ["g"], "accessEntryArn": "x", "createdAt": "2024-01-01T00:00:00Z", "modifiedAt": "2024-01-01T00:00:00Z", "tags": {}, "username": "a", "type": "STANDARD"}}"#;
+    let concatenated = parse_existing(&format!("{describe}\n{describe}")).unwrap();
+    assert_eq!(concatenated.len(), 2);
+    assert_eq!(concatenated[0].kubernetes_groups, ["g"]);
+    let array = parse_existing(&format!("[{describe}]")).unwrap();
+    assert_eq!(array[0].username.as_deref(), Some("a"));
+    let simple = parse_existing(&format!(
+        r#"[{{"principalArn": "arn:aws:iam::111122223333:role/a", "accessPolicies": [{{"policyArn": "{ADMIN_POLICY}", "accessScope": {{"type": "cluster"}}}}]}}]"#
+    ))
+    .unwrap();
+    assert!(simple[0].is_cluster_admin());
+    // Namespace-scoped admin policy: no cluster administrator.
+    let scoped = parse_existing(&format!(
+        r#"{{"principalArn": "arn:aws:iam::111122223333:role/a", "accessPolicies": [{{"policyArn": "{ADMIN_POLICY}", "accessScope": {{"type": "namespace", "namespaces": ["x"]}}}}]}}"#
+    ))
+    .unwrap();
+    assert!(!scoped[0].is_cluster_admin());
+    for bad in [
+        "{",
+        "[1]",
+        r#"{"accessEntries": ["arn:aws:iam::1:role/a"]}"#,
+        r#"{"x": 1}"#,
+    ] {
+        assert!(parse_existing(bad).is_err(), "{bad}");
+    }
+    assert!(parse_role_arns(r#"{"Roles": [{"RoleName": "x"}]}"#).is_err());
+    assert_eq!(
+        parse_role_arns(r#"["arn:aws:iam::1:role/a/b"]"#)
+            .unwrap()
+            .len(),
+        1
+    );
+}
