@@ -538,3 +538,16 @@ fn existing_entries_are_read_in_every_documented_form() {
         1
     );
 }
+
+#[test]
+fn a_node_role_that_also_holds_masters_loses_it() {
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes, system:masters, monitoring]\n",
+    );
+    assert_eq!(entry(&p, 0).entry_type, EntryType::Ec2Linux);
+    assert!(!p.verdict.can_switch_to_api);
+    assert_eq!(
+        p.verdict.losses[0].why,
+        "group system:masters, monitoring is not carried over to the EC2_LINUX entry"
+    );
+}

@@ -181,8 +181,10 @@ impl<'a> RoleIndex<'a> {
                     && a.path.starts_with("aws-reserved/sso.amazonaws.com")
                     && a.name.to_ascii_lowercase().starts_with(&prefix)
                     // Permission set names may hold `_`: the hash after the last `_` has none.
-                    && a.name.len() > prefix.len()
-                    && !a.name[prefix.len()..].contains('_')
+                    && a
+                        .name
+                        .get(prefix.len()..)
+                        .is_some_and(|hash| !hash.is_empty() && !hash.contains('_'))
             })
             .map(|a| {
                 format!(
@@ -605,6 +607,19 @@ fn verdict(items: &[PlanItem], existing: &[ExistingAccessEntry]) -> Verdict {
                     });
                 }
             }
+            Outcome::Migrate { entry } | Outcome::Covered { entry, .. } => {
+                let left = uncarried(&item.source.groups, entry);
+                if !left.is_empty() {
+                    losses.push(Loss {
+                        who,
+                        why: format!(
+                            "group {} is not carried over to the {} entry",
+                            list(&left),
+                            entry.entry_type.as_str()
+                        ),
+                    });
+                }
+            }
             Outcome::Conflicts { existing, .. } => losses.push(Loss {
                 who,
                 why: format!(
@@ -628,4 +643,30 @@ fn verdict(items: &[PlanItem], existing: &[ExistingAccessEntry]) -> Verdict {
         losses,
         has_cluster_admin: planned_admin || existing.iter().any(|e| e.is_cluster_admin()),
     }
+}
+
+/// Groups of the mapping that the entry does not grant: what a node entry cannot hold
+/// (`system:masters` or a team's group on a node role). The node groups are what the node
+/// types grant; `system:authenticated` every caller has; the admin policy grants the rest.
+fn uncarried<'g>(groups: &'g [String], entry: &AccessEntry) -> Vec<&'g str> {
+    let admin = entry
+        .access_policies
+        .iter()
+        .any(|p| p.policy_arn.ends_with(CLUSTER_ADMIN_POLICY));
+    if admin {
+        return Vec::new();
+    }
+    let node_groups: &[&str] = match entry.entry_type {
+        EntryType::Standard => &[],
+        _ => &[BOOTSTRAPPERS, NODES, NODE_PROXIER, WINDOWS_PROXY],
+    };
+    groups
+        .iter()
+        .map(String::as_str)
+        .filter(|g| {
+            *g != AUTHENTICATED
+                && !node_groups.contains(g)
+                && !entry.kubernetes_groups.iter().any(|k| k == g)
+        })
+        .collect()
 }
