@@ -551,3 +551,49 @@ fn a_node_role_that_also_holds_masters_loses_it() {
         "group system:masters, monitoring is not carried over to the EC2_LINUX entry"
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn scalar() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("arn:aws:iam::111122223333:role/r".to_string()),
+            Just("arn:aws:iam::111122223333:user/u".to_string()),
+            Just("system:masters".to_string()),
+            Just("system:node:{{EC2PrivateDNSName}}".to_string()),
+            Just("system:node:{{SessionName}}".to_string()),
+            Just("system:bootstrappers".to_string()),
+            Just("system:nodes".to_string()),
+            "[a-zA-Z0-9:/{}$%'\"_ .-]{0,24}",
+            "\\PC{0,12}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn plan_and_every_renderer_take_any_mapping(
+            roles in proptest::collection::vec((scalar(), scalar(), proptest::collection::vec(scalar(), 0..4)), 0..5),
+            role_arns in proptest::collection::vec(scalar(), 0..3),
+        ) {
+            let mut text = String::new();
+            for (arn, user, groups) in &roles {
+                let groups: Vec<String> = groups.iter().map(|g| serde_json::to_string(g).unwrap()).collect();
+                text.push_str(&format!(
+                    "- rolearn: {}\n  username: {}\n  groups: [{}]\n",
+                    serde_json::to_string(arn).unwrap(),
+                    serde_json::to_string(user).unwrap(),
+                    groups.join(", ")
+                ));
+            }
+            let auth = AwsAuth::from_data([("mapRoles", text.as_str()), ("mapUsers", text.replace("rolearn", "userarn").as_str())]);
+            let p = auth.plan_access_entries(&PlanInput { role_arns, ..PlanInput::default() });
+            for e in p.to_create() {
+                prop_assert!(e.kubernetes_groups.iter().all(|g| !g.starts_with("system:")));
+            }
+            serde_json::from_str::<serde_json::Value>(&output::json(&p, "c")).unwrap();
+            serde_json::from_str::<serde_json::Value>(&output::cloudformation(&p, None)).unwrap();
+            let _ = (output::terraform(&p, None), output::shell(&p, "c"), output::table(&p));
+        }
+    }
+}

@@ -335,3 +335,33 @@ fn help_has_examples() {
         assert!(r.stdout.contains("--existing"), "{}", r.stdout);
     }
 }
+
+#[test]
+fn prune_refuses_to_take_an_uncovered_twin_along() {
+    let d = TempDir::new();
+    // The first entry is a dead duplicate of the second (the last wins): removing the covered
+    // one by ARN, username and groups would take the dead one too.
+    let text = manifest(
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: dev\n      groups: [developers]\n    - rolearn: arn:aws:iam::111122223333:role/admin\n      username: admin\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: dev\n      groups: [developers]\n",
+    );
+    let f = d.write("aws-auth.yaml", &text);
+    let e = d.write(
+        "e.json",
+        r#"{"principalArn": "arn:aws:iam::111122223333:role/dev", "username": "dev", "kubernetesGroups": ["developers"]}"#,
+    );
+    let r = run(
+        &d,
+        &[
+            "access-entries",
+            "prune",
+            "-f",
+            f.to_str().unwrap(),
+            "-i",
+            "--existing",
+            e.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("refusing to prune"), "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&f).unwrap(), text);
+}
