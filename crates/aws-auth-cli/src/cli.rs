@@ -62,7 +62,7 @@ pub enum Command {
     ///   aws-auth access-entries plan -f aws-auth.yaml
     ///   aws-auth access-entries plan --cluster-name prod -o terraform --role-paths roles.json
     ///   aws-auth access-entries prune -f aws-auth.yaml -i --existing entries.json
-    #[command(subcommand)]
+    #[command(subcommand, verbatim_doc_comment)]
     AccessEntries(AccessEntriesCommand),
     /// Version of aws-auth
     Version,
@@ -270,11 +270,13 @@ pub enum AccessEntriesCommand {
     ///   aws-auth access-entries plan --cluster-name prod -o shell > migrate.sh
     ///   aws iam list-roles > roles.json
     ///   aws-auth access-entries plan --cluster-name prod -o cloudformation --role-paths roles.json
-    ///   for p in $(aws eks list-access-entries --cluster-name prod --query accessEntries --output text); do
-    ///     aws eks describe-access-entry --cluster-name prod --principal-arn "$p"
-    ///     aws eks list-associated-access-policies --cluster-name prod --principal-arn "$p"
-    ///   done > entries.json
+    ///   aws eks list-access-entries --cluster-name prod --query accessEntries --output text |
+    ///     tr '\t' '\n' | while read -r p; do
+    ///       aws eks describe-access-entry --cluster-name prod --principal-arn "$p"
+    ///       aws eks list-associated-access-policies --cluster-name prod --principal-arn "$p"
+    ///     done > entries.json
     ///   aws-auth access-entries plan --cluster-name prod --existing entries.json
+    #[command(verbatim_doc_comment)]
     Plan(PlanArgs),
     /// prune removes from aws-auth the mappings that existing access entries cover
     ///
@@ -284,6 +286,7 @@ pub enum AccessEntriesCommand {
     /// at cluster scope; otherwise only with --allow-lockout. Examples:
     ///   aws-auth access-entries prune --existing entries.json --dry-run --diff
     ///   aws-auth access-entries prune -f aws-auth.yaml -i --existing entries.json
+    #[command(verbatim_doc_comment)]
     Prune(PruneArgs),
 }
 
