@@ -52,7 +52,11 @@ pub(super) fn plan(auth: &AwsAuth, input: &PlanInput) -> Plan {
         let outcome = match &e.status {
             EntryStatus::Live => match migrate(&source, &roles, &mut notes) {
                 Ok(entry) => Outcome::Migrate { entry },
-                Err((reason, message)) => Outcome::NotMigratable { reason, message },
+                Err((reason, message)) => {
+                    // Notes about the entry it would have been (a path restored) do not apply.
+                    notes.clear();
+                    Outcome::NotMigratable { reason, message }
+                }
             },
             status => {
                 if source.arn.as_deref().is_some_and(is_service_linked) {
