@@ -25,7 +25,10 @@ fn read_input(files: &PlanInputFiles) -> Result<PlanInput> {
             anyhow!("{}: cannot read it: {text}", p.display())
         })
     };
-    let mut input = PlanInput::default();
+    let mut input = PlanInput {
+        cluster_account: files.cluster_account.clone(),
+        ..PlanInput::default()
+    };
     for p in &files.existing {
         let entries = parse_existing(&read(p)?).map_err(|e| anyhow!("{}: {e}", p.display()))?;
         input.existing.extend(entries);

@@ -318,6 +318,11 @@ pub struct PlanInputArgs {
     /// ARNs, which aws-auth cannot hold, and resolves sso entries.
     #[arg(long, value_name = "FILE")]
     pub role_paths: Option<PathBuf>,
+    /// The cluster's AWS account: node mappings (EC2, Fargate, hybrid) of roles of another
+    /// account are reported, since node access entries take only roles of the cluster's
+    /// account. Example: --cluster-account 111122223333
+    #[arg(long, value_name = "ID")]
+    pub cluster_account: Option<String>,
 }
 
 /// `access-entries plan`.

@@ -96,6 +96,8 @@ pub struct PlanInputFiles {
     pub existing: Vec<PathBuf>,
     /// `--role-paths`.
     pub role_paths: Option<PathBuf>,
+    /// `--cluster-account`.
+    pub cluster_account: Option<String>,
 }
 
 impl From<PlanInputArgs> for PlanInputFiles {
@@ -103,6 +105,7 @@ impl From<PlanInputArgs> for PlanInputFiles {
         PlanInputFiles {
             existing: a.existing,
             role_paths: a.role_paths,
+            cluster_account: a.cluster_account,
         }
     }
 }

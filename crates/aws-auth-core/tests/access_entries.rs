@@ -597,3 +597,21 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn node_roles_must_be_of_the_clusters_account() {
+    let input = PlanInput {
+        cluster_account: Some("999988887777".into()),
+        ..PlanInput::default()
+    };
+    let p = plan_of(NODE, "", &input);
+    assert_eq!(reason(&p, 0), Reason::NodeRoleOfOtherAccount);
+    let input = PlanInput {
+        cluster_account: Some("111122223333".into()),
+        ..PlanInput::default()
+    };
+    assert_eq!(
+        entry(&plan_of(NODE, "", &input), 0).entry_type,
+        EntryType::Ec2Linux
+    );
+}

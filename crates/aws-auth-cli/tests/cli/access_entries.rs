@@ -128,6 +128,7 @@ fn role_paths_are_restored_in_every_format() {
         r#"{"Roles": [{"Path": "/eng/", "RoleName": "dev", "Arn": "arn:aws:iam::111122223333:role/eng/dev"}]}"#,
     );
     for o in ["table", "json", "cloudformation", "terraform", "shell"] {
+        // The node role is of the cluster's account: migrated.
         let r = run(
             &d,
             &[
@@ -137,6 +138,8 @@ fn role_paths_are_restored_in_every_format() {
                 o,
                 "--cluster-name",
                 "prod",
+                "--cluster-account",
+                "111122223333",
                 "--role-paths",
                 roles.to_str().unwrap(),
                 "-f",
@@ -146,6 +149,16 @@ fn role_paths_are_restored_in_every_format() {
         r.ok();
         assert!(
             r.stdout.contains("arn:aws:iam::111122223333:role/eng/dev"),
+            "{o}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("arn:aws:iam::111122223333:role/nodes"),
+            "{o}: {}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("node-role-of-other-account"),
             "{o}: {}",
             r.stdout
         );
@@ -364,4 +377,28 @@ fn prune_refuses_to_take_an_uncovered_twin_along() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("refusing to prune"), "{}", r.stderr);
     assert_eq!(fs::read_to_string(&f).unwrap(), text);
+}
+
+#[test]
+fn node_roles_of_another_account_are_reported() {
+    let d = TempDir::new();
+    let f = d.write("aws-auth.yaml", &doc());
+    let r = run(
+        &d,
+        &[
+            "access-entries",
+            "plan",
+            "--cluster-account",
+            "999988887777",
+            "-f",
+            f.to_str().unwrap(),
+        ],
+    );
+    r.ok();
+    assert!(
+        r.stdout
+            .contains("not migratable (node-role-of-other-account)"),
+        "{}",
+        r.stdout
+    );
 }

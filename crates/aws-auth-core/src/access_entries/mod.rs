@@ -45,6 +45,10 @@ pub struct PlanInput {
     /// an access entry needs it.
     #[serde(default)]
     pub role_arns: Vec<String>,
+    /// The cluster's AWS account: node entries (EC2, Fargate, hybrid) take only a role of it.
+    /// Unknown when `None`, and then not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_account: Option<String>,
 }
 
 /// An access entry that exists already, as `describe-access-entry` and
@@ -216,6 +220,8 @@ pub enum Reason {
     SessionNameWithoutColon,
     /// A node mapping (EC2, Fargate, hybrid) on something other than a role.
     NodeTypeNeedsRole,
+    /// A node mapping on a role of another account than the cluster's.
+    NodeRoleOfOtherAccount,
     /// The ARN is not one an access entry can take.
     InvalidPrincipal,
     /// Another mapping gives the same principal its entry; one entry per principal.

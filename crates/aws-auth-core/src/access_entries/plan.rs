@@ -50,7 +50,7 @@ pub(super) fn plan(auth: &AwsAuth, input: &PlanInput) -> Plan {
         };
         let mut notes = Vec::new();
         let outcome = match &e.status {
-            EntryStatus::Live => match migrate(&source, &roles, &mut notes) {
+            EntryStatus::Live => match migrate(&source, &roles, input, &mut notes) {
                 Ok(entry) => Outcome::Migrate { entry },
                 Err((reason, message)) => {
                     // Notes about the entry it would have been (a path restored) do not apply.
@@ -219,6 +219,7 @@ fn is_service_linked(arn: &str) -> bool {
 fn migrate(
     source: &Source,
     roles: &RoleIndex<'_>,
+    input: &PlanInput,
     notes: &mut Vec<String>,
 ) -> Result<AccessEntry, (Reason, String)> {
     let is_role = source.key == DataKey::MapRoles;
@@ -250,6 +251,22 @@ fn migrate(
                 format!(
                     "a {} node mapping on a user: node access entries take a role",
                     entry_type.as_str()
+                ),
+            ));
+        }
+        let account = Arn::parse(&principal)
+            .map(|a| a.account)
+            .unwrap_or_default();
+        if let Some(cluster) = input.cluster_account.as_deref()
+            && account != cluster
+        {
+            return Err((
+                Reason::NodeRoleOfOtherAccount,
+                format!(
+                    "a {} node role of account {}: node access entries take a role of the cluster's account {}",
+                    entry_type.as_str(),
+                    quoted(account),
+                    quoted(cluster)
                 ),
             ));
         }
