@@ -615,3 +615,19 @@ fn node_roles_must_be_of_the_clusters_account() {
         EntryType::Ec2Linux
     );
 }
+
+#[test]
+fn a_plan_comes_back_from_its_json() {
+    // The npm side hands plans to JavaScript and may hand them back to the renderers.
+    let map_roles = format!(
+        "{MIXED}- sso:\n    permissionSetName: View\n    accountID: \"111122223333\"\n- rolearn: arn:aws:iam::111122223333:role/team/x\n  username: x\n"
+    );
+    let auth = AwsAuth::from_data([
+        ("mapRoles", map_roles.as_str()),
+        ("mapAccounts", "- \"444455556666\"\n"),
+    ]);
+    let p = auth.plan_access_entries(&PlanInput::default());
+    assert_eq!(p.items.len(), 5);
+    let back: Plan = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    assert_eq!(back, p);
+}
