@@ -586,20 +586,27 @@ fn lacks(e: &ExistingAccessEntry, planned: &AccessEntry) -> Vec<String> {
     }
     for p in &planned.access_policies {
         let granted = e.access_policies.iter().any(|x| {
-            x.policy_arn == p.policy_arn
-                && (x.access_scope.scope_type == ScopeType::Cluster
-                    || p.access_scope
-                        .namespaces
-                        .iter()
-                        .all(|n| x.access_scope.namespaces.contains(n)))
-                && (x.access_scope.scope_type == ScopeType::Cluster
-                    || p.access_scope.scope_type == ScopeType::Namespace)
+            x.policy_arn == p.policy_arn && scope_covers(&x.access_scope, &p.access_scope)
         });
         if !granted {
-            missing.push(format!("policy {} at cluster scope", p.policy_arn));
+            missing.push(match p.access_scope.scope_type {
+                ScopeType::Cluster => format!("policy {} at cluster scope", p.policy_arn),
+                ScopeType::Namespace => format!(
+                    "policy {} in namespaces {}",
+                    p.policy_arn,
+                    p.access_scope.namespaces.join(", ")
+                ),
+            });
         }
     }
     missing
+}
+
+/// A cluster scope covers everything; a namespace scope covers the namespaces it lists.
+fn scope_covers(have: &super::AccessScope, want: &super::AccessScope) -> bool {
+    have.scope_type == ScopeType::Cluster
+        || (want.scope_type == ScopeType::Namespace
+            && want.namespaces.iter().all(|n| have.namespaces.contains(n)))
 }
 
 fn verdict(items: &[PlanItem], existing: &[ExistingAccessEntry]) -> Verdict {
