@@ -631,3 +631,21 @@ fn a_plan_comes_back_from_its_json() {
     let back: Plan = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn resource_names_stay_unique_and_valid() {
+    // Same role name in two accounts, one ending in a digit.
+    let p = roles(
+        "- rolearn: arn:aws:iam::111122223333:role/ops1\n  username: a\n  groups: [g]\n- rolearn: arn:aws:iam::444455556666:role/ops1\n  username: b\n  groups: [g]\n- rolearn: arn:aws:iam::777788889999:role/ops1\n  username: c\n  groups: [g]\n",
+    );
+    let t: serde_json::Value = serde_json::from_str(&output::cloudformation(&p, None)).unwrap();
+    let ids: Vec<&String> = t["Resources"].as_object().unwrap().keys().collect();
+    assert_eq!(ids.len(), 3);
+    assert!(
+        ids.iter()
+            .all(|id| id.chars().all(|c| c.is_ascii_alphanumeric())),
+        "{ids:?}"
+    );
+    let tf = output::terraform(&p, Some("c"));
+    assert_eq!(tf.matches("resource \"aws_eks_access_entry\"").count(), 3);
+}

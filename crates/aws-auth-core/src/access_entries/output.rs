@@ -385,14 +385,8 @@ impl Ids {
         let mut id = base.to_string();
         let mut n = 2;
         while !self.0.insert(id.to_ascii_lowercase()) {
-            id = format!(
-                "{base}{}{n}",
-                if base.ends_with(char::is_numeric) {
-                    "_"
-                } else {
-                    ""
-                }
-            );
+            // No separator: CloudFormation logical IDs are alphanumeric only.
+            id = format!("{base}{n}");
             n += 1;
         }
         id
