@@ -3,7 +3,7 @@
 # it needs first (idempotent, seconds when already there; ~15 min the first time on 2 cores):
 # the wasm32 target, wasm-bindgen-cli, wasm-pack and wasm-opt; the kube-apiserver + etcd binary
 # and the aws-iam-authenticator checker are built from the Go module proxy and cached.
-# Needs Rust (rustup), Go, Node 20 with npm, openssl and kubectl.
+# Needs Rust (rustup), Go, Python 3 with venv, Node 20 with npm, openssl and kubectl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -23,6 +23,10 @@ cargo clippy -p aws-auth-core -p aws-auth-wasm --target wasm32-unknown-unknown -
 echo "== Rust tests: core (unit, golden, corpus, properties), differential vs aws-iam-authenticator,"
 echo "   CLI (files, live and end-to-end against kube-apiserver), test harness"
 cargo test --workspace
+
+echo "== access-entries outputs checked by the real tools: botocore's EKS model, cfn-lint,"
+echo "   HashiCorp's HCL parser, the aws CLI against a recording endpoint"
+bash testing/access-entries/check.sh
 
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build -p aws-auth-core --target wasm32-unknown-unknown --release

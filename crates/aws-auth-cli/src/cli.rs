@@ -87,6 +87,14 @@ pub enum Command {
     /// changed, 2 on usage errors and when a manifest cannot be read (as diff(1)).
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
+    /// access-entries plans the move from aws-auth to EKS access entries, and prunes after it
+    ///
+    /// Examples:
+    ///   aws-auth access-entries plan -f aws-auth.yaml
+    ///   aws-auth access-entries plan --cluster-name prod -o terraform --role-paths roles.json
+    ///   aws-auth access-entries prune -f aws-auth.yaml -i --existing entries.json
+    #[command(subcommand, verbatim_doc_comment)]
+    AccessEntries(AccessEntriesCommand),
     /// Version of aws-auth
     Version,
     /// Prints a shell completion script
@@ -420,6 +428,92 @@ pub struct ExplainArgs {
     pub target: TargetArgs,
 }
 
+/// `access-entries` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AccessEntriesCommand {
+    /// plan shows, mapping by mapping, the access entries that reproduce today's access
+    ///
+    /// Reads aws-auth the way aws-iam-authenticator does: dead duplicates and dropped entries are
+    /// reported, not migrated; what cannot be migrated is named with its reason; the verdict says
+    /// whether the cluster can switch to the API authentication mode without anyone losing
+    /// access. Examples:
+    ///   aws-auth access-entries plan -f aws-auth.yaml
+    ///   aws-auth access-entries plan --cluster-name prod -o shell > migrate.sh
+    ///   aws iam list-roles > roles.json
+    ///   aws-auth access-entries plan --cluster-name prod -o cloudformation --role-paths roles.json
+    ///   aws eks list-access-entries --cluster-name prod --query accessEntries --output text |
+    ///     tr '\t' '\n' | while read -r p; do
+    ///       aws eks describe-access-entry --cluster-name prod --principal-arn "$p"
+    ///       aws eks list-associated-access-policies --cluster-name prod --principal-arn "$p"
+    ///     done > entries.json
+    ///   aws-auth access-entries plan --cluster-name prod --existing entries.json
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+    /// prune removes from aws-auth the mappings that existing access entries cover
+    ///
+    /// Only a mapping whose principal has an access entry granting at least what the mapping
+    /// grants is removed (narrowed by its username and groups), losslessly. Removing the last
+    /// system:masters mapping is allowed when an existing entry has AmazonEKSClusterAdminPolicy
+    /// at cluster scope; otherwise only with --allow-lockout. Examples:
+    ///   aws-auth access-entries prune --existing entries.json --dry-run --diff
+    ///   aws-auth access-entries prune -f aws-auth.yaml -i --existing entries.json
+    #[command(verbatim_doc_comment)]
+    Prune(PruneArgs),
+}
+
+/// Output formats of `access-entries plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// One row per mapping, notes, and the verdict.
+    Table,
+    /// The EKS API inputs: [{"operation": "CreateAccessEntry", "input": {...}}, ...].
+    Json,
+    /// A CloudFormation template of AWS::EKS::AccessEntry resources.
+    Cloudformation,
+    /// aws_eks_access_entry and aws_eks_access_policy_association resources.
+    Terraform,
+    /// aws eks create-access-entry / associate-access-policy command lines.
+    Shell,
+}
+
+/// The inputs of a plan besides aws-auth.
+#[derive(Debug, Clone, Args)]
+pub struct PlanInputArgs {
+    /// Access entries that exist: the JSON of `aws eks describe-access-entry` (and of
+    /// `list-associated-access-policies`), one per principal, concatenated or in an array; or
+    /// [{"principalArn", "type", "username", "kubernetesGroups", "accessPolicies":
+    /// [{"policyArn", "accessScope": {"type", "namespaces"}}]}]. Repeatable.
+    #[arg(long, value_name = "FILE", action = ArgAction::Append)]
+    pub existing: Vec<PathBuf>,
+    /// The JSON of `aws iam list-roles` (or an array of role ARNs): restores the paths of role
+    /// ARNs, which aws-auth cannot hold, and resolves sso entries.
+    #[arg(long, value_name = "FILE")]
+    pub role_paths: Option<PathBuf>,
+    /// The cluster's AWS account: node mappings (EC2, Fargate, hybrid) of roles of another
+    /// account are reported, since node access entries take only roles of the cluster's
+    /// account. Example: --cluster-account 111122223333
+    #[arg(long, value_name = "ID")]
+    pub cluster_account: Option<String>,
+}
+
+/// `access-entries plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// Output format; json and shell need --cluster-name. Example: -o terraform
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = PlanFormat::Table)]
+    pub output: PlanFormat,
+    /// The EKS cluster's name (CloudFormation and Terraform take it as a parameter or
+    /// variable without it). Example: --cluster-name prod
+    #[arg(long, value_name = "NAME")]
+    pub cluster_name: Option<String>,
+    #[command(flatten)]
+    pub input: PlanInputArgs,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
 /// `diff`.
 #[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
@@ -434,6 +528,17 @@ pub struct DiffArgs {
     pub output: ReportFormat,
     #[command(flatten)]
     pub retry: RetryArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `access-entries prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub input: PlanInputArgs,
+    #[command(flatten)]
+    pub write: WriteArgs,
     #[command(flatten)]
     pub target: TargetArgs,
 }

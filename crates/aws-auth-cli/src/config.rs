@@ -7,8 +7,8 @@ use aws_auth_core::{ApplyOptions, Edit, Options, Remove, Upsert};
 use aws_auth_kube::RetryPolicy;
 
 use crate::cli::{
-    Cli, Command, DiffArgs, EntryArgs, Format, ReportFormat, RetryArgs, TargetArgs, ValidateFormat,
-    WriteArgs,
+    AccessEntriesCommand, Cli, Command, DiffArgs, EntryArgs, Format, PlanFormat, PlanInputArgs,
+    ReportFormat, RetryArgs, TargetArgs, ValidateFormat, WriteArgs,
 };
 
 /// A usage error clap's rules cannot express (exit status 2).
@@ -48,6 +48,10 @@ pub enum UsageError {
     DiffTakesNoFileFlag,
     #[error("--caller must not be empty")]
     EmptyCaller,
+    #[error("-o {0} needs --cluster-name (the requests name the cluster)")]
+    PlanNeedsClusterName(&'static str),
+    #[error("prune needs --existing FILE: the access entries that cover the mappings to remove")]
+    PruneNeedsExisting,
 }
 
 /// A validated command line.
@@ -101,6 +105,42 @@ pub enum Operation {
         new: FileTarget,
         format: ReportFormat,
     },
+    /// `access-entries plan`.
+    Plan {
+        format: PlanFormat,
+        cluster_name: Option<String>,
+        input: PlanInputFiles,
+        target: Target,
+    },
+    /// `access-entries prune`.
+    Prune {
+        input: PlanInputFiles,
+        /// `--allow-lockout` (an existing cluster-admin access entry allows it too).
+        allow_lockout: bool,
+        target: Target,
+        output: WriteOutput,
+    },
+}
+
+/// The files a plan reads besides aws-auth.
+#[derive(Debug, Clone, Default)]
+pub struct PlanInputFiles {
+    /// `--existing`, in order.
+    pub existing: Vec<PathBuf>,
+    /// `--role-paths`.
+    pub role_paths: Option<PathBuf>,
+    /// `--cluster-account`.
+    pub cluster_account: Option<String>,
+}
+
+impl From<PlanInputArgs> for PlanInputFiles {
+    fn from(a: PlanInputArgs) -> Self {
+        PlanInputFiles {
+            existing: a.existing,
+            role_paths: a.role_paths,
+            cluster_account: a.cluster_account,
+        }
+    }
 }
 
 /// What a writing command shows besides its messages.
@@ -227,6 +267,40 @@ impl Config {
                 }
             }
             Command::Diff(a) => diff(a)?,
+            Command::AccessEntries(AccessEntriesCommand::Plan(a)) => {
+                let needs_name = match a.output {
+                    PlanFormat::Json => Some("json"),
+                    PlanFormat::Shell => Some("shell"),
+                    _ => None,
+                };
+                if let Some(format) = needs_name
+                    && a.cluster_name
+                        .as_deref()
+                        .is_none_or(|c| c.trim().is_empty())
+                {
+                    return Err(UsageError::PlanNeedsClusterName(format));
+                }
+                Operation::Plan {
+                    format: a.output,
+                    cluster_name: a.cluster_name.filter(|c| !c.trim().is_empty()),
+                    input: a.input.into(),
+                    target: target(a.target, false, &a.retry)?,
+                }
+            }
+            Command::AccessEntries(AccessEntriesCommand::Prune(a)) => {
+                if a.input.existing.is_empty() {
+                    return Err(UsageError::PruneNeedsExisting);
+                }
+                Operation::Prune {
+                    input: a.input.into(),
+                    allow_lockout: a.write.allow_lockout,
+                    target: target(a.target, a.write.in_place, &a.write.retry)?,
+                    output: WriteOutput {
+                        dry_run: a.write.dry_run,
+                        diff: a.write.diff,
+                    },
+                }
+            }
         };
         Ok(Config { program, operation })
     }

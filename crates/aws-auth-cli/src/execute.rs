@@ -5,6 +5,7 @@ use anyhow::anyhow;
 use aws_auth_core::{Desired, Mappings, Ownership, Severity};
 use clap::CommandFactory as _;
 
+use crate::access_entries;
 use crate::cli::Cli;
 use crate::config::{Config, Operation, Target};
 use crate::outcome::{Diffed, Explained, Listing, Outcome, Validation};
@@ -83,6 +84,30 @@ pub fn execute(config: Config) -> Result<Outcome> {
                 format,
             })
         }
+        Operation::Plan {
+            format,
+            cluster_name,
+            input,
+            target,
+        } => Outcome::Planned(access_entries::plan(
+            &input,
+            &target,
+            caller,
+            format,
+            cluster_name,
+        )?),
+        Operation::Prune {
+            input,
+            allow_lockout,
+            target,
+            output,
+        } => Outcome::Pruned(access_entries::prune(
+            &input,
+            &target,
+            caller,
+            allow_lockout,
+            output,
+        )?),
         Operation::Validate {
             strict,
             format,

@@ -5,6 +5,7 @@
 //! one line each; errors are one line starting with `error: ` that names the file or the
 //! `context/namespace/name` of the ConfigMap. Exit status: 0 done, 1 failed, 2 usage error.
 
+mod access_entries;
 pub mod cli;
 pub mod config;
 pub mod duration;

@@ -1,11 +1,12 @@
 //! What a command did, as values: the messages it has for stderr and the data it has for
 //! stdout. The `report` module prints them and decides the exit status.
 
+use aws_auth_core::access_entries::Plan;
 use aws_auth_core::{
     Change, Diagnostic, Edit, Explanation, Mappings, Ownership, SemanticDiff, Severity,
 };
 
-use crate::cli::{Format, ReportFormat, ValidateFormat};
+use crate::cli::{Format, PlanFormat, ReportFormat, ValidateFormat};
 
 /// What a command did.
 #[derive(Debug)]
@@ -22,6 +23,10 @@ pub enum Outcome {
     Explained(Explained),
     /// `diff`.
     Diffed(Diffed),
+    /// `access-entries plan`.
+    Planned(Planned),
+    /// `access-entries prune`.
+    Pruned(Pruned),
 }
 
 /// Where a position inside a key's text is in the manifest file.
@@ -53,6 +58,25 @@ pub struct Diffed {
     /// How OLD and NEW are named.
     pub labels: (String, String),
     pub format: ReportFormat,
+}
+
+/// An access-entries plan, to show in a format.
+#[derive(Debug)]
+pub struct Planned {
+    /// Lines for stderr (`note: ...`).
+    pub messages: Vec<String>,
+    pub plan: Plan,
+    pub format: PlanFormat,
+    pub cluster_name: Option<String>,
+}
+
+/// What `access-entries prune` found and did.
+#[derive(Debug)]
+pub struct Pruned {
+    /// One `note: ` line per mapping an access entry covers, or why nothing is pruned.
+    pub notes: Vec<String>,
+    /// The removal; `None` when nothing is covered.
+    pub edited: Option<Edited>,
 }
 
 /// The mappings of a ConfigMap, to show in a format.

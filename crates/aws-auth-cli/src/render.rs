@@ -2,11 +2,12 @@
 
 use std::fmt::Write as _;
 
+use aws_auth_core::access_entries::{Plan, output};
 use aws_auth_core::{
     DataKey, Diagnostic, Explanation, LiveMapping, Mappings, Ownership, SemanticDiff, Severity,
 };
 
-use crate::cli::Format;
+use crate::cli::{Format, PlanFormat};
 use crate::outcome::FilePosition;
 
 /// The `get` table: TYPE, ARN, USERNAME, GROUPS, aligned with three spaces between columns,
@@ -132,6 +133,18 @@ pub fn mappings(m: &Mappings, own: &Ownership, format: Format) -> serde_json::Re
         ),
         Format::Yaml => with_managers(m, own).to_yaml(),
     })
+}
+
+/// An access-entries plan in `format`; `Config` makes sure json and shell have a cluster name.
+pub fn plan(plan: &Plan, format: PlanFormat, cluster_name: Option<&str>) -> String {
+    let name = cluster_name.unwrap_or_default();
+    match format {
+        PlanFormat::Table => output::table(plan),
+        PlanFormat::Json => output::json(plan, name),
+        PlanFormat::Cloudformation => output::cloudformation(plan, cluster_name),
+        PlanFormat::Terraform => output::terraform(plan, cluster_name),
+        PlanFormat::Shell => output::shell(plan, name),
+    }
 }
 
 /// The mappings with a `manager` field on each managed entry (none on the others, so that

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use aws_auth_kube::RetryEvent;
 
-use crate::cli::{ReportFormat, ValidateFormat};
+use crate::cli::{PlanFormat, ReportFormat, ValidateFormat};
 use crate::config::UsageError;
-use crate::outcome::{Diffed, Edited, Explained, Listing, Outcome, Validation};
+use crate::outcome::{Diffed, Edited, Explained, Listing, Outcome, Planned, Pruned, Validation};
 use crate::render;
 
 /// The exit status of a run, after printing its error as one `error: ` line: `failure` then
@@ -61,6 +61,8 @@ pub fn print(outcome: Outcome) -> Result<ExitCode> {
         Outcome::Edited(e) => edited(e)?,
         Outcome::Explained(e) => return explained(&e),
         Outcome::Diffed(d) => return diffed(&d),
+        Outcome::Planned(p) => planned(&p)?,
+        Outcome::Pruned(p) => pruned(p)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -144,6 +146,39 @@ fn edited(e: Edited) -> Result<()> {
         out(manifest)?;
     }
     Ok(())
+}
+
+fn planned(p: &Planned) -> Result<()> {
+    for m in &p.messages {
+        eprintln!("{m}");
+    }
+    out(&render::plan(&p.plan, p.format, p.cluster_name.as_deref()))?;
+    // The table ends with the verdict; the other formats are for machines, so the person
+    // running the command hears it on stderr.
+    if p.format != PlanFormat::Table {
+        let v = &p.plan.verdict;
+        if v.can_switch_to_api {
+            eprintln!(
+                "verdict: once these entries exist, the cluster can switch to API mode without anyone losing access"
+            );
+        } else {
+            eprintln!(
+                "verdict: switching to API mode now would cut off {} mapping(s) (see -o table)",
+                v.losses.len()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn pruned(p: Pruned) -> Result<()> {
+    for n in &p.notes {
+        eprintln!("{n}");
+    }
+    match p.edited {
+        Some(e) => edited(e),
+        None => Ok(()),
+    }
 }
 
 /// A wait before a retry (`--retry`), printed while the command runs.

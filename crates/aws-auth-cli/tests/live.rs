@@ -757,3 +757,87 @@ fn explain_and_diff_read_the_live_configmap() {
     assert_eq!(v["mapRoles"]["removed"][0]["now"], "absent");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `access-entries prune` live: only the mapping an access entry covers goes, every other byte
+/// of the data stays, and the last system:masters mapping may go because the entry that
+/// covers it is a cluster admin.
+#[test]
+fn access_entries_prune_removes_only_covered_mappings() {
+    let cluster = TestCluster::start().unwrap();
+    let admin = cluster.kubeconfig_for(User::Admin);
+    let map_roles = "# nodes\n- rolearn: arn:aws:iam::111122223333:role/nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n- rolearn: arn:aws:iam::111122223333:role/admin # the admins\n  username: admin\n  groups:\n    - system:masters\n- rolearn: arn:aws:iam::111122223333:role/dev\n  username: dev\n  groups: [developers]\n";
+    let map_users =
+        "- userarn: arn:aws:iam::111122223333:user/ada\n  username: ada\n  groups: [developers]\n";
+    let manifest = serde_json::json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+        "data": {"mapRoles": map_roles, "mapUsers": map_users},
+    });
+    let path = cluster.dir().join("prune.json");
+    fs::write(&path, manifest.to_string()).unwrap();
+    let out = cluster.kubectl(User::Admin, ["create", "-f", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let entries = cluster.dir().join("entries.json");
+    fs::write(
+        &entries,
+        r#"[{"accessEntry": {"principalArn": "arn:aws:iam::111122223333:role/admin", "type": "STANDARD", "username": "admin"}},
+            {"principalArn": "arn:aws:iam::111122223333:role/admin", "associatedAccessPolicies": [{"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", "accessScope": {"type": "cluster"}}]},
+            {"accessEntry": {"principalArn": "arn:aws:iam::111122223333:user/ada", "type": "STANDARD", "username": "ada"}}]"#,
+    )
+    .unwrap();
+    let entries = entries.to_str().unwrap();
+
+    let r = aws_auth(
+        &admin,
+        &[
+            "access-entries",
+            "plan",
+            "-o",
+            "json",
+            "--cluster-name",
+            "c",
+            "--existing",
+            entries,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let planned: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        planned.as_array().unwrap().len(),
+        2,
+        "nodes and dev: {}",
+        r.stdout
+    );
+
+    let r = aws_auth(&admin, &["access-entries", "prune", "--existing", entries]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "note: mapRoles[1] arn:aws:iam::111122223333:role/admin is covered by access entry arn:aws:iam::111122223333:role/admin\nremoved arn:aws:iam::111122223333:role/admin from aws-auth\n"
+    );
+    let data = |key: &str| {
+        let out = cluster.kubectl(
+            User::Admin,
+            [
+                "-n",
+                "kube-system",
+                "get",
+                "configmap",
+                "aws-auth",
+                "-o",
+                &format!("jsonpath={{.data.{key}}}"),
+            ],
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        data("mapRoles"),
+        map_roles.replace("- rolearn: arn:aws:iam::111122223333:role/admin # the admins\n  username: admin\n  groups:\n    - system:masters\n", "")
+    );
+    // ada's entry lacks the developers group: not covered, kept.
+    assert_eq!(data("mapUsers"), map_users);
+}

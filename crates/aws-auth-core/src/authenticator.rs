@@ -3,7 +3,7 @@
 //! `system:masters`.
 //!
 //! This is the one place that knows those rules (`CONTRACT.md` §1, as measured in
-//! `tests/authcheck/FINDINGS.md`). Safety decisions (the lockout guard), the duplicate
+//! `testing/authcheck/FINDINGS.md`). Safety decisions (the lockout guard), the duplicate
 //! diagnostics and later `explain`, ownership and access-entry plans read it, never the looser
 //! *identity* that operations use to find "this role" (§2):
 //!

@@ -42,6 +42,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod access_entries;
 mod arn;
 mod authenticator;
 mod diagnostics;

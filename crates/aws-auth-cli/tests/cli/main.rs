@@ -6,6 +6,7 @@ mod common;
 #[path = "../common/golden.rs"]
 mod golden;
 
+mod access_entries;
 mod diff;
 mod edits;
 mod explain;

@@ -2,7 +2,7 @@
 //! read otherwise, rewritten so that the YAML 1.2 parser reads what go-yaml reads, and what
 //! go-yaml rejects that YAML 1.2 parsers accept. [`prepare`] rewrites in place (same length,
 //! same lines: the key stays editable); [`parse`] rewrites what needs text moved, and a key
-//! read that way is reported on but never edited. `tests/authcheck/FINDINGS.md` and the
+//! read that way is reported on but never edited. `testing/authcheck/FINDINGS.md` and the
 //! differential suite (`crates/aws-auth-differential`) hold each rewrite to go-yaml.
 //!
 //! Why one long module (~900 lines of code): the line scanner and the rewrites it drives are one
