@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse_manifest read_data edit)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_manifest read_data edit ownership)
 
 # The project's own manifests are copied in as seeds. The external corpus is never copied
 # (its files are not the project's): libFuzzer reads it in place as a second, read-only
@@ -28,7 +28,7 @@ seed() {
 for target in "${targets[@]}"; do
   # The edit target builds its input from bytes (arbitrary): text seeds mean little to it.
   extra=()
-  if [ "$target" != edit ]; then
+  if [ "$target" != edit ] && [ "$target" != ownership ]; then
     seed "$target"
     [ -n "${AWS_AUTH_CORPUS:-}" ] && extra=("$AWS_AUTH_CORPUS")
   fi

@@ -479,8 +479,25 @@ pub(crate) fn write_key(
                         matches!(c, '|' | '>' | '+' | '-') || c.is_ascii_digit()
                     })
                     .len();
+            // Content lines holding only blanks (a tab or a form feed, which YAML keeps as the
+            // value) belong to the old value: they go, or they would end up inside the new one.
+            let eol = text[span.start..]
+                .find('\n')
+                .map_or(text.len(), |i| span.start + i);
+            let mut blanks_end = eol;
+            while blanks_end < text.len() {
+                let next = text[blanks_end + 1..]
+                    .find('\n')
+                    .map_or(text.len(), |i| blanks_end + 1 + i);
+                let line = &text[blanks_end + 1..next];
+                if line.is_empty() || !line.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
+                    break;
+                }
+                blanks_end = next;
+            }
+            let without = format!("{}{}", &text[..eol], &text[blanks_end..]);
             return Some(Written::Rewritten(fill_empty(
-                text,
+                &without,
                 span.start..span.start + indicators,
                 "",
                 &rendered,

@@ -312,3 +312,42 @@ fn r_nothing_matched_names_groups_without_empty_names() {
         .unwrap_err();
     assert!(err.to_string().contains("with groups []"), "{err}");
 }
+
+/// A `mapRoles` whose only content is blank lines holding a tab or a form feed (fuzzing, the
+/// `edit` and `ownership` targets): an upsert replaces that blank content with the new entry,
+/// in a block literal, a JSON string and API data alike, instead of refusing with the
+/// editor's own "would not read back" error.
+#[test]
+fn r_blank_content_with_a_tab_or_form_feed_takes_new_entries() {
+    use aws_auth_core::{Edit, Options, Upsert};
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\ndata:\n";
+    let manifests = [
+        format!("{head}  mapRoles: |\n    \t\n"),
+        format!("{head}  mapRoles: |\n    \t\n    \t\n  mapUsers: |\n    []\n"),
+        format!("{head}  mapRoles: |\n    \u{c}\n  mapUsers: |\n    []\n"),
+        format!("{head}  mapRoles: |\n     \t \n"),
+        "{\"data\":{\"mapRoles\":\"\\t\\n\",\"mapUsers\":\"[]\"}}".to_string(),
+    ];
+    let arn = "arn:aws:iam::111122223333:role/nodes";
+    let upsert = || Edit::UpsertRole(Upsert::new(arn, "u", ["g"]));
+    for text in &manifests {
+        let mut auth = AwsAuth::parse(text).unwrap();
+        auth.apply(&[upsert()], &Options::default())
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let again = AwsAuth::parse(&auth.to_string()).unwrap();
+        assert_eq!(again.mappings().roles.len(), 1, "{}", auth);
+        assert_eq!(again.mappings().roles[0].rolearn.as_deref(), Some(arn));
+        assert!(again.validate().is_empty(), "{:?}", again.validate());
+        // The rest of the manifest is as it was.
+        assert!(
+            auth.to_string()
+                .starts_with(&text[..text.find("mapRoles").unwrap()])
+        );
+    }
+    for data in ["\t\n", "\u{c}\n", " \t\n\t\n"] {
+        let mut auth = AwsAuth::from_data([("mapRoles", data)]);
+        auth.apply(&[upsert()], &Options::default())
+            .unwrap_or_else(|e| panic!("{data:?}: {e}"));
+        assert_eq!(auth.mappings().roles.len(), 1);
+    }
+}

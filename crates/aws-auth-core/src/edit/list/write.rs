@@ -213,9 +213,9 @@ impl ListEditor<'_> {
 
     /// Writes `rendered` into a list that has no entries: in place of a `~`/`null`, or at the end.
     fn replace_empty(&self, rendered: String) -> Vec<Piece> {
-        // Blanks with a tab, which the authenticator skips as a blank value, would be a tab in
-        // indentation before the new entries.
-        if self.text.trim().is_empty() && self.text.contains('\t') {
+        // Blanks with a tab or a form feed, which the authenticator skips as a blank value,
+        // would be a tab in indentation (or a stray form feed) before the new entries.
+        if self.text.trim().is_empty() && self.text.chars().any(|c| !matches!(c, ' ' | '\n')) {
             return vec![Piece::Write(rendered)];
         }
         let mut offset = 0;
