@@ -12,6 +12,9 @@
 //!    `mapUsers` entries, then `mapAccounts` (username = the caller's canonical ARN, no
 //!    groups);
 //! 3. templates are filled as the authenticator's server fills them, as far as the ARN tells.
+//!
+//! Long (about 790 lines of code) because it is one question with many answers: each near-miss
+//! reason is its own small check and fix, read together against the same view.
 
 use serde::Serialize;
 

@@ -39,6 +39,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod error;
+mod retry;
+
+pub use error::{Error, Limit};
+pub use retry::{RetryEvent, RetryPolicy};
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -86,84 +92,6 @@ pub fn prepare_config(config: &mut kube::Config, user_agent: &str) -> Result<(),
     Ok(())
 }
 
-/// Exponential backoff with jitter on transient failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Retry at all (the Go tool's `--retry`).
-    pub enabled: bool,
-    /// Attempts in all, the first one included, before giving up (`--retry-max-count`, 12).
-    /// The Go tool counts attempts this way (and rejects 0), though its help says "retries".
-    pub max_attempts: u32,
-    /// The first wait (`--retry-min-time`, 200ms).
-    pub min: Duration,
-    /// The longest wait (`--retry-max-time`, 30s).
-    pub max: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// Disabled, with the Go tool's defaults for when it is enabled.
-    fn default() -> Self {
-        RetryPolicy {
-            enabled: false,
-            max_attempts: 12,
-            min: Duration::from_millis(200),
-            max: Duration::from_secs(30),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The defaults, enabled.
-    pub fn enabled() -> Self {
-        RetryPolicy {
-            enabled: true,
-            ..RetryPolicy::default()
-        }
-    }
-
-    /// The wait before retry number `retry` (1-based): `min * 2^(retry-1)` capped at `max`,
-    /// then a uniformly random point in its upper half (jitter).
-    pub fn delay(&self, retry: u32) -> Duration {
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1).min(31));
-        let base = self
-            .min
-            .saturating_mul(factor)
-            .min(self.max)
-            .max(self.min.min(self.max));
-        let half = base / 2;
-        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
-        let jitter = if nanos == 0 {
-            0
-        } else {
-            rand::random::<u64>() % (nanos + 1)
-        };
-        half + Duration::from_nanos(jitter)
-    }
-}
-
-/// A retry about to happen, handed to the callback set with [`AwsAuthClient::on_retry`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryEvent {
-    /// The attempt about to be made: 2 for the first retry.
-    pub attempt: u32,
-    /// The most attempts that will be made.
-    pub max: u32,
-    /// How long the client waits first.
-    pub delay: Duration,
-    /// Why the last attempt failed.
-    pub reason: String,
-}
-
-impl fmt::Display for RetryEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "retrying after {:?} (attempt {}/{}): {}",
-            self.delay, self.attempt, self.max, self.reason
-        )
-    }
-}
-
 /// What a write did.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -187,117 +115,6 @@ pub struct Outcome {
     /// For [`AwsAuthClient::apply_as`] and [`AwsAuthClient::release`]: what was wrong with the
     /// ownership record and is repaired by this write.
     pub repaired: Option<String>,
-}
-
-/// Which bound made a write give up on conflicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Limit {
-    /// `max_attempts` of the [`RetryPolicy`] (`--retry-max-count`).
-    Attempts,
-    /// [`CONFLICT_TIME_LIMIT`], without an enabled policy.
-    Time,
-}
-
-/// What went wrong talking to the API server or editing the ConfigMap.
-///
-/// Each message is one line that says it all; no variant has a
-/// [`source`](std::error::Error::source), so that a caller printing the chain prints it once.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The GET failed.
-    #[error("reading {object}: {detail}")]
-    Read {
-        /// `namespace/name` (or the label set with [`AwsAuthClient::label`]).
-        object: String,
-        /// The API server's answer, or the connection problem, on one line.
-        detail: String,
-        /// The client error ([`Error::kube`]); not a `source`: `detail` already says it.
-        error: kube::Error,
-    },
-    /// The PUT (or the POST creating the object) failed.
-    #[error("writing {object}: {detail}")]
-    Write {
-        /// `namespace/name`.
-        object: String,
-        /// The API server's answer, or the connection problem, on one line.
-        detail: String,
-        /// The client error ([`Error::kube`]); not a `source`: `detail` already says it.
-        error: kube::Error,
-    },
-    /// The edits cannot be applied (nothing matched, lockout, a key that does not parse...).
-    #[error("{object}: {error}")]
-    Edit {
-        /// `namespace/name`.
-        object: String,
-        /// The core's error ([`Error::core`]).
-        error: aws_auth_core::Error,
-    },
-    /// The object kept changing between our GET and PUT.
-    #[error("writing {object}: {}", conflicts_message(*conflicts, *attempts, *limit))]
-    Conflicts {
-        /// `namespace/name`.
-        object: String,
-        /// Conflicts seen in a row.
-        conflicts: u32,
-        /// Attempts made in all.
-        attempts: u32,
-        /// The bound that was reached.
-        limit: Limit,
-    },
-    /// The client configuration cannot be used.
-    #[error("{detail}")]
-    Config {
-        /// What is wrong.
-        detail: String,
-    },
-}
-
-fn conflicts_message(conflicts: u32, attempts: u32, limit: Limit) -> String {
-    let times = |n: u32, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
-    let bound = match limit {
-        Limit::Attempts => times(attempts, "attempt", "attempts"),
-        Limit::Time => format!("{} s", CONFLICT_TIME_LIMIT.as_secs()),
-    };
-    format!(
-        "it changed concurrently ({} in a row, conflict 409); giving up after {bound}",
-        times(conflicts, "time", "times")
-    )
-}
-
-impl Error {
-    /// Whether the error is the core's (bad input or a refused edit) rather than the API's.
-    pub fn core(&self) -> Option<&aws_auth_core::Error> {
-        match self {
-            Error::Edit { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-
-    /// Whether the failure may heal by itself (429, 5xx, connection errors, timeouts): what a
-    /// [`RetryPolicy`] retries.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Error::Read { error, .. } | Error::Write { error, .. } => classify(error).0,
-            Error::Conflicts { .. } => true,
-            _ => false,
-        }
-    }
-
-    /// The client error behind a failed request.
-    pub fn kube(&self) -> Option<&kube::Error> {
-        match self {
-            Error::Read { error, .. } | Error::Write { error, .. } => Some(error),
-            _ => None,
-        }
-    }
 }
 
 /// The callback told about each retry.

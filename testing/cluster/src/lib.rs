@@ -1,6 +1,10 @@
 /*!
 A real Kubernetes API server on loopback, for end-to-end tests.
 
+(Long, about 730 lines, because it is the one type every live test drives: starting, stopping
+and restarting the two processes, users and kubeconfigs, and reading the audit log belong
+together; PKI, processes and the audit log itself are modules of their own.)
+
 [`TestCluster::start`] builds (once, then from a cache) the `kube-server`
 binary of `testing/kube-server` — the real `kube-apiserver` and the real `etcd`
 in one executable — and starts both on free ports of `127.0.0.1` in a new

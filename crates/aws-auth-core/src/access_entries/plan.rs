@@ -1,4 +1,7 @@
 //! The rules of `CONTRACT.md` §6, applied to the authenticator's view of a document.
+//!
+//! Long (about 700 lines) because §6 is one rule set: the entry types, the username and group
+//! rules and the verdict decide together, mapping by mapping.
 
 use std::collections::HashMap;
 
