@@ -24,6 +24,9 @@ echo "== Rust tests: core (unit, golden, corpus, properties), differential vs aw
 echo "   CLI (files, live and end-to-end against kube-apiserver), test harness"
 cargo test --workspace
 
+echo "== shipping: the static (musl) binary in an empty root and in-cluster"
+bash testing/static/check.sh
+
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build -p aws-auth-core --target wasm32-unknown-unknown --release
 
