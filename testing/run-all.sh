@@ -24,8 +24,11 @@ echo "== Rust tests: core (unit, golden, corpus, properties), differential vs aw
 echo "   CLI (files, live and end-to-end against kube-apiserver), test harness"
 cargo test --workspace
 
-echo "== shipping: the static (musl) binary in an empty root and in-cluster"
+echo "== shipping: the static (musl) binary in an empty root and in-cluster, the krew manifest"
+echo "   by krew's validate-krew-manifest and install, the Dockerfile by hadolint"
 bash testing/static/check.sh
+bash testing/krew/check.sh
+bash testing/dockerfile/lint.sh
 
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build -p aws-auth-core --target wasm32-unknown-unknown --release
