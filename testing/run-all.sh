@@ -27,6 +27,11 @@ cargo test --workspace
 echo "== access-entries outputs checked by the real tools: botocore's EKS model, cfn-lint,"
 echo "   HashiCorp's HCL parser, the aws CLI against a recording endpoint"
 bash testing/access-entries/check.sh
+echo "== shipping: the static (musl) binary in an empty root and in-cluster, the krew manifest"
+echo "   by krew's validate-krew-manifest and install, the Dockerfile by hadolint"
+bash testing/static/check.sh
+bash testing/krew/check.sh
+bash testing/dockerfile/lint.sh
 
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build -p aws-auth-core --target wasm32-unknown-unknown --release
