@@ -479,8 +479,8 @@ pub(crate) fn write_key(
                         matches!(c, '|' | '>' | '+' | '-') || c.is_ascii_digit()
                     })
                     .len();
-            // Content lines holding only blanks (a tab or a form feed, which YAML keeps as the
-            // value) belong to the old value: they go, or they would end up inside the new one.
+            // Content lines holding only blanks (a tab, a form feed, a vertical tab: YAML keeps
+            // them as the value) belong to the old value: they go, or they would end up inside the new one.
             let eol = text[span.start..]
                 .find('\n')
                 .map_or(text.len(), |i| span.start + i);
@@ -490,7 +490,7 @@ pub(crate) fn write_key(
                     .find('\n')
                     .map_or(text.len(), |i| blanks_end + 1 + i);
                 let line = &text[blanks_end + 1..next];
-                if line.is_empty() || !line.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
+                if line.is_empty() || !line.trim().is_empty() {
                     break;
                 }
                 blanks_end = next;

@@ -326,6 +326,8 @@ fn r_blank_content_with_a_tab_or_form_feed_takes_new_entries() {
         format!("{head}  mapRoles: |\n    \t\n    \t\n  mapUsers: |\n    []\n"),
         format!("{head}  mapRoles: |\n    \u{c}\n  mapUsers: |\n    []\n"),
         format!("{head}  mapRoles: |\n     \t \n"),
+        format!("{head}  mapRoles: |\n    \u{b}\n  mapUsers: |\n    []\n"),
+        format!("{head}  mapRoles: |\n    \u{a0}\u{2003}\n"),
         "{\"data\":{\"mapRoles\":\"\\t\\n\",\"mapUsers\":\"[]\"}}".to_string(),
     ];
     let arn = "arn:aws:iam::111122223333:role/nodes";
@@ -344,7 +346,7 @@ fn r_blank_content_with_a_tab_or_form_feed_takes_new_entries() {
                 .starts_with(&text[..text.find("mapRoles").unwrap()])
         );
     }
-    for data in ["\t\n", "\u{c}\n", " \t\n\t\n"] {
+    for data in ["\t\n", "\u{c}\n", " \t\n\t\n", "\u{b}\n"] {
         let mut auth = AwsAuth::from_data([("mapRoles", data)]);
         auth.apply(&[upsert()], &Options::default())
             .unwrap_or_else(|e| panic!("{data:?}: {e}"));
