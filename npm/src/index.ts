@@ -25,6 +25,7 @@ import type {
   Diagnostic,
   Edit,
   EditOptions,
+  Explanation,
   Ownership,
   Upsert,
   WasmError,
@@ -34,6 +35,12 @@ import type {
 // (crates/aws-auth-wasm/src/types.rs, by tsify): `Edit` is the core's edit, as JSON.
 export type {
   Action,
+  Caller,
+  Explanation,
+  Grant,
+  NearMiss,
+  NearMissReason,
+  PrincipalKind,
   Applied,
   ApplyOptions,
   Change,
@@ -380,6 +387,17 @@ export class AwsAuth {
     const before = this.toString();
     const applied = call(f);
     return { ...applied, changed: this.toString() !== before };
+  }
+
+  /**
+   * What aws-iam-authenticator makes of a caller (a role, user or STS assumed-role ARN): the
+   * entry that maps it (`grant`: key, index, line, the username and groups with templates such
+   * as `{{SessionName}}` filled as far as the ARN tells), and every near miss with its reason
+   * and the `aws-auth` command that fixes it. The CLI's `explain -o json` prints the same.
+   */
+  explain(callerArn: string): Explanation {
+    requireString(callerArn, "the caller ARN");
+    return call(() => this.#inner.explain(callerArn));
   }
 
   /** Every manager that owns entries, sorted. */

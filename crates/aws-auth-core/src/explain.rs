@@ -176,7 +176,6 @@ pub fn canonicalize_caller(arn: &str) -> Result<Caller, CallerError> {
 /// Why an entry nearly maps the caller but does not, or is not the one used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
 pub enum NearMissReason {
     /// A role ARN with an IAM path: callers arrive without it.
     ArnPath,

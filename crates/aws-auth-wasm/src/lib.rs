@@ -7,6 +7,7 @@
 //! a thrown [`types::WasmError`] `{code, message, diagnostics}`, which the TypeScript layer
 //! (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on user input.
 
+mod explain;
 mod from_js;
 pub mod types;
 
@@ -151,6 +152,13 @@ impl AwsAuth {
             .release(manager, &options.into())
             .map_err(|e| into_error(&e))?;
         to_js(&Applied::from(applied))
+    }
+
+    /// What aws-iam-authenticator makes of a caller (a role, user or STS assumed-role ARN):
+    /// the entry that maps it, the username and groups, and every near miss with its fix.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, caller: &str) -> Result<JsValue, JsValue> {
+        to_js(&explain::Explanation::from(self.doc.explain(caller)))
     }
 
     /// Who manages each entry.
