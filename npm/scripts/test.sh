@@ -60,6 +60,11 @@ if [ -z "${AWS_AUTH_TEST_CLUSTER:-}" ]; then
   AWS_AUTH_TEST_CLUSTER="${CARGO_TARGET_DIR:-$root/target}/debug/examples/serve"
 fi
 export AWS_AUTH_TEST_CLUSTER
+# aws-iam-authenticator's token verifier for test/token.test.mjs (Go, modules from the proxy).
+if [ -z "${AWS_AUTH_TOKENCHECK:-}" ]; then
+  AWS_AUTH_TOKENCHECK="$(sh "$root/testing/authcheck/tokencheck/build.sh")"
+fi
+export AWS_AUTH_TOKENCHECK
 
 (cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
 (cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)
