@@ -93,3 +93,6 @@ export async function handler(event: CustomResourceEvent, deps: HandlerDeps = aw
     throw new Error(reason(err));
   }
 }
+
+/** The Lambda entry point (`cdk/handler.onEvent`): {@link handler} with the AWS dependencies. */
+export const onEvent = (event: CustomResourceEvent): Promise<CustomResourceResponse> => handler(event);
