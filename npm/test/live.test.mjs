@@ -110,6 +110,16 @@ test("two stacks' constructs, an unowned node role, a kubectl hand edit: Create,
   assert.ok(now.data.mapRoles.includes(HAND), "the hand edit stays");
   assert.ok(now.data.mapRoles.includes("ci-b"));
 
+  // A hand edit of B's entry is drift: B's next Update reports it and sets it back.
+  const drifted = now.data.mapRoles.replace("    - deployers\n", "    - hijacked\n");
+  assert.notEqual(drifted, now.data.mapRoles);
+  kubectl("-n", "kube-system", "patch", "configmap", "aws-auth", "--type=merge", "-p", JSON.stringify({ data: { mapRoles: drifted } }));
+  const ub = await handler(event("Update", B, b1), deps());
+  assert.equal(ub.Data.Drifted, arn("ci-b"));
+  now = cm();
+  assert.ok(!now.data.mapRoles.includes("hijacked") && now.data.mapRoles.includes("    - deployers\n"));
+  assert.ok(now.data.mapRoles.startsWith(START) && now.data.mapRoles.includes(HAND));
+
   // A third construct that wants B's entry with other values is refused: one line, nothing written.
   const rv = now.metadata.resourceVersion;
   await assert.rejects(handler(event("Create", "cdk:StackC/X", { roles: [role("ci-b", ["other"])] }), deps()), (e) => {
@@ -170,4 +180,20 @@ test("API errors are one line with the HTTP status", async () => {
   const target = { server: cluster.server, ca: cluster.ca, token: "wrong", name: "x" };
   await assert.rejects(getConfigMap(target), (e) => e instanceof KubeError && e.status === 401 && /^GET \/api\/v1\/namespaces\/kube-system\/configmaps\/x: HTTP 401/.test(e.message) && !e.message.includes("\n"));
   await assert.rejects(getConfigMap({ ...target, ca: undefined, token: cluster.token }), (e) => e instanceof KubeError && /certificate/.test(e.message));
+});
+
+test("a Delete that would remove the last system:masters grant fails the deployment, nothing written", async () => {
+  const ADMIN = "- rolearn: arn:aws:iam::111122223333:role/admin\n  username: admin\n  groups:\n    - system:masters\n";
+  kubectl("-n", "kube-system", "create", "configmap", "lock", `--from-literal=mapRoles=${ADMIN}`);
+  const L = "cdk:Platform/Admins";
+  await handler(event("Create", L, { roles: [role("admin2", ["system:masters"])] }), deps("lock"));
+  // By hand, the old admin goes: the construct's entry is now the only grant.
+  const text = cm("lock").data.mapRoles.replace(ADMIN, "");
+  kubectl("-n", "kube-system", "patch", "configmap", "lock", "--type=merge", "-p", JSON.stringify({ data: { mapRoles: text } }));
+  const rv = cm("lock").metadata.resourceVersion;
+  await assert.rejects(handler(event("Delete", L, {}), deps("lock")), (e) => /^aws-auth: lockout: /.test(e.message) && !e.message.includes("\n"));
+  assert.equal(cm("lock").metadata.resourceVersion, rv);
+  // With the explicit override it goes.
+  const forced = await handler(event("Delete", L, {}, { AllowLockout: "true" }), deps("lock"));
+  assert.equal(forced.Data.Removed, "1");
 });
