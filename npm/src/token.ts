@@ -11,6 +11,7 @@
  * in AWS Lambda). A role to assume is assumed through STS `AssumeRole`, signed the same way.
  */
 import { createHash, createHmac } from "node:crypto";
+import * as http from "node:http";
 import * as https from "node:https";
 
 /** AWS credentials. */
@@ -147,6 +148,11 @@ export async function awsRequest(opts: {
   credentials?: CredentialSource;
 }): Promise<{ status: number; text: string }> {
   const creds = await resolve(opts.credentials);
+  // The SDK's endpoint override variables (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_EKS, or
+  // AWS_ENDPOINT_URL): VPC endpoints, LocalStack, tests.
+  const override = process.env[`AWS_ENDPOINT_URL_${opts.service.toUpperCase()}`] || process.env.AWS_ENDPOINT_URL;
+  const endpoint = override ? new URL(override) : undefined;
+  if (endpoint) opts = { ...opts, host: endpoint.host };
   const datetime = amzDate(new Date());
   const date = datetime.slice(0, 8);
   const body = opts.body ?? "";
@@ -163,8 +169,16 @@ export async function awsRequest(opts: {
     .digest("hex");
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
   return new Promise((resolvePromise, reject) => {
-    const req = https.request(
-      { method: opts.method, host: opts.host, path: opts.path, headers: { ...headers, "content-length": Buffer.byteLength(body) }, timeout: 30_000 },
+    const client = endpoint?.protocol === "http:" ? http : https;
+    const req = client.request(
+      {
+        method: opts.method,
+        host: endpoint?.hostname ?? opts.host,
+        ...(endpoint?.port ? { port: endpoint.port } : {}),
+        path: opts.path,
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

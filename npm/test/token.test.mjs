@@ -55,3 +55,51 @@ test("aws-iam-authenticator's verifier: right cluster accepted; other cluster, e
   assert.equal(cnResult.ok, false);
   t.diagnostic(`accepted: ${ok.arn}`);
 });
+
+test("the Lambda's AWS path: AssumeRole of the kubectl role, DescribeCluster, a token as that role", async () => {
+  const { createServer } = await import("node:http");
+  const { awsDeps } = await import("aws-auth/cdk/handler");
+  const seen = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, token: req.headers["x-amz-security-token"], body });
+      if (req.method === "POST") {
+        res.end(`<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAASSUMED</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey><SessionToken>assumed-session</SessionToken></Credentials></AssumeRoleResult></AssumeRoleResponse>`);
+      } else {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ cluster: { endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: { data: "LS0tCA==" } } }));
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${server.address().port}`,
+    AWS_ACCESS_KEY_ID: "AKIDLAMBDA",
+    AWS_SECRET_ACCESS_KEY: "lambda-secret",
+    AWS_SESSION_TOKEN: "lambda-session",
+  });
+  try {
+    const target = await awsDeps.target({ ClusterName: "prod", Region: "eu-west-1", RoleArn: "arn:aws:iam::111122223333:role/eks-kubectl" });
+    assert.equal(target.server, "https://ABC.gr7.eu-west-1.eks.amazonaws.com");
+    assert.equal(target.ca, "LS0tCA==");
+    const [assume, describe] = seen;
+    assert.match(assume.auth, /^AWS4-HMAC-SHA256 Credential=AKIDLAMBDA\/\d{8}\/eu-west-1\/sts\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    assert.equal(assume.token, "lambda-session");
+    assert.match(assume.body, /Action=AssumeRole&.*RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Feks-kubectl/);
+    assert.equal(describe.url, "/clusters/prod");
+    assert.match(describe.auth, /Credential=ASIAASSUMED\/\d{8}\/eu-west-1\/eks\/aws4_request/);
+    const token = await target.token();
+    const url = new URL(Buffer.from(token.slice("k8s-aws-v1.".length), "base64url").toString());
+    assert.equal(url.host, "sts.eu-west-1.amazonaws.com");
+    assert.match(url.searchParams.get("X-Amz-Credential"), /^ASIAASSUMED\//);
+    assert.equal(url.searchParams.get("X-Amz-Security-Token"), "assumed-session");
+    if (CHECK) {
+      const out = execFileSync(CHECK, ["-cluster", "prod", "-secret", "assumed-secret", "-region", "eu-west-1"], { input: token + "\n", encoding: "utf8" });
+      assert.equal(JSON.parse(out).ok, true, out);
+    }
+  } finally {
+    server.close();
+  }
+});
