@@ -38,6 +38,8 @@ mkdir -p src/wasm dist/wasm
 cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts src/wasm/
 cp pkg/aws_auth_wasm.js pkg/aws_auth_wasm.d.ts pkg/aws_auth_wasm_bg.wasm dist/wasm/
 node_modules/.bin/tsc -p tsconfig.json
+# aws-auth/cdk (and aws-auth/pulumi): against the frameworks' types, which are not ours to check.
+node_modules/.bin/tsc -p tsconfig.frameworks.json
 cp src/index.mjs src/index.d.mts dist/
 # npm packs a LICENSE file found beside package.json; the project's is one level up.
 cp ../LICENSE LICENSE

@@ -53,6 +53,19 @@ fi
 export AWS_AUTH_CLI
 echo "test.sh: CLI for the parity property: $AWS_AUTH_CLI"
 
+# The real kube-apiserver + etcd for test/live.test.mjs (the CDK handler and aws-auth/kube):
+# testing/cluster's `serve` example prints its URL, CA and bearer token, and runs until stdin closes.
+if [ -z "${AWS_AUTH_TEST_CLUSTER:-}" ]; then
+  (cd "$root" && cargo build -q -p test-cluster --example serve)
+  AWS_AUTH_TEST_CLUSTER="${CARGO_TARGET_DIR:-$root/target}/debug/examples/serve"
+fi
+export AWS_AUTH_TEST_CLUSTER
+# aws-iam-authenticator's token verifier for test/token.test.mjs (Go, modules from the proxy).
+if [ -z "${AWS_AUTH_TOKENCHECK:-}" ]; then
+  AWS_AUTH_TOKENCHECK="$(sh "$root/testing/authcheck/tokencheck/build.sh")"
+fi
+export AWS_AUTH_TOKENCHECK
+
 (cd "$app" && node --test test/*.test.mjs test/*.test.cjs)
 (cd "$app/test" && "$here/node_modules/.bin/tsc" -p tsconfig.json)
 echo "test.sh: tsc --strict --noEmit on test/types.ts and test/types-esm.mts: ok"

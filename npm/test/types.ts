@@ -75,3 +75,15 @@ const where: [string | undefined, number | undefined, number | undefined, number
 ];
 void everyEdit, editOptions, upsert, remove, noOp, badOp, accountByArn, badGroups;
 void actions, badAction, keys, severities, changeAction, changeKey, note, severity, where;
+
+// The deploy-time pieces without a framework: the HTTP layer, the token maker, the CDK handler.
+import { applyLive, releaseLive, KubeError, type KubeTarget, type EditOutcome } from "aws-auth/kube";
+import { eksToken, type AwsCredentials } from "aws-auth/token";
+import { handler, type CustomResourceEvent, type CustomResourceResponse } from "aws-auth/cdk/handler";
+const target: KubeTarget = { server: "https://127.0.0.1:6443", ca: "PEM", token: () => eksToken({ clusterName: "c", credentials: { accessKeyId: "a", secretAccessKey: "s" } satisfies AwsCredentials }) };
+const outcome: Promise<EditOutcome> = applyLive(target, "m", { roles: [{ rolearn: "arn:aws:iam::111122223333:role/x", username: "x" }] }, { takeOver: false });
+void releaseLive(target, "m").then((o) => o.attempts satisfies number);
+void outcome.catch((e: unknown) => e instanceof KubeError && e.status);
+const ev: CustomResourceEvent = { RequestType: "Delete", PhysicalResourceId: "m", ResourceProperties: { Manager: "m" } };
+const res: Promise<CustomResourceResponse> = handler(ev, { target: async () => target });
+void res;

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// cdk.json: "app": "node dist/bin/app.js". Context: clusterName, kubectlRoleArn, manifest (a file).
-import { readFileSync } from "node:fs";
+// cdk.json: "app": "node dist/bin/app.js". Context: clusterName, kubectlRoleArn, nodeRoleArn,
+// adminUserArn, adminUsername (defaults are placeholders for a synth).
 import { App } from "aws-cdk-lib";
 import { AwsAuthStack } from "../lib/aws-auth-stack";
 
 const app = new App();
 const ctx = (key: string, fallback: string): string => String(app.node.tryGetContext(key) ?? fallback);
 new AwsAuthStack(app, "AwsAuth", {
+  env: { account: ctx("account", "777788889999"), region: ctx("region", "eu-west-1") },
   clusterName: ctx("clusterName", "prod"),
   kubectlRoleArn: ctx("kubectlRoleArn", "arn:aws:iam::777788889999:role/eks-kubectl"),
-  existingManifest: readFileSync(ctx("manifest", `${__dirname}/../../../../testing/fixtures/manifests/json-manifest-json-array-strings.json`), "utf8"),
   nodeRoleArn: ctx("nodeRoleArn", "arn:aws:iam::777788889999:role/extra-node-group"),
   adminUserArn: ctx("adminUserArn", "arn:aws:iam::777788889999:user/ada"),
   adminUsername: ctx("adminUsername", "ada"),

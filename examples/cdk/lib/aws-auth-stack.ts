@@ -1,15 +1,16 @@
 import { Stack, type StackProps } from "aws-cdk-lib";
 import * as eks from "aws-cdk-lib/aws-eks";
 import type { Construct } from "constructs";
-import { AwsAuth, type ConfigMapManifest } from "aws-auth";
+import { AwsAuthEntries } from "aws-auth/cdk";
 
 export interface AwsAuthStackProps extends StackProps {
   /** The existing cluster. */
   readonly clusterName: string;
-  /** A role in the cluster's aws-auth (or access entries) that kubectl may assume. */
+  /** A role mapped to system:masters in the cluster that the handler may assume for its token. */
   readonly kubectlRoleArn: string;
-  /** The cluster's current aws-auth manifest (`kubectl get cm aws-auth -n kube-system -o json`). */
-  readonly existingManifest: string;
+  /** The cluster's endpoint and CA; without them the handler calls DescribeCluster at deploy time. */
+  readonly clusterEndpoint?: string;
+  readonly clusterCertificateAuthorityData?: string;
   /** The node role to add. */
   readonly nodeRoleArn: string;
   /** The IAM user to make an administrator. */
@@ -18,13 +19,13 @@ export interface AwsAuthStackProps extends StackProps {
 }
 
 /**
- * Applies the cluster's existing aws-auth ConfigMap plus a node role and an admin user, on an
- * imported cluster. The edit is done with the `aws-auth` package: every existing entry stays as
- * it was, and an edit that would break the ConfigMap fails the synth instead of the cluster.
+ * Adds a node role and an admin user to an imported cluster's aws-auth ConfigMap at deploy
+ * time. The stack owns exactly these two entries (manager `cdk:<stack>/Team`): entries others
+ * added (eksctl, node groups, other stacks) are never touched, and deleting the stack removes
+ * exactly these two.
  */
 export class AwsAuthStack extends Stack {
-  /** The ConfigMap applied. */
-  readonly configMap: ConfigMapManifest;
+  readonly entries: AwsAuthEntries;
 
   constructor(scope: Construct, id: string, props: AwsAuthStackProps) {
     super(scope, id, props);
@@ -32,26 +33,22 @@ export class AwsAuthStack extends Stack {
     const cluster = eks.Cluster.fromClusterAttributes(this, "Cluster", {
       clusterName: props.clusterName,
       kubectlRoleArn: props.kubectlRoleArn,
+      ...(props.clusterEndpoint ? { clusterEndpoint: props.clusterEndpoint } : {}),
+      ...(props.clusterCertificateAuthorityData
+        ? { clusterCertificateAuthorityData: props.clusterCertificateAuthorityData }
+        : {}),
     });
 
-    const auth = AwsAuth.parse(props.existingManifest);
-    auth.upsertRole({
-      rolearn: props.nodeRoleArn,
-      username: "system:node:{{EC2PrivateDNSName}}",
-      groups: ["system:bootstrappers", "system:nodes"],
-    });
-    auth.upsertUser({ userarn: props.adminUserArn, username: props.adminUsername, groups: ["system:masters"] });
-    const errors = auth.validate().filter((d) => d.severity === "error");
-    if (errors.length > 0) throw new Error(`aws-auth: ${errors.map((d) => d.message).join("; ")}`);
-
-    this.configMap = auth.toManifest();
-    new eks.KubernetesManifest(this, "AwsAuth", {
+    this.entries = new AwsAuthEntries(this, "Team", {
       cluster,
-      manifest: [{ ...this.configMap }],
-      // The ConfigMap exists already: apply over it instead of failing on create.
-      overwrite: true,
-      // Never let CDK prune (delete) aws-auth, nor label it for pruning.
-      prune: false,
+      roles: [
+        {
+          rolearn: props.nodeRoleArn,
+          username: "system:node:{{EC2PrivateDNSName}}",
+          groups: ["system:bootstrappers", "system:nodes"],
+        },
+      ],
+      users: [{ userarn: props.adminUserArn, username: props.adminUsername, groups: ["system:masters"] }],
     });
   }
 }

@@ -216,6 +216,13 @@ impl TestCluster {
         let pki = Pki::generate(&dir.join("pki"))?;
         cluster.write_kubeconfigs(&pki)?;
         write(&dir.join("audit-policy.yaml"), kubeconfig::AUDIT_POLICY)?;
+        write(
+            &dir.join("tokens.csv"),
+            format!(
+                "{},{TOKEN_USER},{TOKEN_USER},\"system:masters\"\n",
+                random_token()?
+            ),
+        )?;
         cluster.apiserver_args = apiserver_args(&dir, &pki, etcd_port, apiserver_port);
 
         let etcd = format!("http://127.0.0.1:{etcd_port}");
@@ -254,6 +261,19 @@ impl TestCluster {
     /// [`TestCluster::restart_apiserver`].
     pub fn apiserver_port(&self) -> u16 {
         self.apiserver_port
+    }
+
+    /// A static bearer token (`--token-auth-file`) of the user `token-admin`,
+    /// in group `system:masters`: for clients that authenticate as EKS
+    /// callers do, with `Authorization: Bearer`. Random per cluster.
+    ///
+    /// # Errors
+    ///
+    /// When the token file cannot be read.
+    pub fn bearer_token(&self) -> Result<String> {
+        let text = read(&self.dir.join("tokens.csv"))?;
+        let text = String::from_utf8_lossy(&text);
+        Ok(text.split(',').next().unwrap_or_default().to_string())
     }
 
     /// The kubeconfig with one context per [`User`], each named after its
@@ -660,6 +680,7 @@ fn apiserver_args(dir: &Path, pki: &Pki, etcd_port: u16, port: u16) -> Vec<Strin
         format!("--tls-cert-file={}", p(&pki.server_cert)),
         format!("--tls-private-key-file={}", p(&pki.server_key)),
         format!("--client-ca-file={}", p(&pki.ca_cert)),
+        format!("--token-auth-file={}", p(&dir.join("tokens.csv"))),
         format!("--service-account-key-file={}", p(&pki.sa_pub)),
         format!("--service-account-signing-key-file={}", p(&pki.sa_key)),
         "--service-account-issuer=https://kubernetes.default.svc".to_string(),
@@ -673,6 +694,19 @@ fn apiserver_args(dir: &Path, pki: &Pki, etcd_port: u16, port: u16) -> Vec<Strin
         format!("--cert-dir={}", p(&dir.join("apiserver-certs"))),
         "--profiling=false".to_string(),
     ]
+}
+
+/// The user of the static bearer token ([`TestCluster::bearer_token`]).
+pub const TOKEN_USER: &str = "token-admin";
+
+/// 32 random bytes from the kernel, hex.
+fn random_token() -> Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 32];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| Error::io("reading /dev/urandom", e))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Three distinct free ports on 127.0.0.1 (free when this returns).

@@ -160,6 +160,24 @@ fn users_rights_restart_and_audit() {
         .expect("run kubectl");
     assert_eq!(stdout(&whoami), "reader", "{}", stderr(&whoami));
 
+    // The static bearer token authenticates as token-admin, in system:masters.
+    let token = cluster.bearer_token().expect("read the bearer token");
+    assert_eq!(token.len(), 64);
+    let by_token = Command::new("kubectl")
+        .args(["--server", &cluster.server_url(), "--certificate-authority"])
+        .arg(cluster.ca_cert())
+        .args(["--token", &token, "--kubeconfig", "/dev/null"])
+        .args(["auth", "whoami", "-o", "jsonpath={.status.userInfo}"])
+        .output()
+        .expect("run kubectl");
+    assert!(
+        stdout(&by_token).contains(r#""username":"token-admin""#)
+            && stdout(&by_token).contains("system:masters"),
+        "{} {}",
+        stdout(&by_token),
+        stderr(&by_token)
+    );
+
     // admin creates it, everyone with `get` reads the same bytes.
     let out = cluster.kubectl(
         User::Admin,
