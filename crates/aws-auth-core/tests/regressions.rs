@@ -328,6 +328,7 @@ fn r_blank_content_with_a_tab_or_form_feed_takes_new_entries() {
         format!("{head}  mapRoles: |\n     \t \n"),
         format!("{head}  mapRoles: |\n    \u{b}\n  mapUsers: |\n    []\n"),
         format!("{head}  mapRoles: |\n    \u{a0}\u{2003}\n"),
+        format!("{head}  mapRoles: |\n    ''\u{c}\n"),
         "{\"data\":{\"mapRoles\":\"\\t\\n\",\"mapUsers\":\"[]\"}}".to_string(),
     ];
     let arn = "arn:aws:iam::111122223333:role/nodes";

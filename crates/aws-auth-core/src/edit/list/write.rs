@@ -223,7 +223,13 @@ impl ListEditor<'_> {
             let word = line.trim();
             if !word.is_empty() && !word.starts_with('#') {
                 let start = offset + (line.len() - line.trim_start().len());
-                let end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
+                let mut end = start + word.split(" #").next().unwrap_or(word).trim_end().len();
+                // Blanks after the word that YAML reads as text (a form feed, a vertical
+                // tab) would end up glued to the new entries: they go with the word.
+                let eol = offset + line.trim_end_matches('\n').len();
+                if self.text[end..eol].trim().is_empty() {
+                    end = eol;
+                }
                 // A `null` that ends the text: the list ends with a line break, as every list
                 // the tool writes (so a value that was `null` is written as `|`, not `|-`).
                 let rendered = if self.text[end..].contains('\n') {
