@@ -354,3 +354,35 @@ fn r_blank_content_with_a_tab_or_form_feed_takes_new_entries() {
         assert_eq!(auth.mappings().roles.len(), 1);
     }
 }
+
+/// A key with no entries but text that new entries cannot be written beside (fuzzing: an
+/// anchor with a stray line, a lone CR that YAML reads as a line break inside a comment): an
+/// upsert is refused as not editable with the way out, never as the editor's own failure, and
+/// nothing is written.
+#[test]
+fn r_an_empty_key_with_odd_text_is_refused_as_not_editable() {
+    use aws_auth_core::{Edit, ErrorKind, Options, Upsert};
+    let upsert = || {
+        Edit::UpsertRole(Upsert::new(
+            "arn:aws:iam::111122223333:role/nodes",
+            "u",
+            Vec::<String>::new(),
+        ))
+    };
+    for data in ["&-%%%%c\n,\n", "# -\r ~"] {
+        let mut auth = AwsAuth::from_data([("mapRoles", data), ("mapUsers", "[]")]);
+        let before = auth.data();
+        match auth.apply(&[upsert()], &Options::default()) {
+            Ok(_) => {
+                // Written: then it must read back with the entry.
+                let again = AwsAuth::from_data(auth.data());
+                assert_eq!(again.mappings().roles.len(), 1, "{data:?}");
+            }
+            Err(e) => {
+                assert_eq!(e.kind(), ErrorKind::NotEditable, "{data:?}: {e}");
+                assert!(e.to_string().contains("replace it with []"), "{e}");
+                assert_eq!(auth.data(), before);
+            }
+        }
+    }
+}

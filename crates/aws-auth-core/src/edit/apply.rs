@@ -69,7 +69,9 @@ impl AwsAuth {
             expected.push((key, checks.zip(editor.dash_col())));
         }
         sort_small_by_key(&mut updates, |(k, _)| *k);
-        let next = self.with_updates(&updates)?;
+        let next = self
+            .with_updates(&updates)
+            .map_err(|e| self.unwritable_empty_key(e))?;
         let size = next.data_bytes();
         if size > MAX_DATA_BYTES && size > self.data_bytes() {
             return Err(Error::DataTooLarge {
@@ -77,10 +79,33 @@ impl AwsAuth {
                 limit: MAX_DATA_BYTES,
             });
         }
-        read_back::verify(self, &next, &editors, expected)?;
+        read_back::verify(self, &next, &editors, expected)
+            .map_err(|e| self.unwritable_empty_key(e))?;
         drop(editors);
         *self = next;
         Ok(changes)
+    }
+
+    /// A key with no entries but odd text besides blanks and comments (an anchor, a line break
+    /// YAML reads that the list does not, a stray flow token) that an edit's entries would not
+    /// read back beside: refused as not editable, with the way out, rather than reported as
+    /// the editor's own failure. Nothing is written either way.
+    fn unwritable_empty_key(&self, e: Error) -> Error {
+        let Error::NotReadBack { key } = e else {
+            return e;
+        };
+        let had_entries = self
+            .section(key)
+            .is_some_and(|s| matches!(s.parsed(), Ok(p) if !p.entries.is_empty()));
+        if had_entries {
+            return e;
+        }
+        Error::KeyNotEditable {
+            key,
+            reason: "it holds no entries, only text that new entries cannot be written beside; \
+                     replace it with [] (or the entries) by hand"
+                .to_string(),
+        }
     }
 
     /// Whether new entries in an empty key should be JSON: when a sibling key is.
