@@ -5,10 +5,11 @@ use aws_auth_core::{AwsAuth, Error, Severity};
 /// Errors after an edit: never the read-back guard (that is a bug of the editor, caught before
 /// it reached a user), and a refused edit leaves the document as it was.
 pub fn check_refusal(err: &Error, before: &str, auth: &AwsAuth) {
-    let message = err.to_string();
-    assert!(
-        !message.contains("please report"),
-        "the editor wrote text that does not read back: {message}"
+    // By kind, not by words: a fuzzed value echoed in a message can say anything.
+    assert_ne!(
+        err.kind(),
+        aws_auth_core::ErrorKind::Internal,
+        "the editor wrote text that does not read back: {err}"
     );
     assert_eq!(
         auth.to_string(),

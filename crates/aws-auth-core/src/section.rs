@@ -417,6 +417,10 @@ fn why_not_editable(
 ) -> Option<String> {
     if later_documents {
         Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
+    } else if original.contains('\r') {
+        // The text is read with LF line breaks (CRLF values are converted on reading); a CR
+        // left over is a line break to YAML but not to the line-based editor.
+        Some("it holds a carriage return (CR) that is not part of a CRLF line break, which YAML reads as a line break; convert its line breaks to LF first".to_string())
     } else if tab_on_blank_line(original) {
         Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
     } else if !flow && ends_in_block_scalar(entries.last(), text) {
