@@ -94,18 +94,31 @@ impl AwsAuth {
         let Error::NotReadBack { key } = e else {
             return e;
         };
-        let had_entries = self
-            .section(key)
-            .is_some_and(|s| matches!(s.parsed(), Ok(p) if !p.entries.is_empty()));
-        if had_entries {
-            return e;
+        // Only text the list does not read as entries: none at all, or items that are not
+        // mappings (the authenticator drops those).
+        let odd = self.section(key).is_some_and(|s| {
+            matches!(s.parsed(), Ok(p) if p.entries.iter().all(|e| !matches!(e.node.kind, crate::yaml::tree::NodeKind::Map { .. })))
+        });
+        let odd_items = self.section(key).is_some_and(|s| {
+            matches!(s.parsed(), Ok(p) if p.entries.iter().any(|e| !matches!(e.node.kind, crate::yaml::tree::NodeKind::Map { .. })))
+        });
+        if odd {
+            return Error::KeyNotEditable {
+                key,
+                reason: "it holds no entries, only text that new entries cannot be written \
+                         beside; replace it with [] (or the entries) by hand"
+                    .to_string(),
+            };
         }
-        Error::KeyNotEditable {
-            key,
-            reason: "it holds no entries, only text that new entries cannot be written beside; \
-                     replace it with [] (or the entries) by hand"
-                .to_string(),
+        if odd_items {
+            return Error::KeyNotEditable {
+                key,
+                reason: "it holds items that are not mappings (the authenticator drops them), \
+                         and new entries cannot be written safely beside them; remove them by hand"
+                    .to_string(),
+            };
         }
+        e
     }
 
     /// Whether new entries in an empty key should be JSON: when a sibling key is.
