@@ -395,3 +395,35 @@ fn r_an_empty_key_with_odd_text_is_refused_as_not_editable() {
         }
     }
 }
+
+/// A block list whose items are not mappings (a null item, then a plain scalar over lines):
+/// an upsert beside them is refused as not editable with the reason, never as the editor's
+/// own read-back failure (fuzzing: `edit`), and nothing is written.
+#[test]
+fn r_items_that_are_not_mappings_refuse_new_entries_beside_them() {
+    use aws_auth_core::{Edit, ErrorKind, Options, Upsert};
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    -\n    -\n     $}#'da/a:\n  mapUsers: |\n";
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let upsert = Edit::UpsertRole(Upsert::new(
+        "arn:aws:iam::111122223333:role/team/nodes",
+        "/a:",
+        ["yes", "system:masters"],
+    ));
+    match auth.apply(&[upsert], &Options::default()) {
+        Ok(_) => {
+            let again = AwsAuth::parse(&auth.to_string()).unwrap();
+            assert!(
+                again
+                    .mappings()
+                    .roles
+                    .iter()
+                    .any(|r| r.username.as_deref() == Some("/a:"))
+            );
+        }
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::NotEditable, "{e}");
+            assert!(e.to_string().contains("not mappings"), "{e}");
+            assert_eq!(auth.to_string(), text);
+        }
+    }
+}
