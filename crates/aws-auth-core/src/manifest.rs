@@ -640,7 +640,8 @@ fn insert_key(text: &str, located: &Located, key: DataKey, new: &str) -> String 
     }
 }
 
-fn splice_line(text: &str, at: usize, line: &str) -> String {
+/// `text` with `line` inserted at `at`, a line start (a line break first when it is not).
+pub(crate) fn splice_line(text: &str, at: usize, line: &str) -> String {
     if text[..at].ends_with('\n') || at == 0 {
         format!("{}{line}{}", &text[..at], &text[at..])
     } else {

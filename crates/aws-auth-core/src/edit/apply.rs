@@ -96,12 +96,17 @@ impl AwsAuth {
         };
         // Only text the list does not read as entries: none at all, or items that are not
         // mappings (the authenticator drops those).
-        let odd = self.section(key).is_some_and(|s| {
-            matches!(s.parsed(), Ok(p) if p.entries.iter().all(|e| !matches!(e.node.kind, crate::yaml::tree::NodeKind::Map { .. })))
-        });
-        let odd_items = self.section(key).is_some_and(|s| {
-            matches!(s.parsed(), Ok(p) if p.entries.iter().any(|e| !matches!(e.node.kind, crate::yaml::tree::NodeKind::Map { .. })))
-        });
+        let (entries, mappings) = match self.section(key).map(|s| s.parsed()) {
+            Some(Ok(p)) => (
+                p.entries.len(),
+                p.entries
+                    .iter()
+                    .filter(|e| matches!(e.node.kind, crate::yaml::tree::NodeKind::Map { .. }))
+                    .count(),
+            ),
+            _ => return e,
+        };
+        let (odd, odd_items) = (mappings == 0, mappings < entries);
         if odd {
             return Error::KeyNotEditable {
                 key,

@@ -3,7 +3,9 @@
 //! is not.
 
 use crate::error::Error;
+use crate::manifest::splice_line;
 use crate::ownership::record::OWNERSHIP_ANNOTATION;
+use crate::section::line_end;
 use crate::yaml::scalar::double_quoted;
 use crate::yaml::tree::{Node, NodeKind, ScalarStyle};
 
@@ -77,14 +79,14 @@ pub(crate) fn write_record(
             None if *flow => splice(text, meta.start + 1, &flow_pair),
             Some((first_key, _)) => {
                 let col = first_key.col;
-                let at = after_line(text, pairs.last().map_or(meta.end, |(_, v)| v.end));
+                let at = line_end(text, pairs.last().map_or(meta.end, |(_, v)| v.end));
                 let line = format!(
                     "{pad}annotations:\n{pad}  {}: {}\n",
                     OWNERSHIP_ANNOTATION,
                     scalar(value, false),
                     pad = " ".repeat(col)
                 );
-                insert_line(text, at, &line)
+                splice_line(text, at, &line)
             }
             None => {
                 return Err(Error::RecordNotWritable(format!(
@@ -120,8 +122,8 @@ pub(crate) fn write_record(
                     }
                     None if *flow => splice(text, annotations.start + 1, &pair),
                     Some((first_key, _)) => {
-                        let at = after_line(text, pairs.last().map_or(0, |(_, v)| v.end));
-                        insert_line(text, at, &format!("{}{pair}\n", " ".repeat(first_key.col)))
+                        let at = line_end(text, pairs.last().map_or(0, |(_, v)| v.end));
+                        splice_line(text, at, &format!("{}{pair}\n", " ".repeat(first_key.col)))
                     }
                     None => unreachable!("a block mapping has a pair"),
                 })
@@ -169,23 +171,6 @@ fn separator(text: &str, pairs: &[(Node, Node)]) -> String {
 
 fn splice(text: &str, at: usize, insert: &str) -> String {
     format!("{}{insert}{}", &text[..at], &text[at..])
-}
-
-/// Where the line holding `at` ends, past its line break.
-fn after_line(text: &str, at: usize) -> usize {
-    let from = at.saturating_sub(1).min(text.len());
-    match text[from..].find('\n') {
-        Some(i) => from + i + 1,
-        None => text.len(),
-    }
-}
-
-fn insert_line(text: &str, at: usize, line: &str) -> String {
-    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
-        format!("{text}\n{}", line.trim_end_matches('\n'))
-    } else {
-        splice(text, at, line)
-    }
 }
 
 /// The bytes of a value, with a block scalar's header and lines.
@@ -237,8 +222,8 @@ fn remove_pair(
     let first = if pairs.len() == 1 { ann_key } else { k };
     let start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
     let end = match crate::yaml::raw_value::block_scalar_span(text, k.end, v) {
-        Some(span) => after_line(text, span.end),
-        None => after_line(text, v.end.max(k.end)),
+        Some(span) => line_end(text, span.end),
+        None => line_end(text, v.end.max(k.end)),
     };
     let end = end.min(text.len());
     format!("{}{}", &text[..start], &text[end..])
