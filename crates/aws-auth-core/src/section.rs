@@ -343,12 +343,15 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
     };
     let flow = &flow;
     let mut entries = Vec::with_capacity(items.len());
+    let mut bare_pair_without_value = false;
     for mut item in items {
         let span = if *flow {
             item.start..item.end
         } else {
             block_item_span(text, &item)
         };
+        // Before read_entry, which takes the pairs out of the node.
+        bare_pair_without_value |= *flow && pair_without_value(text, &item, &span);
         let (value, fields, issues) = read_entry(key, &mut item);
         let field_notes = field_notes(&fields, text);
         entries.push(Entry {
@@ -393,6 +396,7 @@ fn parse_entries(key: DataKey, text: &str) -> Result<Parsed, KeyProblem> {
             *flow,
             later_documents,
             root_tagged,
+            bare_pair_without_value,
         )
     });
     Ok(Parsed {
@@ -414,6 +418,7 @@ fn why_not_editable(
     flow: bool,
     later_documents: bool,
     root_tagged: bool,
+    bare_pair_without_value: bool,
 ) -> Option<String> {
     if later_documents {
         Some("it holds more than one YAML document (a `---` or `...` line, or text after the list at a lesser indentation); the authenticator reads only the first, and an edit could bring the others to life: remove them by hand first".to_string())
@@ -425,6 +430,8 @@ fn why_not_editable(
         Some("a blank line holds a tab, which go-yaml allows only after a plain value deeper than its key, and an edit could leave it after another; remove the tab first".to_string())
     } else if !flow && ends_in_block_scalar(entries.last(), text) {
         Some("its last value is a block scalar (`|` or `>`) that ends the text without a line break, so an entry written after it would change that value; add a line break at the end first".to_string())
+    } else if bare_pair_without_value {
+        Some("a flow list item is a `key:` pair with no value and no braces (as in `[a :]`), whose `:` an entry written after it would take; write it as `{a: }` or remove it".to_string())
     } else if root_tagged {
         Some("its list carries a YAML tag (such as `!!seq`), which the editor does not rewrite; remove the tag".to_string())
     } else if entries.iter().any(Entry::uses_alias) {
@@ -432,6 +439,23 @@ fn why_not_editable(
     } else {
         None
     }
+}
+
+/// Whether a flow list item is a mapping without braces whose last value is empty (`a :` or
+/// `!!str a:` before a line break): the parser ends such a value at its `:` or before it, so
+/// the item's span does not end where a `,` can follow without changing what it means.
+fn pair_without_value(text: &str, item: &Node, span: &Range<usize>) -> bool {
+    let NodeKind::Map { pairs, .. } = &item.kind else {
+        return false;
+    };
+    let Some((_, value)) = pairs.last() else {
+        return false;
+    };
+    let own = text.get(span.clone()).unwrap_or_default();
+    let after = text.get(span.end..).unwrap_or_default();
+    value.start == value.end
+        && (own.trim_end().ends_with(':')
+            || after.trim_start_matches([' ', '\t', '\n']).starts_with(':'))
 }
 
 /// Whether a line of `text` holds only blanks, a tab among them.

@@ -427,3 +427,46 @@ fn r_items_that_are_not_mappings_refuse_new_entries_beside_them() {
         }
     }
 }
+
+/// A flow list whose item is an empty tagged node with `:` at the end of its line (`[!!?[] :`
+/// then a line break) is a one-pair mapping to go-yaml as it is on one line; an upsert beside
+/// it is refused as not editable or written so it reads back, never the editor's own
+/// read-back failure (fuzzing: `edit`), and a refusal writes nothing.
+#[test]
+fn r_a_tagged_empty_key_before_a_line_break_in_a_flow_list() {
+    use aws_auth_core::{Edit, ErrorKind, Options, Upsert};
+    for text in [
+        "[a :\n]",
+        "[a:\n]",
+        "[a: \n]",
+        "[\"a\" :\n]",
+        "[! :\n]",
+        "[!!str :\n]",
+        "[&x :\n]",
+        "[!!?[] :\n]",
+        "[!!str a :\n]",
+        "[!!str a :\n  ]",
+        "[!!?[] :]",
+    ] {
+        let mut auth = roles(text);
+        let upsert = Edit::UpsertRole(Upsert::new("arn:aws:iam::111122223333:role/b", "b", ["g"]));
+        match auth.apply(&[upsert], &Options::default()) {
+            Ok(_) => {
+                let data = auth.data();
+                let again = AwsAuth::from_data(data.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                assert!(
+                    again
+                        .mappings()
+                        .roles
+                        .iter()
+                        .any(|r| r.username.as_deref() == Some("b")),
+                    "{text:?}"
+                );
+            }
+            Err(e) => {
+                assert_eq!(e.kind(), ErrorKind::NotEditable, "{text:?}: {e}");
+                assert_eq!(auth.mappings(), roles(text).mappings(), "{text:?}");
+            }
+        }
+    }
+}
