@@ -447,8 +447,11 @@ pub(crate) fn write_key(
                 value: new.to_string(),
                 style: site.value.scalar_style()?,
             };
-            let decoded_len = RawValue::map(&out, site.key.end, &written)?.decoded_len();
-            return Some(Written::Spliced(out, decoded_len));
+            // A splice the decoder cannot map back (an emptied block value left with only
+            // indented blank lines) is not kept: the value is written whole below instead.
+            if let Some(raw) = RawValue::map(&out, site.key.end, &written) {
+                return Some(Written::Spliced(out, raw.decoded_len()));
+            }
         }
         let rendered = render_value(
             new,

@@ -470,3 +470,48 @@ fn r_a_tagged_empty_key_before_a_line_break_in_a_flow_list() {
         }
     }
 }
+
+/// A comment and blank lines as a key's whole content: an entry upserted there and then
+/// removed leaves a block value of indented blank lines, which the splice's own check could
+/// not decode; the value is now written whole instead of refused with the editor's own
+/// read-back failure (fuzzing: `edit`).
+#[test]
+fn r_upsert_then_remove_in_a_key_of_a_comment_and_blank_lines() {
+    use aws_auth_core::{Edit, ErrorKind, Options, Remove, Upsert};
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    #\n    \n    \n    \n  mapUsers: |\n    ,\n";
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let arn = "arn:aws:iam::111122223333:role/nodes";
+    let edits = [
+        Edit::UpsertRole(Upsert::new(arn, "u", Vec::<String>::new())),
+        Edit::RemoveUser(Remove {
+            arn: "arn:aws:iam::111122223333:user/ADA".into(),
+            username: Some(String::new()),
+            ..Remove::default()
+        }),
+        Edit::RemoveRole(Remove {
+            arn: arn.into(),
+            ..Remove::default()
+        }),
+    ];
+    // One at a time, as the fuzz target does, and then all at once.
+    for (i, edit) in edits.iter().enumerate() {
+        let before = auth.to_string();
+        if let Err(e) = auth.apply(std::slice::from_ref(edit), &Options::default()) {
+            assert_ne!(e.kind(), ErrorKind::Internal, "edit {i}: {e}");
+            assert_eq!(auth.to_string(), before);
+        }
+    }
+    let again = AwsAuth::parse(&auth.to_string()).unwrap();
+    assert!(again.mappings().roles.is_empty(), "{}", auth.to_string());
+    let mut auth = AwsAuth::parse(text).unwrap();
+    match auth.apply(&edits, &Options::default()) {
+        Ok(_) => {
+            let again = AwsAuth::parse(&auth.to_string()).unwrap();
+            assert!(again.mappings().roles.is_empty(), "{}", auth.to_string());
+        }
+        Err(e) => {
+            assert_ne!(e.kind(), ErrorKind::Internal, "{e}");
+            assert_eq!(auth.to_string(), text);
+        }
+    }
+}
