@@ -34,7 +34,9 @@ for target in "${targets[@]}"; do
   fi
   mkdir -p "corpus/$target" "artifacts/$target"
   echo "== $target: ${seconds}s"
-  log="artifacts/$target/run.log"
+  # Not in artifacts/: cargo-fuzz shows the newest file there as the failing input.
+  mkdir -p logs
+  log="logs/$target.log"
   cargo +nightly fuzz run "$target" "corpus/$target" ${extra[@]+"${extra[@]}"} -- \
     -max_total_time="$seconds" -rss_limit_mb=512 -timeout=5 -max_len=65536 \
     -artifact_prefix="artifacts/$target/" -print_final_stats=1 2>&1 | tee "$log" | grep -E "^#[0-9]+.*(DONE|pulse)|stat::|ERROR|panicked" || true
