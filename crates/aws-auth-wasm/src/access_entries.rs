@@ -12,11 +12,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::types::DataKey;
 
-// The EKS API calls of `requests`: the core renders them as JSON values (`output::requests`,
-// what the CLI's `-o json` prints); their shape is declared here by hand, after the EKS service
-// model's `CreateAccessEntry` and `AssociateAccessPolicy` inputs.
+// Declared by hand: `PlanItem` (see there), and the EKS API calls of `requests`, which the core
+// renders as JSON values (`output::requests`, what the CLI's `-o json` prints), after the EKS
+// service model's `CreateAccessEntry` and `AssociateAccessPolicy` inputs.
 #[wasm_bindgen(typescript_custom_section)]
-const REQUEST_TS: &str = r#"
+const HAND_WRITTEN_TS: &str = r#"
 /** The input of the EKS API's `CreateAccessEntry`. */
 export interface CreateAccessEntryInput {
     clusterName: string;
@@ -33,6 +33,14 @@ export interface AssociateAccessPolicyInput {
     policyArn: string;
     accessScope: AccessScope;
 }
+
+/** One mapping of aws-auth and what becomes of it (`outcome` tells which). */
+export type PlanItem = {
+    /** The mapping, as written in aws-auth. */
+    source: PlanSource;
+    /** What the caller should know (a path restored, a group left out). */
+    notes?: string[];
+} & PlanOutcome;
 
 /** One EKS API call that carries out the plan: each entry's `CreateAccessEntry`, then its
  * `AssociateAccessPolicy` calls (`aws-auth access-entries plan -o json` prints the same list). */
@@ -252,8 +260,10 @@ pub enum PlanOutcome {
     },
 }
 
-/// One mapping and what becomes of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
+/// One mapping and what becomes of it. Declared by hand in `HAND_WRITTEN_TS`: tsify writes a
+/// flattened enum as `interface PlanItem extends PlanOutcome`, which TypeScript refuses for a
+/// union.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanItem {
     /// The mapping.
     pub source: PlanSource,
@@ -262,7 +272,6 @@ pub struct PlanItem {
     pub outcome: PlanOutcome,
     /// What the caller should know (a path restored, a group left out).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[tsify(optional)]
     pub notes: Vec<String>,
 }
 
