@@ -26,3 +26,12 @@ CDK_OUTDIR="$out" node dist/bin/app.js
 # every Lambda and its role.
 "$venv/bin/cfn-lint" --ignore-checks W3005 -- "$out/AwsAuth.template.json"
 echo "examples/cdk/test.sh: cfn-lint $CFN_LINT_VERSION: $out/AwsAuth.template.json clean"
+# The access entries (PlannedAccessEntries) of examples/aws-auth.yaml, and of the manifest with
+# every rule of contract §6 and its role list (all entry types, policies, restored paths).
+"$venv/bin/cfn-lint" -- "$out/AccessEntries.template.json"
+rules="$(cd ../../testing/access-entries/fixtures && pwd)"
+CDK_OUTDIR="$out/all-rules" CDK_CONTEXT_JSON="{\"manifest\": \"$rules/all-rules.yaml\", \"rolePaths\": \"$rules/roles.json\"}" \
+  node dist/bin/app.js 2>"$out/not-migrated.txt"
+grep -q "not migrated: mapRoles\[6\] arn:aws:iam::111122223333:role/reserved: reserved-username" "$out/not-migrated.txt"
+"$venv/bin/cfn-lint" -- "$out/all-rules/AccessEntries.template.json"
+echo "examples/cdk/test.sh: cfn-lint $CFN_LINT_VERSION: the AccessEntries templates of aws-auth.yaml and all-rules.yaml clean"

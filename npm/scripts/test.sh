@@ -26,6 +26,8 @@ cp -r test "$app/test"
 # The tests read their manifests from test/fixtures: the project's shared fixtures.
 mkdir -p "$app/test/fixtures"
 cp "$root"/testing/fixtures/manifests/* "$app/test/fixtures/"
+# test/access-entries.test.mjs: the manifest with every rule of contract §6, and its role list.
+cp -r "$root"/testing/access-entries/fixtures "$app/test/fixtures/access-entries"
 (cd "$app" && echo '{"name":"aws-auth-consumer","private":true}' > package.json \
   && npm install --no-audit --no-fund --loglevel=error --offline "$tarball")
 ln -s "$here/node_modules/@types" "$app/node_modules/@types"

@@ -26,7 +26,9 @@ import type {
   Edit,
   EditOptions,
   Explanation,
+  AccessEntriesPlan,
   Ownership,
+  PlanTextInput,
   Upsert,
   WasmError,
 } from "./wasm/aws_auth_wasm.js";
@@ -34,6 +36,22 @@ import type {
 // Generated from the Rust types that cross the WebAssembly boundary
 // (crates/aws-auth-wasm/src/types.rs, by tsify): `Edit` is the core's edit, as JSON.
 export type {
+  AccessEntriesPlan,
+  AccessEntry,
+  AccessEntryRequest,
+  AccessEntryType,
+  AccessPolicy,
+  AccessScope,
+  AccessScopeType,
+  AssociateAccessPolicyInput,
+  CreateAccessEntryInput,
+  ExistingMatch,
+  Loss,
+  NotMigratableReason,
+  PlanItem,
+  PlanOutcome,
+  PlanSource,
+  Verdict,
   Action,
   Caller,
   Explanation,
@@ -179,6 +197,70 @@ export interface EditResult {
   note?: string;
   /** The core's report, one item per entry touched. */
   changes: Change[];
+}
+
+/**
+ * An access entry that exists already, in the simple form (what `describe-access-entry` prints
+ * inside `accessEntry`, with the entry's access policies).
+ */
+export interface ExistingAccessEntry {
+  principalArn: string;
+  /** `STANDARD` when absent. */
+  type?: string;
+  username?: string;
+  kubernetesGroups?: string[];
+  accessPolicies?: { policyArn: string; accessScope: { type: "cluster" | "namespace"; namespaces?: string[] } }[];
+}
+
+/**
+ * One value of the access entries that exist: `aws eks describe-access-entry` output, `aws eks
+ * list-associated-access-policies` output, or the simple form.
+ */
+export type ExistingAccessEntryJson =
+  | { accessEntry: ExistingAccessEntry }
+  | { principalArn: string; associatedAccessPolicies: NonNullable<ExistingAccessEntry["accessPolicies"]>; clusterName?: string }
+  | ExistingAccessEntry;
+
+/** `aws iam list-roles` output (only `Arn` is read), or role ARNs. */
+export type RoleListJson = { Roles: { Arn: string }[] } | (string | { Arn: string })[];
+
+/** Options of {@link AwsAuth.planAccessEntries}: the inputs of `aws-auth access-entries plan`. */
+export interface PlanAccessEntriesOptions {
+  /**
+   * The EKS cluster's name (`--cluster-name`): with it, the plan carries `requests`, the EKS API
+   * calls that the CLI's `-o json` prints.
+   */
+  clusterName?: string;
+  /**
+   * The cluster's AWS account (`--cluster-account`): node mappings of roles of another account
+   * are reported as not migratable. Not checked when absent.
+   */
+  clusterAccount?: string;
+  /**
+   * The access entries that exist (`--existing`): the JSON text the CLI reads (values
+   * concatenated, or an array), or the parsed value. Mappings they cover are `covered`; those
+   * whose entry lacks something are `conflicts`.
+   */
+  existing?: string | ExistingAccessEntryJson | ExistingAccessEntryJson[];
+  /**
+   * Real role ARNs (`--role-paths`): `aws iam list-roles` output as text or parsed. Restores the
+   * paths aws-auth cannot hold and resolves `sso` entries.
+   */
+  rolePaths?: string | RoleListJson;
+}
+
+/** A JSON input as the text the core's parser reads; `what` names it in the error. */
+function jsonText(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value !== "object") {
+    throw new AwsAuthError("invalid-argument", `${what} must be JSON text, an object or an array, got ${describe(value)}`);
+  }
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new AwsAuthError("invalid-argument", `${what}: not JSON data: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** A plain Kubernetes ConfigMap object, for `eks.KubernetesManifest` or Pulumi. */
@@ -398,6 +480,32 @@ export class AwsAuth {
   explain(callerArn: string): Explanation {
     requireString(callerArn, "the caller ARN");
     return call(() => this.#inner.explain(callerArn));
+  }
+
+  /**
+   * Leaving aws-auth: the EKS access entries that reproduce what aws-iam-authenticator grants
+   * today (contract §6). Every mapping becomes an item: `migrate` (the access entry to create:
+   * type, principal with its real path, username, groups, access policies with their scope),
+   * `covered` or `conflicts` (an access entry exists for the principal), `notMigratable` (with
+   * the `reason`) or `dead` (the authenticator never uses it). `verdict` says whether the cluster
+   * can switch to `API` mode without anyone losing access. The same plan as `aws-auth
+   * access-entries plan`; turn it into resources with `aws-auth/cdk`'s `PlannedAccessEntries` or
+   * `aws-auth/pulumi/access-entries`.
+   * @throws {AwsAuthError} `invalid-argument` (an option of the wrong type, or `existing` /
+   *   `rolePaths` that are not JSON of a shape the CLI reads; the message names the option).
+   */
+  planAccessEntries(options: PlanAccessEntriesOptions = {}): AccessEntriesPlan {
+    const o = options === undefined || options === null ? {} : requireObject(options, "the options");
+    const input: PlanTextInput = {};
+    const clusterName = optionalString(o.clusterName, "clusterName");
+    if (clusterName !== undefined && clusterName.trim() !== "") input.clusterName = clusterName;
+    const clusterAccount = optionalString(o.clusterAccount, "clusterAccount");
+    if (clusterAccount !== undefined) input.clusterAccount = clusterAccount;
+    const existing = jsonText(o.existing, "existing");
+    if (existing !== undefined) input.existing = existing;
+    const rolePaths = jsonText(o.rolePaths, "rolePaths");
+    if (rolePaths !== undefined) input.rolePaths = rolePaths;
+    return call(() => this.#inner.planAccessEntries(input));
   }
 
   /** Every manager that owns entries, sorted. */

@@ -87,3 +87,68 @@ void outcome.catch((e: unknown) => e instanceof KubeError && e.status);
 const ev: CustomResourceEvent = { RequestType: "Delete", PhysicalResourceId: "m", ResourceProperties: { Manager: "m" } };
 const res: Promise<CustomResourceResponse> = handler(ev, { target: async () => target });
 void res;
+
+// ---- planAccessEntries: the options (text or parsed JSON) and the plan's types, generated from
+// crates/aws-auth-wasm/src/access_entries.rs. The outcome narrows each item.
+import type {
+  AccessEntriesPlan,
+  AccessEntryRequest,
+  AccessEntryType,
+  NotMigratableReason,
+  PlanAccessEntriesOptions,
+  PlanItem,
+} from "aws-auth";
+
+const planOptions: PlanAccessEntriesOptions[] = [
+  {},
+  { clusterName: "prod", clusterAccount: "111122223333", existing: "{}", rolePaths: "{}" },
+  { existing: { accessEntry: { principalArn: "arn:aws:iam::111122223333:role/a", type: "STANDARD" } } },
+  { existing: [{ principalArn: "arn:aws:iam::111122223333:role/a", associatedAccessPolicies: [{ policyArn: "p", accessScope: { type: "cluster" } }] }] },
+  { rolePaths: { Roles: [{ Arn: "arn:aws:iam::111122223333:role/team/a" }] } },
+  { rolePaths: ["arn:aws:iam::111122223333:role/team/a"] },
+];
+const plan: AccessEntriesPlan = auth.planAccessEntries(planOptions[1]);
+for (const item of plan.items as PlanItem[]) {
+  const where: string = `${item.source.key}[${item.source.index}]`;
+  switch (item.outcome) {
+    case "migrate": {
+      const t: AccessEntryType = item.entry.type;
+      const principal: string = item.entry.principalArn;
+      const scope: "cluster" | "namespace" | undefined = item.entry.accessPolicies?.[0]?.accessScope.type;
+      void t, principal, scope;
+      break;
+    }
+    case "covered":
+    case "conflicts": {
+      const missing: string[] | undefined = item.existing.missing;
+      void missing;
+      break;
+    }
+    case "notMigratable": {
+      const reason: NotMigratableReason = item.reason;
+      const message: string = item.message;
+      void reason, message;
+      break;
+    }
+    case "dead": {
+      const kind: string = item.kind;
+      void kind;
+      break;
+    }
+  }
+  void where;
+}
+const calls: AccessEntryRequest[] = plan.requests ?? [];
+for (const call of calls) {
+  if (call.operation === "AssociateAccessPolicy") {
+    const policy: string = call.input.policyArn;
+    void policy;
+  } else {
+    const groups: string[] | undefined = call.input.kubernetesGroups;
+    void groups;
+  }
+}
+const canSwitch: boolean = plan.verdict.canSwitchToApi;
+// @ts-expect-error the cluster name is a string
+auth.planAccessEntries({ clusterName: 1 });
+void canSwitch;

@@ -7,6 +7,7 @@
 //! a thrown [`types::WasmError`] `{code, message, diagnostics}`, which the TypeScript layer
 //! (`npm/src/index.ts`) turns into an `AwsAuthError`. Nothing here panics on user input.
 
+mod access_entries;
 mod explain;
 mod from_js;
 pub mod types;
@@ -159,6 +160,27 @@ impl AwsAuth {
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, caller: &str) -> Result<JsValue, JsValue> {
         to_js(&explain::Explanation::from(self.doc.explain(caller)))
+    }
+
+    /// The EKS access entries that reproduce what the authenticator grants (contract §6):
+    /// every mapping with its access entry or the reason it cannot have one, and the verdict on
+    /// switching to `API` mode. `existing` and `rolePaths` are the JSON texts the CLI's
+    /// `--existing` and `--role-paths` files hold. Throws a `WasmError` (`invalid-argument`)
+    /// when one of them cannot be read.
+    #[wasm_bindgen(js_name = planAccessEntries, unchecked_return_type = "AccessEntriesPlan")]
+    pub fn plan_access_entries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PlanTextInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let input: access_entries::PlanTextInput = from_js(input, "the options")?;
+        let core_input = access_entries::plan_input(&input).map_err(|(what, e)| {
+            error_value("invalid-argument", format!("{what}: {e}"), Vec::new())
+        })?;
+        let plan = self.doc.plan_access_entries(&core_input);
+        to_js(&access_entries::AccessEntriesPlan::new(
+            plan,
+            input.cluster_name.as_deref(),
+        ))
     }
 
     /// Who manages each entry.

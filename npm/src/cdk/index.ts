@@ -11,6 +11,9 @@
  *   roles: [{ rolearn: ciRole.roleArn, username: "ci", groups: ["deployers"] }],
  * });
  * ```
+ *
+ * Also `PlannedAccessEntries`: the EKS access entries of an access-entries plan, to leave
+ * aws-auth (see `access-entries.ts`).
  */
 import * as path from "node:path";
 import { CustomResource, Duration, Stack } from "aws-cdk-lib";
@@ -20,6 +23,8 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as cr from "aws-cdk-lib/custom-resources";
 import { Construct } from "constructs";
+
+export { PlannedAccessEntries, accessEntryProps, type PlannedAccessEntriesProps } from "./access-entries.js";
 
 /** A `mapRoles` entry the construct owns. */
 export interface RoleEntry {
@@ -96,7 +101,7 @@ export class AwsAuthEntries extends Construct {
       handler: "cdk/handler.onEvent",
       // dist/ of this package: the handler, the wasm, nothing from aws-cdk-lib.
       code: lambda.Code.fromAsset(path.join(__dirname, ".."), {
-        exclude: ["*.d.ts", "*.d.mts", "*.mjs", "cdk/index.js", "pulumi", "pulumi/*"],
+        exclude: ["*.d.ts", "*.d.mts", "*.mjs", "cdk/index.js", "cdk/access-entries.js", "pulumi", "pulumi/*"],
       }),
       memorySize: 256,
       timeout: Duration.minutes(2),
