@@ -515,3 +515,36 @@ fn r_upsert_then_remove_in_a_key_of_a_comment_and_blank_lines() {
         }
     }
 }
+
+/// An item whose mapping starts on the line after its `-` (`-` then ` .[:`), followed by
+/// blank lines: an upsert beside it is written so it reads back, or refused as not editable,
+/// never the editor's own read-back failure (fuzzing: `edit`).
+#[test]
+fn r_an_item_whose_mapping_starts_below_its_dash() {
+    use aws_auth_core::{Edit, ErrorKind, Options, Upsert};
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    -\n     .[:\n    \n    \n  mapUsers: |\n";
+    let mut auth = AwsAuth::parse(text).unwrap();
+    let upsert = Edit::UpsertRole(Upsert::new(
+        "arn:aws:iam::111122223333:role/nodes",
+        "u",
+        Vec::<String>::new(),
+    ));
+    match auth.apply(&[upsert], &Options::default()) {
+        Ok(_) => {
+            let again = AwsAuth::parse(&auth.to_string()).unwrap();
+            assert!(
+                again
+                    .mappings()
+                    .roles
+                    .iter()
+                    .any(|r| r.username.as_deref() == Some("u")),
+                "{}",
+                auth.to_string()
+            );
+        }
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::NotEditable, "{e}");
+            assert_eq!(auth.to_string(), text);
+        }
+    }
+}

@@ -93,7 +93,10 @@ impl BlockStyle {
         let line_start = e.span.start + usize::from(text[e.span.start..].starts_with('\n'));
         let dash_col = dash_column(text, line_start + text[line_start..].find('-').unwrap_or(0));
         let first_key = e.fields.first().map(|f| &f.key);
-        let key_col = first_key.map_or(dash_col + 2, |k| k.col);
+        // New entries start with `- key:` on the dash's line, so their keys are at least two
+        // columns past the dash, whatever a neighbour whose mapping starts on the line below
+        // its `-` does (`-` then ` key:` one column in).
+        let key_col = first_key.map_or(dash_col + 2, |k| k.col).max(dash_col + 2);
         // Each field once, where it first appears (a neighbour may spell one twice).
         let mut order: Vec<Known> = Vec::with_capacity(3);
         for f in &e.fields {
