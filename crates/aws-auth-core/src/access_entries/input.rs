@@ -1,12 +1,16 @@
 //! The JSON the AWS CLI prints, read into plan inputs. Pure text in, values out: the CLI reads
 //! the files, the npm package may hand the same text over.
+//!
+//! The values are walked by hand rather than read into the types with serde: serde's
+//! type-error messages format floats (`Unexpected::Float`), which links Rust's float
+//! formatting and its tables into the WebAssembly module (about 40 KB with the typed
+//! deserialisers; see BENCHMARKS.md).
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{AccessPolicy, ExistingAccessEntry};
+use super::{AccessPolicy, AccessScope, ExistingAccessEntry, ScopeType};
 
 /// Input JSON that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,12 +48,122 @@ fn values(text: &str) -> Result<Vec<Value>, InputError> {
         })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `list-associated-access-policies` output: the policies of one principal's entry.
 struct Associated {
     principal_arn: String,
-    #[serde(default)]
     associated_access_policies: Vec<AccessPolicy>,
+}
+
+/// What a JSON value is, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn object<'v>(v: &'v Value, what: &str) -> Result<&'v Map<String, Value>, String> {
+    v.as_object()
+        .ok_or_else(|| format!("{what}: expected an object, found {}", kind(v)))
+}
+
+/// A field that must be a string.
+fn required_string(map: &Map<String, Value>, field: &str) -> Result<String, String> {
+    match map.get(field) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(format!(
+            "`{field}`: expected a string, found {}",
+            kind(other)
+        )),
+        None => Err(format!("missing field `{field}`")),
+    }
+}
+
+/// A string field that may be absent or null.
+fn optional_string(map: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            "`{field}`: expected a string, found {}",
+            kind(other)
+        )),
+    }
+}
+
+/// A field holding a list, empty when absent.
+fn list<'v>(map: &'v Map<String, Value>, field: &str) -> Result<&'v [Value], String> {
+    match map.get(field) {
+        None => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(other) => Err(format!(
+            "`{field}`: expected an array, found {}",
+            kind(other)
+        )),
+    }
+}
+
+fn strings(map: &Map<String, Value>, field: &str) -> Result<Vec<String>, String> {
+    list(map, field)?
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(format!(
+                "`{field}`: expected strings, found {}",
+                kind(other)
+            )),
+        })
+        .collect()
+}
+
+fn access_policy(v: &Value) -> Result<AccessPolicy, String> {
+    let map = object(v, "an access policy")?;
+    let scope = match map.get("accessScope") {
+        Some(scope) => object(scope, "`accessScope`")?,
+        None => return Err("missing field `accessScope`".into()),
+    };
+    let scope_type = match required_string(scope, "type")?.as_str() {
+        "cluster" => ScopeType::Cluster,
+        "namespace" => ScopeType::Namespace,
+        other => {
+            return Err(format!(
+                "`accessScope.type`: expected `cluster` or `namespace`, found `{other}`"
+            ));
+        }
+    };
+    Ok(AccessPolicy {
+        policy_arn: required_string(map, "policyArn")?,
+        access_scope: AccessScope {
+            scope_type,
+            namespaces: strings(scope, "namespaces")?,
+        },
+    })
+}
+
+fn access_policies(map: &Map<String, Value>, field: &str) -> Result<Vec<AccessPolicy>, String> {
+    list(map, field)?.iter().map(access_policy).collect()
+}
+
+fn existing_entry(v: &Value) -> Result<ExistingAccessEntry, String> {
+    let map = object(v, "`accessEntry`")?;
+    Ok(ExistingAccessEntry {
+        principal_arn: required_string(map, "principalArn")?,
+        entry_type: optional_string(map, "type")?,
+        username: optional_string(map, "username")?,
+        kubernetes_groups: strings(map, "kubernetesGroups")?,
+        access_policies: access_policies(map, "accessPolicies")?,
+    })
+}
+
+fn associated(map: &Map<String, Value>) -> Result<Associated, String> {
+    Ok(Associated {
+        principal_arn: required_string(map, "principalArn")?,
+        associated_access_policies: access_policies(map, "associatedAccessPolicies")?,
+    })
 }
 
 /// Existing access entries, from any mix of:
@@ -81,10 +195,7 @@ pub fn parse_existing(text: &str) -> Result<Vec<ExistingAccessEntry>, InputError
             other => vec![other],
         };
         for item in items {
-            let shape = |e: serde_json::Error| InputError::Shape {
-                index,
-                message: e.to_string(),
-            };
+            let shape = |message: String| InputError::Shape { index, message };
             let Value::Object(map) = &item else {
                 return Err(InputError::Shape {
                     index,
@@ -92,16 +203,16 @@ pub fn parse_existing(text: &str) -> Result<Vec<ExistingAccessEntry>, InputError
                 });
             };
             if let Some(inner) = map.get("accessEntry") {
-                entries.push(ExistingAccessEntry::deserialize(inner).map_err(shape)?);
+                entries.push(existing_entry(inner).map_err(shape)?);
             } else if map.contains_key("associatedAccessPolicies") {
-                policies.push(Associated::deserialize(&item).map_err(shape)?);
+                policies.push(associated(map).map_err(shape)?);
             } else if map.contains_key("accessEntries") {
                 return Err(InputError::Shape {
                     index,
                     message: "list-access-entries names principals only; give describe-access-entry output for each".into(),
                 });
             } else if map.contains_key("principalArn") {
-                entries.push(ExistingAccessEntry::deserialize(&item).map_err(shape)?);
+                entries.push(existing_entry(&item).map_err(shape)?);
             } else {
                 return Err(InputError::Shape {
                     index,
@@ -174,4 +285,46 @@ pub fn parse_role_arns(text: &str) -> Result<Vec<String>, InputError> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    /// The hand walk reads what the types' serde derive reads, and refuses what it refuses.
+    #[test]
+    fn the_hand_walk_agrees_with_the_serde_derive() {
+        let policy = r#"{"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", "accessScope": {"type": "namespace", "namespaces": ["a", "b"]}, "associatedAt": 1.5}"#;
+        let cases = [
+            r#"{"principalArn": "arn:aws:iam::1:role/a"}"#.to_string(),
+            r#"{"principalArn": "arn:aws:iam::1:role/a", "type": "EC2_LINUX", "username": null, "kubernetesGroups": ["g", "h"], "extra": 2.5}"#.to_string(),
+            format!(r#"{{"principalArn": "p", "accessPolicies": [{policy}]}}"#),
+            r#"{"principalArn": "p", "accessPolicies": [{"policyArn": "x", "accessScope": {"type": "cluster"}}]}"#.to_string(),
+            // Refused by both.
+            r#"{"type": "STANDARD"}"#.to_string(),
+            r#"{"principalArn": 1.5}"#.to_string(),
+            r#"{"principalArn": "p", "username": 3}"#.to_string(),
+            r#"{"principalArn": "p", "kubernetesGroups": "g"}"#.to_string(),
+            r#"{"principalArn": "p", "kubernetesGroups": null}"#.to_string(),
+            r#"{"principalArn": "p", "kubernetesGroups": [1]}"#.to_string(),
+            r#"{"principalArn": "p", "accessPolicies": [{"policyArn": "x"}]}"#.to_string(),
+            r#"{"principalArn": "p", "accessPolicies": [{"policyArn": "x", "accessScope": {"type": "world"}}]}"#.to_string(),
+            r#"{"principalArn": "p", "accessPolicies": [{"accessScope": {"type": "cluster"}}]}"#.to_string(),
+            r#"{"principalArn": "p", "accessPolicies": {}}"#.to_string(),
+            "[]".to_string(),
+        ];
+        let mut refused = 0;
+        for case in &cases {
+            let value: Value = serde_json::from_str(case).unwrap();
+            let ours = existing_entry(&value);
+            let serde = ExistingAccessEntry::deserialize(&value);
+            match (&ours, &serde) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{case}"),
+                (Err(_), Err(_)) => refused += 1,
+                _ => panic!("{case}: ours {ours:?}, serde {serde:?}"),
+            }
+        }
+        assert_eq!(refused, 11, "the refusals above are all refused");
+    }
 }
