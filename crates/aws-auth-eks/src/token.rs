@@ -256,7 +256,11 @@ pub(crate) async fn credentials(
         .provide_credentials()
         .await
         .map_err(|e| Error::Credentials {
-            detail: crate::one_line(&e),
+            // The chain says "the credential provider was not enabled" for itself and for each
+            // provider it tried: said six times on one line it is noise, so it is shortened.
+            detail: crate::one_line(&e)
+                .replace("the credential provider was not enabled: ", "")
+                .replace("the credential provider was not enabled", "not configured"),
         })
 }
 
