@@ -31,9 +31,16 @@ impl Aws {
     /// later, when first needed ([`Aws::check_credentials`]).
     pub async fn load(region: Option<&str>) -> Result<Aws, Error> {
         // rustls with ring, as kube uses it: the SDK's default client would bring aws-lc, a C
-        // library whose musl build needs cmake. The roots are the system's, as for the SDK.
+        // library whose musl build needs cmake.
+        let tls = tls::TlsContext::builder()
+            .with_trust_store(trust_store())
+            .build()
+            .map_err(|e| Error::HttpClient {
+                detail: crate::one_line(&e),
+            })?;
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .tls_context(tls)
             .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
         if let Some(r) = region {
@@ -128,6 +135,35 @@ impl Aws {
     }
 }
 
+/// The roots the AWS API endpoints are checked against: the system's (or `SSL_CERT_FILE`'s), as
+/// the SDK takes them; where there are none, as in a `scratch` image or an empty root, Mozilla's
+/// (webpki-root-certs), built in, so that the static binary reaches STS and EKS from there. (The
+/// Kubernetes API server is checked against the cluster's own CA from `DescribeCluster`.)
+fn trust_store() -> tls::TrustStore {
+    // Loaded here once more than the SDK does (it caches its own load): a few milliseconds.
+    if !rustls_native_certs::load_native_certs().certs.is_empty() {
+        return tls::TrustStore::default();
+    }
+    let mut store = tls::TrustStore::empty();
+    for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        store.add_pem_certificate(pem(der));
+    }
+    store
+}
+
+/// A DER certificate as PEM (what the SDK's trust store takes).
+fn pem(der: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out.into_bytes()
+}
+
 /// How to reach a cluster's API server, from `DescribeCluster`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterAccess {
@@ -140,4 +176,22 @@ pub struct ClusterAccess {
     /// The cluster CA: base64 of its PEM, as `certificateAuthority.data` (and a kubeconfig's
     /// `certificate-authority-data`) hold it.
     pub ca_data: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_roots_are_pem_the_sdk_reads() {
+        use rustls_pki_types::CertificateDer;
+        use rustls_pki_types::pem::PemObject as _;
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        assert!(roots.len() > 100);
+        for der in roots {
+            let pem = super::pem(der);
+            let back: Vec<_> = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(back, vec![der.clone()]);
+        }
+    }
 }

@@ -53,6 +53,12 @@ pub enum Error {
         /// What the chain said.
         detail: String,
     },
+    /// The HTTP client for the AWS APIs could not be set up (its TLS roots).
+    #[error("the AWS HTTP client: {detail}")]
+    HttpClient {
+        /// What failed.
+        detail: String,
+    },
     /// `DescribeCluster` says there is no such cluster.
     #[error(
         "no EKS cluster named {cluster:?} in {region} (eks:DescribeCluster: ResourceNotFoundException)"
