@@ -140,8 +140,13 @@ fn moto(region: &str, clusters: &[(&str, &str, &Path)]) -> Server {
 /// `aws-auth ARGS` with an empty environment but `HOME` (an empty directory), instance
 /// metadata off, and `env`.
 fn aws_auth(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_bin(BIN, home, args, env)
+}
+
+/// [`aws_auth`] for the binary `bin` (the kubectl plugin).
+fn run_bin(bin: &str, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let start = Instant::now();
-    let out = Command::new(BIN)
+    let out = Command::new(bin)
         .args(args)
         .env_clear()
         .env("HOME", home)
@@ -348,6 +353,14 @@ fn eks_cluster_failures_are_one_error_line_that_says_where() {
 
     // Unknown cluster.
     let r = run(&["--eks-cluster", "nope", "get"], &env);
+    r.refused("no EKS cluster named \"nope\" in eu-west-1");
+    // The same as the kubectl plugin (`kubectl aws-auth --eks-cluster nope get`).
+    let r = run_bin(
+        env!("CARGO_BIN_EXE_kubectl-aws_auth"),
+        &home.0,
+        &["--eks-cluster", "nope", "--region", "eu-west-1", "get"],
+        &env,
+    );
     r.refused("no EKS cluster named \"nope\" in eu-west-1");
 
     // DescribeCluster answered, the API server it names unreachable: a write writes nothing.
