@@ -507,6 +507,17 @@ fn eks_cluster_reaches_the_real_api_server_with_describe_cluster_and_a_verified_
         assert_eq!(e.user, CANONICAL_ARN, "{:?}", e.request_uri);
     }
 
+    // --as works through the EKS client too: the verified identity impersonates a user with
+    // no rights, and the API server says no.
+    let r = eks(&["get", "--as", "nobody"], &env_credentials(&[]));
+    r.refused("eks:e2e/kube-system/aws-auth");
+    assert!(
+        r.stderr.contains("403 Forbidden") && r.stderr.contains("\"nobody\""),
+        "{}",
+        r.stderr
+    );
+    let _ = webhook.verdicts();
+
     // A profile from AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE (--region given: the
     // profile's region is another one).
     let (config_file, credentials_file) = profile_files(&home);
