@@ -108,8 +108,8 @@ pub enum Error {
 }
 
 /// Everything a client for EKS cluster `name` needs: region and credentials from the standard
-/// chains (`region` first when given), the credentials checked once, the endpoint and CA from
-/// `DescribeCluster`, and the token source.
+/// chains (`region` first when given), the first token signed (so that missing credentials are
+/// found first), the endpoint and CA from `DescribeCluster`, and the token source.
 ///
 /// # Errors
 /// [`Error::NoRegion`], [`Error::Credentials`], the errors of [`Aws::describe_cluster`] and of
@@ -119,13 +119,13 @@ pub async fn connect(
     region: Option<&str>,
 ) -> Result<(kube::Config, Arc<TokenSource>), Error> {
     let aws = Aws::load(region).await?;
-    aws.check_credentials().await?;
+    let tokens = TokenSource::new(name, aws.region.clone(), aws.credentials.clone());
+    // The first token now: a missing credential is reported as such before any call, and the
+    // credentials are resolved once for it (web identity: one STS call) instead of twice.
+    tokens.token().await?;
     let access = aws.describe_cluster(name).await?;
     let config = kube_config(&access).await?;
-    Ok((
-        config,
-        TokenSource::new(name, aws.region.clone(), aws.credentials.clone()),
-    ))
+    Ok((config, tokens))
 }
 
 /// An error and its sources on one line, each said once (the SDK's errors nest the cause of a
