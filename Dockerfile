@@ -1,7 +1,9 @@
 # aws-auth as a container image: the static (musl) binary of testing/static/check.sh on an
 # empty base, run as a non-root user. Build: docker build -t aws-auth .
 # Used by deploy/job.yaml; needs no shell, libc, CA bundle or aws CLI (the cluster's CA comes from
-# the kubeconfig or the Pod's service-account files).
+# the kubeconfig, the Pod's service-account files or, with --eks-cluster, eks:DescribeCluster; the
+# AWS APIs' roots are built in where the image has none). No cmake either: the AWS SDK runs on
+# rustls + ring, which musl-gcc builds.
 
 # -- build: the one documented command (README, "Static binary")
 FROM rust:1.95-bookworm AS build

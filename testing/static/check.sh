@@ -4,7 +4,8 @@
 # entered with chroot inside a new user and mount namespace (unshare -r). No libc, no /etc, no
 # CA bundle. There it runs `version`, `get -f` and `upsert -f`; then the Rust test
 # static_binary.rs runs it the same way as a Pod would, against the real kube-apiserver: in-cluster
-# config (service-account token and CA under /var/run/secrets), no kubeconfig.
+# config (service-account token and CA under /var/run/secrets), no kubeconfig. With the default
+# "eks" feature it also signs an EKS token there (`token`).
 #
 # Installs what it needs (idempotent): the rustup target, and musl-gcc (Debian's musl-tools, for
 # ring's C and assembly). Prints the binary's size. Fails, never skips, when something is missing.
@@ -72,6 +73,22 @@ in_root upsert -f /aws-auth.yaml -i --rolearn arn:aws:iam::111122223333:role/ci 
     --username ci --groups deployers 2>/dev/null || fail "upsert -f -i failed"
 grep -q "rolearn: arn:aws:iam::111122223333:role/ci" "$root/aws-auth.yaml" || fail "upsert -f -i wrote nothing"
 echo "ok: upsert -f"
+
+# EKS authentication built in (cargo feature "eks", on by default): `token` signs with the
+# credentials chain (here the environment) with no /etc, no HOME, no CA bundle; --eks-cluster
+# fails on one line when EKS cannot be reached (no network in the root).
+in_root_aws() {
+    env -i AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_EC2_METADATA_DISABLED=true \
+        "$(command -v unshare)" -r --mount --net "$chroot" "$root" /aws-auth "$@"
+}
+got=$(in_root_aws token --cluster-name prod --region eu-west-1) || fail "token failed"
+grep -q '"kind":"ExecCredential"' <<<"$got" && grep -q '"token":"k8s-aws-v1\.' <<<"$got" ||
+    fail "token said: $got"
+echo "ok: token"
+if in_root_aws --eks-cluster prod --region eu-west-1 get 2>"$err"; then fail "--eks-cluster without a network succeeded"; fi
+[ "$(wc -l <"$err")" = 1 ] && grep -q '^error: eks:DescribeCluster "prod" in eu-west-1: ' "$err" ||
+    fail "--eks-cluster without a network said: $(cat "$err")"
+echo "ok: --eks-cluster fails on one line without a network"
 
 # Against the real kube-apiserver, in-cluster, from an empty root.
 AWS_AUTH_STATIC_BIN="$bin" cargo test -p aws-auth-cli --test static_binary -- --ignored

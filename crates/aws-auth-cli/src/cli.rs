@@ -9,7 +9,8 @@ use crate::duration::parse_duration;
 
 /// aws-auth modifies the aws-auth configmap on eks clusters, safely and losslessly.
 ///
-/// Works on a live cluster (kubeconfig, like kubectl) or, with -f, on a manifest file.
+/// Works on a live cluster (kubeconfig, like kubectl; or an EKS cluster by name with
+/// --eks-cluster, no kubeconfig needed) or, with -f, on a manifest file.
 #[derive(Debug, Parser)]
 #[command(
     name = "aws-auth",
@@ -21,6 +22,23 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub eks: EksArgs,
+}
+
+/// Reaching an EKS cluster without a kubeconfig (global: before or after the subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct EksArgs {
+    /// Reach this EKS cluster with no kubeconfig: endpoint and CA from eks:DescribeCluster, a
+    /// token signed here (as `aws eks get-token`), AWS credentials from the standard chain
+    /// (environment, profile and SSO, web identity, EKS Pod Identity, instance metadata).
+    /// Example: --eks-cluster prod --region eu-west-1
+    #[arg(long, global = true, value_name = "NAME")]
+    pub eks_cluster: Option<String>,
+    /// The AWS region of the EKS cluster [default: AWS_REGION, AWS_DEFAULT_REGION, the
+    /// profile's region]. Example: --region eu-west-1
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
 /// The subcommands. Examples are verbatim lines after the options (`after_help`), as kubectl
@@ -95,6 +113,14 @@ pub enum Command {
     ///   aws-auth access-entries prune -f aws-auth.yaml -i --existing entries.json
     #[command(subcommand, verbatim_doc_comment)]
     AccessEntries(AccessEntriesCommand),
+    /// token prints an EKS token as an ExecCredential, for a kubeconfig (like aws eks get-token)
+    ///
+    /// Signs the token here, with AWS credentials from the standard chain (environment, profile
+    /// and SSO, web identity, EKS Pod Identity, instance metadata), for the STS endpoint of the
+    /// region (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region). The token is
+    /// good for 15 minutes; status.expirationTimestamp says when to ask again (kubectl does).
+    #[command(after_help = TOKEN_EXAMPLES)]
+    Token(TokenArgs),
     /// Version of aws-auth
     Version,
     /// Prints a shell completion script
@@ -173,9 +199,36 @@ const DIFF_EXAMPLES: &str = "Examples:
   # What applying a file would change in the cluster
   aws-auth diff --live k8s/aws-auth.yaml --context prod";
 
+const TOKEN_EXAMPLES: &str = "Examples:
+  aws-auth token --cluster-name prod --region eu-west-1
+
+  # In a kubeconfig, in place of `aws eks get-token` (no aws CLI needed):
+  users:
+  - name: prod
+    user:
+      exec:
+        apiVersion: client.authentication.k8s.io/v1beta1
+        command: aws-auth
+        args: [token, --cluster-name, prod, --region, eu-west-1]
+        env:                        # optional: the profile to sign with
+        - name: AWS_PROFILE
+          value: admin
+        interactiveMode: Never
+
+  # Or reach the cluster with no kubeconfig at all:
+  aws-auth --eks-cluster prod --region eu-west-1 get";
+
 const COMPLETION_EXAMPLES: &str = "Examples:
   aws-auth completion bash > /etc/bash_completion.d/aws-auth
   aws-auth completion zsh > \"${fpath[1]}/_aws-auth\"";
+
+/// `token`.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The EKS cluster's name (what aws-iam-authenticator knows it as). Example: --cluster-name prod
+    #[arg(long, value_name = "NAME", required = true)]
+    pub cluster_name: String,
+}
 
 /// Where the ConfigMap is: a cluster (the default) or a file.
 #[derive(Debug, Clone, Args)]

@@ -7,8 +7,8 @@ use aws_auth_core::{ApplyOptions, Edit, Options, Remove, Upsert};
 use aws_auth_kube::RetryPolicy;
 
 use crate::cli::{
-    AccessEntriesCommand, Cli, Command, DiffArgs, EntryArgs, Format, PlanFormat, PlanInputArgs,
-    ReportFormat, RetryArgs, TargetArgs, ValidateFormat, WriteArgs,
+    AccessEntriesCommand, Cli, Command, DiffArgs, EksArgs, EntryArgs, Format, PlanFormat,
+    PlanInputArgs, ReportFormat, RetryArgs, TargetArgs, ValidateFormat, WriteArgs,
 };
 
 /// A usage error clap's rules cannot express (exit status 2).
@@ -52,6 +52,16 @@ pub enum UsageError {
     PlanNeedsClusterName(&'static str),
     #[error("prune needs --existing FILE: the access entries that cover the mappings to remove")]
     PruneNeedsExisting,
+    #[error("--eks-cluster reaches a cluster without a kubeconfig: it takes no {0}")]
+    EksWith(&'static str),
+    #[error("--eks-cluster needs a cluster to work on: {0} works on files only")]
+    EksWithoutLiveTarget(&'static str),
+    #[error("--region is for --eks-cluster (or token)")]
+    RegionWithoutEks,
+    #[error("{0} must not be empty")]
+    EmptyClusterName(&'static str),
+    #[error("token takes the cluster as --cluster-name, not --eks-cluster")]
+    TokenWithEksCluster,
 }
 
 /// A validated command line.
@@ -67,6 +77,8 @@ pub struct Config {
 #[derive(Debug)]
 pub enum Operation {
     Version,
+    /// `token`: an ExecCredential for an EKS cluster.
+    Token(EksCluster),
     Completion(clap_complete::Shell),
     /// `upsert`, `remove`, `remove-by-username`.
     Write {
@@ -187,9 +199,19 @@ impl Input {
     }
 }
 
+/// An EKS cluster reached by name (`--eks-cluster`, `token --cluster-name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EksCluster {
+    pub name: String,
+    /// `None`: the AWS SDK's region chain.
+    pub region: Option<String>,
+}
+
 /// A ConfigMap in a cluster.
 #[derive(Debug)]
 pub struct LiveTarget {
+    /// `Some`: the cluster is reached through EKS (`--eks-cluster`), no kubeconfig read.
+    pub eks: Option<EksCluster>,
     /// `None`: `$KUBECONFIG`, then `~/.kube/config`, then in-cluster.
     pub kubeconfig: Option<PathBuf>,
     /// `None`: the kubeconfig's current context.
@@ -216,14 +238,42 @@ impl Config {
     /// # Errors
     /// A usage error, in the order the flags would be read: the entry first, then the target.
     pub fn from_cli(cli: Cli, program: &'static str) -> Result<Config, UsageError> {
+        let eks = eks_cluster(&cli.eks)?;
+        if eks.is_none() && cli.eks.region.is_some() && !matches!(cli.command, Command::Token(_)) {
+            return Err(UsageError::RegionWithoutEks);
+        }
+        let target = |t: TargetArgs, in_place: bool, retry: &RetryArgs| {
+            target(t, in_place, retry, eks.as_ref())
+        };
         let operation = match cli.command {
             Command::Version => Operation::Version,
+            Command::Token(a) => {
+                if eks.is_some() {
+                    return Err(UsageError::TokenWithEksCluster);
+                }
+                if a.cluster_name.trim().is_empty() {
+                    return Err(UsageError::EmptyClusterName("--cluster-name"));
+                }
+                Operation::Token(EksCluster {
+                    name: a.cluster_name,
+                    region: cli.eks.region.clone(),
+                })
+            }
             Command::Completion { shell } => Operation::Completion(shell),
             Command::Upsert(a) => {
                 let edit = upsert_edit(&a.entry, a.append, a.update_username)?;
-                write(edit, false, &a.write, a.target)?
+                write(
+                    edit,
+                    false,
+                    &a.write,
+                    target(a.target, a.write.in_place, &a.write.retry)?,
+                )
             }
-            Command::Remove(a) => write(remove_edit(&a.entry)?, a.force, &a.write, a.target)?,
+            Command::Remove(a) => {
+                let edit = remove_edit(&a.entry)?;
+                let target = target(a.target, a.write.in_place, &a.write.retry)?;
+                write(edit, a.force, &a.write, target)
+            }
             Command::RemoveByUsername(a) => {
                 if a.username.trim().is_empty() {
                     return Err(UsageError::EmptyUsername);
@@ -231,7 +281,12 @@ impl Config {
                 let edit = Edit::RemoveByUsername {
                     username: a.username,
                 };
-                write(edit, a.force, &a.write, a.target)?
+                write(
+                    edit,
+                    a.force,
+                    &a.write,
+                    target(a.target, a.write.in_place, &a.write.retry)?,
+                )
             }
             Command::Apply(a) => {
                 let entries = input(a.entries);
@@ -266,7 +321,7 @@ impl Config {
                     target: target(a.target, false, &a.retry)?,
                 }
             }
-            Command::Diff(a) => diff(a)?,
+            Command::Diff(a) => diff(a, eks.as_ref())?,
             Command::AccessEntries(AccessEntriesCommand::Plan(a)) => {
                 let needs_name = match a.output {
                     PlanFormat::Json => Some("json"),
@@ -306,9 +361,26 @@ impl Config {
     }
 }
 
-fn diff(a: DiffArgs) -> Result<Operation, UsageError> {
+/// `--eks-cluster` and `--region`, checked.
+fn eks_cluster(a: &EksArgs) -> Result<Option<EksCluster>, UsageError> {
+    let Some(name) = &a.eks_cluster else {
+        return Ok(None);
+    };
+    if name.trim().is_empty() {
+        return Err(UsageError::EmptyClusterName("--eks-cluster"));
+    }
+    Ok(Some(EksCluster {
+        name: name.clone(),
+        region: a.region.clone().filter(|r| !r.trim().is_empty()),
+    }))
+}
+
+fn diff(a: DiffArgs, eks: Option<&EksCluster>) -> Result<Operation, UsageError> {
     if a.target.file.is_some() {
         return Err(UsageError::DiffTakesNoFileFlag);
+    }
+    if eks.is_some() && !a.live {
+        return Err(UsageError::EksWithoutLiveTarget("diff without --live"));
     }
     let file = |path: PathBuf, t: &TargetArgs| FileTarget {
         input: input(path),
@@ -318,7 +390,7 @@ fn diff(a: DiffArgs) -> Result<Operation, UsageError> {
     };
     let mut files = a.files.clone().into_iter();
     let (old, new) = match (a.live, files.next(), files.next()) {
-        (true, Some(new), None) => (target(a.target.clone(), false, &a.retry)?, new),
+        (true, Some(new), None) => (target(a.target.clone(), false, &a.retry, eks)?, new),
         (true, _, _) => return Err(UsageError::DiffLiveTakesOne),
         (false, Some(old), Some(new)) => (Target::File(file(old, &a.target)), new),
         (false, _, _) => return Err(UsageError::DiffNeedsTwo),
@@ -334,19 +406,19 @@ fn diff(a: DiffArgs) -> Result<Operation, UsageError> {
     })
 }
 
-fn write(edit: Edit, force: bool, w: &WriteArgs, t: TargetArgs) -> Result<Operation, UsageError> {
-    Ok(Operation::Write {
+fn write(edit: Edit, force: bool, w: &WriteArgs, target: Target) -> Operation {
+    Operation::Write {
         edits: vec![edit],
         options: Options {
             force,
             allow_lockout: w.allow_lockout,
         },
-        target: target(t, w.in_place, &w.retry)?,
+        target,
         output: WriteOutput {
             dry_run: w.dry_run,
             diff: w.diff,
         },
-    })
+    }
 }
 
 fn own(
@@ -379,8 +451,25 @@ fn input(path: PathBuf) -> Input {
     }
 }
 
-/// clap already refuses the live-only flags with `-f` and `-i` without `-f`.
-fn target(t: TargetArgs, in_place: bool, retry: &RetryArgs) -> Result<Target, UsageError> {
+/// clap already refuses the live-only flags with `-f` and `-i` without `-f`; `--eks-cluster`
+/// is global, so its conflicts are checked here.
+fn target(
+    t: TargetArgs,
+    in_place: bool,
+    retry: &RetryArgs,
+    eks: Option<&EksCluster>,
+) -> Result<Target, UsageError> {
+    if eks.is_some() {
+        if t.file.is_some() {
+            return Err(UsageError::EksWith("-f/--file"));
+        }
+        if t.kubeconfig.is_some() {
+            return Err(UsageError::EksWith("--kubeconfig"));
+        }
+        if t.context.is_some() {
+            return Err(UsageError::EksWith("--context"));
+        }
+    }
     let namespace = t.namespace().to_string();
     Ok(match t.file {
         Some(path) => {
@@ -396,6 +485,7 @@ fn target(t: TargetArgs, in_place: bool, retry: &RetryArgs) -> Result<Target, Us
             })
         }
         None => Target::Live(LiveTarget {
+            eks: eks.cloned(),
             kubeconfig: t.kubeconfig,
             context: t.context,
             namespace,

@@ -23,6 +23,7 @@ pub fn execute(config: Config) -> Result<Outcome> {
     };
     Ok(match config.operation {
         Operation::Version => Outcome::Text(format!("aws-auth {}\n", env!("CARGO_PKG_VERSION"))),
+        Operation::Token(cluster) => Outcome::Text(live::exec_credential(&cluster)?),
         Operation::Completion(shell) => Outcome::Text(completion(shell)),
         Operation::Write {
             edits,

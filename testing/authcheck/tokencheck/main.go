@@ -8,6 +8,16 @@
 //
 // prints one JSON line per token: {"ok":true,"arn":...,"canonicalArn":...,"accessKeyId":...}
 // or {"ok":false,"error":"..."}.
+//
+//	tokencheck -cluster ID -secret KEY -serve 127.0.0.1:0 [-groups g1,g2]
+//
+// serves the same verifier as a kube-apiserver token webhook
+// (--authentication-token-webhook-config-file): a TokenReview POSTed to /authenticate is
+// answered authenticated, as the token's canonical ARN with the given groups, or not. It prints
+// its URL on the first line of stdout, then one JSON line per review (as above), and exits when
+// stdin closes (the test holds the pipe).
+// Only the verifier is aws-iam-authenticator's: the username is the ARN itself, not a mapping
+// read from aws-auth.
 package main
 
 import (
@@ -17,11 +27,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -97,9 +109,15 @@ func main() {
 	cluster := flag.String("cluster", "", "the cluster ID the verifier expects")
 	secret := flag.String("secret", "", "the secret access key the tokens were signed with")
 	region := flag.String("region", "us-east-1", "the verifier's region")
+	serveAddr := flag.String("serve", "", "serve a TokenReview webhook on this address instead of reading stdin")
+	groups := flag.String("groups", "", "comma-separated groups of an authenticated user (with -serve)")
 	flag.Parse()
 	http.DefaultTransport = fakeSTS{secret: *secret}
 	verifier := token.NewVerifier(*cluster, "aws", *region)
+	if *serveAddr != "" {
+		serve(verifier, *serveAddr, *groups)
+		return
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
 	out := json.NewEncoder(os.Stdout)
@@ -114,5 +132,80 @@ func main() {
 			continue
 		}
 		_ = out.Encode(map[string]any{"ok": true, "arn": id.ARN, "canonicalArn": id.CanonicalARN, "accessKeyId": id.AccessKeyID, "stsEndpoint": id.STSEndpoint})
+	}
+}
+
+// tokenReview is the part of authentication.k8s.io TokenReview (v1 and v1beta1 alike) the
+// webhook reads and writes.
+type tokenReview struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Spec       struct {
+		Token string `json:"token"`
+	} `json:"spec"`
+	Status struct {
+		Authenticated bool   `json:"authenticated"`
+		Error         string `json:"error,omitempty"`
+		User          *struct {
+			Username string   `json:"username"`
+			UID      string   `json:"uid"`
+			Groups   []string `json:"groups,omitempty"`
+		} `json:"user,omitempty"`
+	} `json:"status"`
+}
+
+func serve(verifier token.Verifier, addr, groups string) {
+	var groupList []string
+	for _, g := range strings.Split(groups, ",") {
+		if g != "" {
+			groupList = append(groupList, g)
+		}
+	}
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var printed sync.Mutex
+	out := json.NewEncoder(os.Stdout)
+	http.HandleFunc("/authenticate", func(w http.ResponseWriter, r *http.Request) {
+		var review tokenReview
+		if err := json.NewDecoder(r.Body).Decode(&review); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		tok := review.Spec.Token
+		review.Spec.Token = ""
+		id, err := verifier.Verify(tok)
+		printed.Lock()
+		if err != nil {
+			_ = out.Encode(map[string]any{"ok": false, "error": err.Error()})
+		} else {
+			_ = out.Encode(map[string]any{"ok": true, "arn": id.ARN, "canonicalArn": id.CanonicalARN, "accessKeyId": id.AccessKeyID, "stsEndpoint": id.STSEndpoint})
+		}
+		printed.Unlock()
+		if err != nil {
+			review.Status.Error = err.Error()
+		} else {
+			review.Status.Authenticated = true
+			review.Status.User = &struct {
+				Username string   `json:"username"`
+				UID      string   `json:"uid"`
+				Groups   []string `json:"groups,omitempty"`
+			}{Username: id.CanonicalARN, UID: "aws-iam-authenticator:" + id.AccountID + ":" + id.UserID, Groups: groupList}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(review)
+	})
+	fmt.Printf("http://%s/authenticate\n", listener.Addr())
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	}()
+	// The webhook's own requests must not go through the STS stand-in.
+	server := &http.Server{Handler: http.DefaultServeMux}
+	if err := server.Serve(listener); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 }

@@ -155,10 +155,20 @@ impl TestCluster {
     /// `kubectl` cannot be run, or when a server does not start (the error
     /// ends with its log).
     pub fn start() -> Result<TestCluster> {
+        TestCluster::start_with_apiserver_args(&[])
+    }
+
+    /// [`TestCluster::start`], with `extra` flags for kube-apiserver after the usual ones (for
+    /// example a token webhook: `--authentication-token-webhook-config-file=...`).
+    ///
+    /// # Errors
+    ///
+    /// As [`TestCluster::start`].
+    pub fn start_with_apiserver_args(extra: &[String]) -> Result<TestCluster> {
         let bin = kube_server_binary()?;
         let mut attempt = 1;
         loop {
-            match TestCluster::start_with(&bin) {
+            match TestCluster::start_with(&bin, extra) {
                 // Another process took a port between our pick and its bind.
                 Err(e) if e.port_in_use && attempt < 3 => attempt += 1,
                 result => return result,
@@ -200,7 +210,7 @@ impl TestCluster {
         Ok(cluster)
     }
 
-    fn start_with(bin: &Path) -> Result<TestCluster> {
+    fn start_with(bin: &Path, extra: &[String]) -> Result<TestCluster> {
         let dir = make_temp_dir()?;
         let [etcd_port, peer_port, apiserver_port] = free_ports()?;
         let mut cluster = TestCluster {
@@ -224,6 +234,7 @@ impl TestCluster {
             ),
         )?;
         cluster.apiserver_args = apiserver_args(&dir, &pki, etcd_port, apiserver_port);
+        cluster.apiserver_args.extend(extra.iter().cloned());
 
         let etcd = format!("http://127.0.0.1:{etcd_port}");
         let peer = format!("http://127.0.0.1:{peer_port}");

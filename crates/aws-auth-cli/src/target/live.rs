@@ -8,7 +8,7 @@ use aws_auth_kube::{AwsAuthClient, Limit, RetryEvent, RetryPolicy};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
-use crate::config::{LiveTarget, WriteOutput};
+use crate::config::{EksCluster, LiveTarget, WriteOutput};
 use crate::outcome::Edited;
 use crate::render;
 
@@ -23,9 +23,12 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// The context name messages use: `--context`, else the kubeconfig's current context, else
-/// `in-cluster`.
+/// The context name messages use: `eks:<cluster>` with `--eks-cluster`, else `--context`, else
+/// the kubeconfig's current context, else `in-cluster`.
 pub fn context_name(t: &LiveTarget) -> String {
+    if let Some(eks) = &t.eks {
+        return format!("eks:{}", eks.name);
+    }
     if let Some(c) = &t.context {
         return c.clone();
     }
@@ -59,7 +62,13 @@ async fn client(t: &LiveTarget, caller: Caller) -> Result<AwsAuthClient> {
         context: t.context.clone(),
         ..KubeConfigOptions::default()
     };
+    let mut eks_tokens = None;
     let config = match &t.kubeconfig {
+        _ if t.eks.is_some() => {
+            let (config, tokens) = eks_config(t).await?;
+            eks_tokens = Some(tokens);
+            config
+        }
         Some(path) => {
             let kc = Kubeconfig::read_from(path)
                 .map_err(|e| anyhow!("kubeconfig {}: {}", path.display(), kubeconfig_error(&e)))?;
@@ -95,8 +104,12 @@ async fn client(t: &LiveTarget, caller: Caller) -> Result<AwsAuthClient> {
     if !t.as_group.is_empty() {
         config.auth_info.impersonate_groups = Some(t.as_group.clone());
     }
-    let client =
-        Client::try_from(config).map_err(|e| anyhow!("{label}: cannot build a client: {e}"))?;
+    let client = match eks_tokens {
+        Some(tokens) => eks_client(config, tokens)?,
+        None => {
+            Client::try_from(config).map_err(|e| anyhow!("{label}: cannot build a client: {e}"))?
+        }
+    };
     let c = AwsAuthClient::new(client)
         .namespace(&t.namespace)
         .name(&t.name)
@@ -109,6 +122,76 @@ async fn client(t: &LiveTarget, caller: Caller) -> Result<AwsAuthClient> {
     } else {
         c
     })
+}
+
+/// The token source of an EKS cluster: `()` when built without EKS support.
+#[cfg(feature = "eks")]
+type EksTokens = std::sync::Arc<aws_auth_eks::TokenSource>;
+#[cfg(not(feature = "eks"))]
+type EksTokens = ();
+
+/// The endpoint and CA of `--eks-cluster` (DescribeCluster), and its token source.
+#[cfg(feature = "eks")]
+async fn eks_config(t: &LiveTarget) -> Result<(Config, EksTokens)> {
+    let eks = t.eks.as_ref().ok_or_else(|| anyhow!("no EKS cluster"))?;
+    aws_auth_eks::connect(&eks.name, eks.region.as_deref())
+        .await
+        .map_err(|e| eks_error(e, eks.region.is_none()))
+}
+
+/// Names the flag that helps, when one does.
+#[cfg(feature = "eks")]
+pub(crate) fn eks_error(e: aws_auth_eks::Error, no_region_flag: bool) -> anyhow::Error {
+    match e {
+        aws_auth_eks::Error::NoRegion if no_region_flag => anyhow!("{e}; pass --region"),
+        e => e.into(),
+    }
+}
+
+#[cfg(feature = "eks")]
+fn eks_client(config: Config, tokens: EksTokens) -> Result<Client> {
+    Ok(aws_auth_eks::client(config, tokens)?)
+}
+
+#[cfg(not(feature = "eks"))]
+async fn eks_config(_: &LiveTarget) -> Result<(Config, EksTokens)> {
+    Err(anyhow!(NO_EKS))
+}
+
+#[cfg(not(feature = "eks"))]
+fn eks_client(_: Config, _: EksTokens) -> Result<Client> {
+    Err(anyhow!(NO_EKS))
+}
+
+/// What a build without the `eks` feature says to `--eks-cluster` and `token`.
+#[cfg(not(feature = "eks"))]
+pub(crate) const NO_EKS: &str =
+    "this aws-auth was built without EKS support (cargo feature \"eks\"): use a kubeconfig";
+
+/// `token`: the ExecCredential of a token for `cluster`, signed now (no AWS call but the
+/// credentials chain's own).
+///
+/// # Errors
+/// No region, no credentials, or a build without EKS support.
+#[cfg(feature = "eks")]
+pub fn exec_credential(cluster: &EksCluster) -> Result<String> {
+    runtime()?.block_on(async {
+        let error = |e| eks_error(e, cluster.region.is_none());
+        let aws = aws_auth_eks::Aws::load(cluster.region.as_deref())
+            .await
+            .map_err(error)?;
+        let tokens = aws_auth_eks::TokenSource::new(&cluster.name, &aws.region, aws.credentials);
+        Ok(tokens.token().await.map_err(error)?.exec_credential())
+    })
+}
+
+/// `token` in a build without EKS support: refused.
+///
+/// # Errors
+/// Always.
+#[cfg(not(feature = "eks"))]
+pub fn exec_credential(_: &EksCluster) -> Result<String> {
+    Err(anyhow!(NO_EKS))
 }
 
 /// Reads the ConfigMap (`None`: it does not exist).

@@ -62,3 +62,32 @@ fn every_subcommand_has_examples_that_fit_the_help_width() {
         }
     }
 }
+
+#[test]
+fn token_help_teaches_a_kubeconfig_exec_stanza_that_parses() {
+    let d = TempDir::new();
+    let r = run(&d, &["token", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, examples) = r.stdout.split_once("\nExamples:\n").unwrap();
+    for line in examples.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    // The stanza: the lines from `users:` to the first blank line, as YAML.
+    let start = examples.find("  users:").expect("a users: stanza");
+    let stanza = &examples[start..];
+    let stanza = &stanza[..stanza.find("\n\n").unwrap()];
+    let doc: serde_norway::Value = serde_norway::from_str(stanza).unwrap();
+    let exec = &doc["users"][0]["user"]["exec"];
+    assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert_eq!(exec["command"], "aws-auth");
+    let args: Vec<&str> = exec["args"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        args,
+        ["token", "--cluster-name", "prod", "--region", "eu-west-1"]
+    );
+}
