@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# .ci/install-wasm-tools.sh — install what `wasm-pack build --mode no-install` needs:
-#   the wasm32-unknown-unknown target, wasm-bindgen (CLI, = the `wasm-bindgen` version in Cargo.lock),
-#   wasm-pack, and a wasm-opt (binaryen) that handles what rustc 1.95 + wasm-bindgen emit.
+# .ci/install-wasm-tools.sh — install what npm/scripts/build.sh needs:
+#   the wasm32-unknown-unknown target, wasm-bindgen (CLI, = the `wasm-bindgen` version in Cargo.lock)
+#   and a wasm-opt (binaryen) that handles what rustc 1.95 + wasm-bindgen emit. (wasm-pack is no
+#   longer used: build.sh runs cargo and wasm-bindgen itself, which is all wasm-pack did here.)
 # Nothing is downloaded from GitHub: crates.io, npm and Debian apt only.
 #
 # Cold-install times, measured on the project machine (2 cores shared with other builds, load avg ~10,
 # `nice -n 10`, rustc 1.95.0, fresh CARGO_HOME, crates.io index not cached):
 #   rustup target add wasm32-unknown-unknown ........... ~2 s
 #   wasm-bindgen-cli 0.2.130 (cargo, 254 crates) ........ 8 min 16 s .. 10 min 12 s wall (~4.5 min CPU)
-#   wasm-pack 0.15.1 (cargo) ............................ 3 min 51 s ..  6 min 05 s wall (~3.5 min CPU)
 #   apt-get update + apt-cache policy binaryen .......... ~5 s  (Debian's 108 is then rejected)
 #   npm install binaryen@132.0.0 (wasm-opt, 104 MB) ..... ~2 s
 #   whole script, cold ................................. 12 min 11 s
@@ -19,7 +19,7 @@
 #   The version comes from <repo>/Cargo.lock (package `wasm-bindgen`) when it is there; else from the
 #   argument; else $WASM_BINDGEN_VERSION; else the default below.
 # Env: CARGO_HOME, WASM_TOOLS_CACHE (default ~/.cache/aws-auth-wasm-tools, must be outside the repo),
-#      WASM_PACK_VERSION, BINARYEN_NPM_VERSION.
+#      BINARYEN_NPM_VERSION.
 #
 # Why not Debian's binaryen: bookworm ships binaryen 108, and binaryen < 110 silently re-points an
 # exported externref table at table 0 (the funcref table) when it rewrites a module. wasm-bindgen
@@ -40,7 +40,6 @@
 set -euo pipefail
 
 DEFAULT_WASM_BINDGEN_VERSION="0.2.130"
-WASM_PACK_VERSION="${WASM_PACK_VERSION:-0.15.1}"
 BINARYEN_NPM_VERSION="${BINARYEN_NPM_VERSION:-132.0.0}"
 MIN_BINARYEN=110
 
@@ -61,7 +60,7 @@ esac
 
 command -v cargo >/dev/null || die "cargo not found (install Rust via rustup first)"
 command -v rustup >/dev/null || die "rustup not found"
-command -v node >/dev/null || die "node not found (needed by wasm-pack output tests and npm binaryen)"
+command -v node >/dev/null || die "node not found (needed by the wasm-opt smoke test and npm binaryen)"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/wasm-tools.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -90,7 +89,7 @@ fi
 if [[ -n "$LOCK_VERSION" ]]; then
   WB_VERSION="$LOCK_VERSION"; WB_FROM="Cargo.lock"
   [[ -z "$ARG_VERSION" || "$ARG_VERSION" == "$LOCK_VERSION" ]] \
-    || die "argument says wasm-bindgen $ARG_VERSION but Cargo.lock has $LOCK_VERSION (wasm-pack requires the CLI to equal the lock)"
+    || die "argument says wasm-bindgen $ARG_VERSION but Cargo.lock has $LOCK_VERSION (the CLI must equal the lock)"
 elif [[ -n "$ARG_VERSION" ]]; then WB_VERSION="$ARG_VERSION"; WB_FROM="argument"
 elif [[ -n "${WASM_BINDGEN_VERSION:-}" ]]; then WB_VERSION="$WASM_BINDGEN_VERSION"; WB_FROM="\$WASM_BINDGEN_VERSION"
 else WB_VERSION="$DEFAULT_WASM_BINDGEN_VERSION"; WB_FROM="default"
@@ -141,14 +140,6 @@ else
 fi
 [[ "$(tool_version wasm-bindgen)" == "$WB_VERSION" ]] \
   || die "wasm-bindgen on PATH ($(command -v wasm-bindgen || echo none)) is not $WB_VERSION"
-
-# ---------------------------------------------------------------- 4. wasm-pack
-if [[ "$(tool_version wasm-pack)" == "$WASM_PACK_VERSION" ]]; then
-  log "wasm-pack $WASM_PACK_VERSION: present ($(command -v wasm-pack))"
-else
-  cargo_install wasm-pack "$WASM_PACK_VERSION"
-fi
-[[ "$(tool_version wasm-pack)" == "$WASM_PACK_VERSION" ]] || die "wasm-pack on PATH is not $WASM_PACK_VERSION"
 
 # ---------------------------------------------------------------- 5. wasm-opt (binaryen)
 # Smoke test: a 31-byte module with a funcref table 0 and an externref table 1 exported as "ext";
@@ -218,7 +209,7 @@ if [[ -z "$WASM_OPT_SRC" ]]; then
   log "wasm-opt shim: $SHIM -> binaryen $BINARYEN_NPM_VERSION (npm)"
 fi
 
-# wasm-pack uses the first wasm-opt on PATH (and with --mode no-install silently skips wasm-opt if none).
+# npm/scripts/build.sh prefers the npm binaryen's wasm-opt, else the first on PATH.
 cur="$(command -v wasm-opt || true)"
 [[ -n "$cur" ]] || die "no wasm-opt on PATH"
 wasm_opt_ok "$cur" || die "first wasm-opt on PATH ($cur) fails the smoke test; put $CARGO_BIN before $(dirname "$cur") in PATH"
@@ -226,7 +217,6 @@ wasm_opt_ok "$cur" || die "first wasm-opt on PATH ($cur) fails the smoke test; p
 # ---------------------------------------------------------------- summary
 log "ready (wasm-opt from $WASM_OPT_SRC):"
 log "  wasm-bindgen $(tool_version wasm-bindgen)  $(command -v wasm-bindgen)"
-log "  wasm-pack    $(tool_version wasm-pack)  $(command -v wasm-pack)"
 log "  wasm-opt     $(wasm_opt_major "$cur")  $cur"
 case ":${PATH#"$CARGO_BIN:"}:" in
   *":$CARGO_BIN:"*) ;;

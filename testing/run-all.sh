@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of the project: the README's "run every test" command. It installs what
 # it needs first (idempotent, seconds when already there; ~15 min the first time on 2 cores):
-# the wasm32 target, wasm-bindgen-cli, wasm-pack and wasm-opt; the kube-apiserver + etcd binary
+# the wasm32 target, wasm-bindgen-cli and wasm-opt; the kube-apiserver + etcd binary
 # and the aws-iam-authenticator checkers (ConfigMap reader, token verifier) are built from the
 # Go module proxy and cached; moto (PyPI) goes into a cached venv for the EKS tests.
 # Needs Rust (rustup), Go, Python 3 with venv, Node 20 with npm, openssl and kubectl.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the `aws-auth` npm package into npm/dist/, offline:
-#   1. wasm-pack (--mode no-install: uses the wasm-bindgen-cli on PATH, which must be the
-#      exact version of Cargo.lock; .ci/install-wasm-tools.sh installs it) with the
-#      workspace's size profile `wasm`;
+#   1. cargo builds the wasm crate with the workspace's size profile `wasm`, and the
+#      wasm-bindgen CLI on PATH (the exact version of Cargo.lock; .ci/install-wasm-tools.sh
+#      installs it) writes the JS glue and the .d.ts. This is all `wasm-pack build --target
+#      nodejs` did here (its output was byte for byte the same), and building wasm-pack cost
+#      4 to 6 minutes of every cold CI run;
 #   2. wasm-opt -Oz (binaryen from Debian or npm);
 #   3. tsc for the TypeScript layer.
 set -euo pipefail
@@ -11,7 +13,6 @@ crate="$here/../crates/aws-auth-wasm"
 cd "$here"
 
 need() { command -v "$1" >/dev/null || { echo "build.sh: $1 not found (run .ci/install-wasm-tools.sh)" >&2; exit 1; }; }
-need wasm-pack
 need wasm-bindgen
 # wasm-opt: the npm `binaryen` devDependency (pinned in package-lock.json; Debian's binaryen
 # 108 mis-optimises the externref table that wasm-bindgen 0.2.130 emits), else one on PATH.
@@ -19,9 +20,11 @@ WASM_OPT="$here/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { need wasm-opt; WASM_OPT=wasm-opt; }
 
 rm -rf pkg dist src/wasm
-wasm-pack build "$crate" --mode no-install --target nodejs --profile wasm \
-  --out-dir "$here/pkg" --out-name aws_auth_wasm --no-pack 2>&1 | grep -v '^\[INFO\]: Checking for the Wasm target' || true
-test -f pkg/aws_auth_wasm_bg.wasm || { echo "build.sh: wasm-pack produced no .wasm" >&2; exit 1; }
+cargo build --lib --manifest-path "$crate/Cargo.toml" --target wasm32-unknown-unknown --profile wasm
+target_dir="$(cargo metadata --manifest-path "$crate/Cargo.toml" --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+wasm-bindgen --target nodejs --out-dir "$here/pkg" --out-name aws_auth_wasm \
+  "$target_dir/wasm32-unknown-unknown/wasm/aws_auth_wasm.wasm"
+test -f pkg/aws_auth_wasm_bg.wasm || { echo "build.sh: wasm-bindgen produced no .wasm" >&2; exit 1; }
 
 # Rust >= 1.82 emits bulk-memory, sign-ext, nontrapping float-to-int, reference types and
 # multivalue by default: wasm-opt must be told so (--all-features would allow more than Node 18 has).

@@ -3,7 +3,7 @@
 # tarball into an empty temporary project, run the node:test suites (ESM and CommonJS, the
 # parity with the native core and with the CLI binary) and the strict type checks there, then
 # the examples against the same tarball.
-# Needs: the Rust wasm32 target, wasm-bindgen-cli (Cargo.lock's version) and wasm-pack
+# Needs: the Rust wasm32 target and wasm-bindgen-cli (Cargo.lock's version)
 # (.ci/install-wasm-tools.sh), Node >= 18 with npm. npm packages come from package-lock.json.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
