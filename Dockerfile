@@ -14,7 +14,7 @@ RUN apt-get update \
     && rustup target add x86_64-unknown-linux-musl
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked --target x86_64-unknown-linux-musl -p aws-auth-cli \
+RUN cargo build --release --locked --target x86_64-unknown-linux-musl -p aws-auth-cli --bin aws-auth \
     && strip target/x86_64-unknown-linux-musl/release/aws-auth \
     && target/x86_64-unknown-linux-musl/release/aws-auth version
 

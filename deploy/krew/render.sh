@@ -4,7 +4,7 @@
 #   deploy/krew/render.sh VERSION BASE_URL HOMEPAGE OUT_DIR
 #
 # VERSION as v0.1.0. Needs the static binary (README, "Static binary"):
-#   cargo build --release --target x86_64-unknown-linux-musl -p aws-auth-cli
+#   cargo build --release --target x86_64-unknown-linux-musl -p aws-auth-cli --bin aws-auth
 # Writes OUT_DIR/aws-auth-VERSION-linux-amd64.tar.gz (kubectl-aws_auth and LICENSE) and
 # OUT_DIR/aws-auth.yaml whose uri is BASE_URL/<that archive> and whose sha256 is the archive's.
 set -euo pipefail
@@ -14,7 +14,8 @@ case "$version" in v[0-9]*.[0-9]*.[0-9]*) ;; *) echo "error: VERSION must look l
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 target_dir="${CARGO_TARGET_DIR:-$(cd "$repo" && cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
-bin="$target_dir/x86_64-unknown-linux-musl/release/kubectl-aws_auth"
+# The one binary, under the plugin's name: run as kubectl-aws_auth it is the plugin.
+bin="$target_dir/x86_64-unknown-linux-musl/release/aws-auth"
 [ -x "$bin" ] || { echo "error: $bin is missing: build the static binary first" >&2; exit 1; }
 
 mkdir -p "$out"

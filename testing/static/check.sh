@@ -7,6 +7,10 @@
 # config (service-account token and CA under /var/run/secrets), no kubeconfig. With the default
 # "eks" feature it also signs an EKS token there (`token`).
 #
+# One binary: `aws-auth` alone is built (each binary is a whole-program LTO link, ~100 s on 2
+# cores). Copied as `kubectl-aws_auth` (the krew archive) it is the kubectl plugin: checked here
+# (it runs) and in static_binary.rs (it names itself kubectl-aws_auth/<version> to the API server).
+#
 # Installs what it needs (idempotent): the rustup target, and musl-gcc (Debian's musl-tools, for
 # ring's C and assembly). Prints the binary's size. Fails, never skips, when something is missing.
 set -euo pipefail
@@ -26,7 +30,7 @@ done
 chroot=$(command -v chroot)
 
 # The documented command (README, "Static binary").
-cargo build --release --target "$target" -p aws-auth-cli
+cargo build --release --target "$target" -p aws-auth-cli --bin aws-auth
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 bin="$target_dir/$target/release/aws-auth"
 [ -x "$bin" ] || { echo "error: $bin was not built" >&2; exit 1; }
@@ -44,12 +48,13 @@ trap 'rm -rf "$stripped" "$err" "${root:-}"' EXIT
 strip -o "$stripped" "$bin"
 echo "static binary: $bin, $size bytes ($(stat -c %s "$stripped") bytes stripped)"
 
-# The empty root: the binary and a manifest, nothing else.
+# The empty root: the binary (also under the plugin's name) and a manifest, nothing else.
 root=$(mktemp -d)
 cp "$bin" "$root/aws-auth"
+cp "$bin" "$root/kubectl-aws_auth"
 cp examples/aws-auth.yaml "$root/aws-auth.yaml"
 in_root() { env -i "$(command -v unshare)" -r --mount --net "$chroot" "$root" /aws-auth "$@"; }
-[ "$(find "$root" | wc -l)" = 3 ] || { echo "error: the root is not empty" >&2; exit 1; }
+[ "$(find "$root" | wc -l)" = 4 ] || { echo "error: the root is not empty" >&2; exit 1; }
 if env -i "$(command -v unshare)" -r --mount --net "$chroot" "$root" /bin/sh -c true 2>/dev/null; then
     echo "error: the root has a shell: not empty" >&2
     exit 1
@@ -59,6 +64,10 @@ fail() { echo "error: in the empty root: $*" >&2; exit 1; }
 version=$(in_root version) || fail "version failed"
 grep -q "$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml)" <<<"$version" || fail "version said: $version"
 echo "ok: version ($version)"
+plugin=$(env -i "$(command -v unshare)" -r --mount --net "$chroot" "$root" /kubectl-aws_auth version) ||
+    fail "kubectl-aws_auth version failed"
+[ "$plugin" = "$version" ] || fail "kubectl-aws_auth version said: $plugin"
+echo "ok: the copy named kubectl-aws_auth runs (as the plugin: static_binary.rs, below)"
 
 got=$(in_root get -f /aws-auth.yaml -o json) || fail "get -f failed"
 grep -q '"rolearn":"arn:aws:iam::555555555555:role/abc"' <<<"${got// /}" || fail "get -f said: $got"

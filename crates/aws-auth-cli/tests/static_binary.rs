@@ -1,5 +1,6 @@
 //! The static (musl) binary as the Job of `deploy/` runs it: in an empty root filesystem, with
 //! no kubeconfig, only the in-cluster service-account files, against the real kube-apiserver.
+//! A copy named `kubectl-aws_auth` (what krew installs) is the kubectl plugin there.
 //!
 //! Ignored in `cargo test`: it needs the musl binary, which `testing/static/check.sh` builds
 //! and passes in `AWS_AUTH_STATIC_BIN` before running this with `--ignored` (run-all.sh runs
@@ -31,12 +32,17 @@ fn kubectl_ok(cluster: &TestCluster, args: &[&str]) -> String {
 /// `/aws-auth ARGS` chrooted into `root` (in a new user and mount namespace), with an empty
 /// environment but for the two variables the kubelet sets in every Pod.
 fn in_root(root: &Path, port: u16, args: &[&str]) -> Run {
+    in_root_as("/aws-auth", root, port, args)
+}
+
+/// [`in_root`] running `program`, a path in `root`.
+fn in_root_as(program: &str, root: &Path, port: u16, args: &[&str]) -> Run {
     let start = std::time::Instant::now();
     let out = Command::new(which("unshare"))
         .args(["-r", "--mount"])
         .arg(which("chroot"))
         .arg(root)
-        .arg("/aws-auth")
+        .arg(program)
         .args(args)
         .env_clear()
         .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
@@ -85,6 +91,8 @@ fn the_static_binary_runs_in_cluster_from_an_empty_root() {
     fs::create_dir_all(&sa).unwrap();
     fs::copy(&bin, root.join("aws-auth")).unwrap();
     fs::set_permissions(root.join("aws-auth"), fs::Permissions::from_mode(0o755)).unwrap();
+    // The same binary under the plugin's name, as the krew archive ships it.
+    fs::copy(root.join("aws-auth"), root.join("kubectl-aws_auth")).unwrap();
     fs::write(sa.join("token"), token.trim()).unwrap();
     fs::copy(cluster.ca_cert(), sa.join("ca.crt")).unwrap();
     fs::write(sa.join("namespace"), "aws-auth").unwrap();
@@ -137,8 +145,36 @@ fn the_static_binary_runs_in_cluster_from_an_empty_root() {
     let r = in_root(&root, port, &["get", "--name", "other"]);
     assert!(r.one_error().contains("403 Forbidden"), "{}", r.stderr);
 
+    // Under the plugin's name: the same program, naming itself kubectl-aws_auth.
+    let r = in_root_as("/kubectl-aws_auth", &root, port, &["get", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.ok().stdout).unwrap();
+    assert_eq!(v["mapRoles"].as_array().unwrap().len(), 2);
+
     // Who wrote: the ServiceAccount, with our User-Agent.
     let events = cluster.audit_events().unwrap();
+    let gets_by = |agent: &str| {
+        events
+            .iter()
+            .filter(|e| {
+                e.user == "system:serviceaccount:aws-auth:aws-auth"
+                    && e.verb == "get"
+                    && e.name.as_deref() == Some("aws-auth")
+                    && e.user_agent
+                        .as_deref()
+                        .is_some_and(|a| a.starts_with(&format!("{agent}/")))
+            })
+            .count()
+    };
+    // `get` as aws-auth, then as the plugin (each one GET; the writes read first too).
+    assert!(
+        gets_by("aws-auth") >= 1,
+        "no get by aws-auth/ in the audit log"
+    );
+    assert_eq!(
+        gets_by("kubectl-aws_auth"),
+        1,
+        "the copy named kubectl-aws_auth: one get by kubectl-aws_auth/ in the audit log"
+    );
     assert!(
         events
             .iter()

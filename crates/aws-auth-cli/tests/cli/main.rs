@@ -1,5 +1,5 @@
-//! The `aws-auth` binary in file mode: stdout, stderr, exit codes, files on disk. One module per
-//! theme; what they share is in `tests/common`.
+//! The `aws-auth` binary in file mode: stdout, stderr, exit codes, files on disk (and, in
+//! `plugin`, the name it runs under). One module per theme; what they share is in `tests/common`.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,6 +14,7 @@ mod files;
 mod get;
 mod help;
 mod ownership;
+mod plugin;
 mod readme;
 mod refusals;
 mod usage;
